@@ -1,0 +1,1 @@
+"""One module per `bklint` subcommand, each with ``add_arguments`` and ``run``."""

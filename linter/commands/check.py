@@ -1,0 +1,191 @@
+"""`bklint check`: lint files, directories or stdin; optionally fix them."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TextIO
+
+from bklint.linter.cli import EXIT_FINDINGS, EXIT_OK, UsageError
+from bklint.linter.config import ConfigError, SettingsResolver
+from bklint.linter.files import discover, read_file
+from bklint.linter.report import FORMATS, ReportOptions, render
+from bklint.linter.run import LintResult, lint_bytes, rules
+from bklint.linter.settings import Settings, unknown_selectors
+from bklint.rules.base import Severity, Span
+from bklint.rules.catalog.syntax import UnreadableFile
+from bklint.rules.context import SourceText
+
+THRESHOLDS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO, "hint": Severity.HINT}
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .); - for stdin")
+    p.add_argument(
+        "--output-format",
+        choices=sorted(FORMATS),
+        default=os.environ.get("BKLINT_OUTPUT_FORMAT") or "full",
+        help="how to print findings (default: full; env BKLINT_OUTPUT_FORMAT)",
+    )
+    p.add_argument("-o", "--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
+    p.add_argument("--select", type=_csv, metavar="CODES", help="only these codes or prefixes (e.g. BK1,BK201)")
+    p.add_argument("--extend-select", type=_csv, default=[], metavar="CODES", help="add codes to the selection")
+    p.add_argument("--ignore", type=_csv, default=[], metavar="CODES", help="skip these codes or prefixes")
+    p.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    p.add_argument(
+        "--failure-threshold",
+        choices=sorted(THRESHOLDS),
+        help="lowest severity that makes the exit code 1 (default: warning)",
+    )
+    p.add_argument("--stdin-filename", metavar="PATH", help="the path of the text read from stdin")
+    p.add_argument("--config", metavar="PATH", help="use this bklint configuration file")
+    p.add_argument("--isolated", action="store_true", help="ignore all configuration files")
+    p.add_argument("--base-dir", metavar="DIR", help="resolve relative certificate paths against DIR (default: cwd)")
+    p.add_argument("--target-version", metavar="vX.Y", help="judge the file for this BuildKit release")
+    p.add_argument("--buildkitd-flags", metavar="FLAGS", help="daemon flags the config is used with")
+    p.add_argument("--cert-expiry-days", type=int, metavar="N", help="warn about certificates expiring within N days")
+    p.add_argument("--fix", action="store_true", help="apply safe fixes in place")
+    p.add_argument("--unsafe-fixes", action="store_true", help="also apply (with --fix) or show unsafe fixes")
+    p.add_argument("--diff", action="store_true", help="print the fixes as a unified diff, write nothing")
+    p.add_argument("--show-fixes", action="store_true", help="list the fixes that were applied")
+    p.add_argument(
+        "--color", choices=("auto", "always", "never"), default="auto", help="colour (auto: only on a terminal)"
+    )
+
+
+def cli_settings(args: argparse.Namespace) -> Settings:
+    settings = Settings()
+    if args.select is not None:
+        settings.select = args.select
+    settings.extend_select = list(args.extend_select)
+    settings.ignore = list(args.ignore)
+    bad = unknown_selectors([*(args.select or []), *args.extend_select, *args.ignore])
+    if bad:
+        raise UsageError(f"unknown rule selector(s): {', '.join(bad)} (see `bklint rules`)")
+    if args.base_dir:
+        settings.rules.base_dir = os.path.abspath(args.base_dir)
+    if args.target_version:
+        settings.rules.target_version = args.target_version
+    if args.buildkitd_flags is not None:
+        settings.rules.buildkitd_flags = args.buildkitd_flags
+    if args.cert_expiry_days is not None:
+        if args.cert_expiry_days < 0:
+            raise UsageError("--cert-expiry-days must not be negative")
+        settings.rules.cert_expiry_days = args.cert_expiry_days
+    return settings
+
+
+def _use_color(mode: str, stream: TextIO) -> bool:
+    if mode == "always":
+        return True
+    if mode == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return stream.isatty()
+
+
+def run(args: argparse.Namespace) -> int:
+    rules()  # load the catalog before validating selectors
+    try:
+        resolver = SettingsResolver(cli_settings(args), args.config, args.isolated)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    paths = args.paths or ["."]
+    if args.fix and args.diff:
+        raise UsageError("--fix and --diff do not go together")
+    if "-" in paths and len(paths) > 1:
+        raise UsageError("- (stdin) cannot be combined with other paths")
+
+    results: list[LintResult] = []
+    fixed: list[tuple[str, tuple[str, ...]]] = []
+    diffs: list[str] = []
+    fix_failed = False
+    try:
+        if paths == ["-"]:
+            data = sys.stdin.buffer.read()
+            name = args.stdin_filename
+            settings = resolver.for_path(name)
+            if args.fix or args.diff:
+                from bklint.linter.fix import fix_bytes
+
+                outcome = fix_bytes(data, name, settings, unsafe=args.unsafe_fixes)
+                if outcome.error:
+                    print(f"bklint: {name or '-'}: {outcome.error}", file=sys.stderr)
+                    fix_failed = True
+                if args.diff:
+                    diffs.append(outcome.diff(name or "-"))
+                else:
+                    sys.stdout.buffer.write(outcome.data)
+                    sys.stdout.flush()
+                results.append(outcome.result)
+            else:
+                results.append(lint_bytes(data, name, settings))
+        else:
+            for path in discover(paths, resolver.for_path(None).files):
+                settings = resolver.for_path(path)
+                read = read_file(path)
+                if read.data is None:
+                    results.append(_unreadable(path, read.error or "cannot be read"))
+                    continue
+                if args.fix or args.diff:
+                    from bklint.linter.fix import fix_file
+
+                    outcome = fix_file(path, read.data, settings, unsafe=args.unsafe_fixes, write=args.fix)
+                    if outcome.error:
+                        print(f"bklint: {path}: {outcome.error}", file=sys.stderr)
+                        fix_failed = True
+                    if args.diff:
+                        diffs.append(outcome.diff(path))
+                    if outcome.applied:
+                        fixed.append((path, tuple(outcome.applied)))
+                    results.append(outcome.result if args.fix else lint_bytes(read.data, path, settings))
+                else:
+                    results.append(lint_bytes(read.data, path, settings))
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    for warning in resolver.warnings:
+        print(f"bklint: warning: {warning}", file=sys.stderr)
+
+    if args.diff:
+        text = "".join(d for d in diffs if d)
+        sys.stdout.write(text)
+        return EXIT_FINDINGS if text or fix_failed else EXIT_OK
+
+    out_stream: TextIO
+    if args.output_file:
+        out_stream = open(args.output_file, "w", encoding="utf-8")  # noqa: SIM115
+    else:
+        out_stream = sys.stdout
+    try:
+        options = ReportOptions(
+            color=_use_color(args.color, out_stream) and args.output_format in ("full", "concise"),
+            show_fixes=args.show_fixes,
+            fixed=tuple(fixed),
+            unsafe_fixes=args.unsafe_fixes,
+        )
+        if not (paths == ["-"] and args.fix):
+            out_stream.write(render(args.output_format, results, options))
+        elif args.show_fixes:
+            sys.stderr.write(render(args.output_format, results, options))
+    finally:
+        if out_stream is not sys.stdout:
+            out_stream.close()
+
+    threshold_name = args.failure_threshold or resolver.threshold or "warning"
+    if threshold_name not in THRESHOLDS:
+        raise UsageError(f"failure-threshold must be one of {', '.join(THRESHOLDS)}")
+    threshold = THRESHOLDS[threshold_name]
+    failing = any(f.severity <= threshold for r in results for f in r.findings)
+    if fix_failed:
+        return EXIT_FINDINGS
+    return EXIT_OK if args.exit_zero or not failing else EXIT_FINDINGS
+
+
+def _unreadable(path: str, reason: str) -> LintResult:
+    finding = UnreadableFile.finding(f"cannot check {path}: {reason}", Span.at(0, 0))
+    finding.path = path
+    return LintResult(path, SourceText(""), [finding])

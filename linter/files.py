@@ -1,0 +1,99 @@
+"""Finding config files and reading them safely (no FIFOs, devices or unbounded reads)."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from bklint.linter.settings import path_matches
+
+DEFAULT_PATTERNS = ("buildkitd.toml", "*.buildkitd.toml")
+SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".jj",
+        "node_modules",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        "__pycache__",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        "site-packages",
+    }
+)
+# Larger files are not read: far beyond any real config, and buildx reads only 1 MiB anyway.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    data: bytes | None
+    error: str | None = None
+
+
+def is_config_name(name: str, extra: Iterable[str] = ()) -> bool:
+    base = os.path.basename(name)
+    return any(path_matches(base, p) for p in DEFAULT_PATTERNS) or any(path_matches(name, p) for p in extra)
+
+
+def discover(paths: Iterable[str], extra_patterns: Iterable[str] = ()) -> Iterator[str]:
+    """Files named on the command line as given; directories searched for config names."""
+    extra = list(extra_patterns)
+    for path in paths:
+        if os.path.isdir(path):
+            for dirpath, dirnames, filenames in os.walk(path):
+                dirnames[:] = sorted(
+                    d for d in dirnames if d not in SKIP_DIRS and not os.path.exists(os.path.join(dirpath, d, "pyvenv.cfg"))
+                )
+                for name in sorted(filenames):
+                    full = os.path.join(dirpath, name)
+                    rel = os.path.relpath(full, path)
+                    if is_config_name(name, extra) or any(path_matches(rel, p) for p in extra):
+                        yield full
+        else:
+            yield path
+
+
+def read_file(path: str, limit: int = MAX_FILE_BYTES) -> ReadResult:
+    """Read a regular file without ever blocking on a FIFO or device."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return ReadResult(None, "no such file")
+    except OSError as exc:
+        return ReadResult(None, exc.strerror or str(exc))
+    if stat.S_ISDIR(st.st_mode):
+        return ReadResult(None, "is a directory (buildkitd fails: `read …: is a directory`)")
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a FIFO" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else "a device"
+        return ReadResult(None, f"is {kind}, not a regular file; not read")
+    if st.st_size > limit:
+        return ReadResult(None, f"is {st.st_size:,} bytes, larger than the {limit:,} bytes bklint reads")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        return ReadResult(None, exc.strerror or str(exc))
+    try:
+        chunks = []
+        remaining = limit + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        data = b"".join(chunks)
+    except OSError as exc:
+        return ReadResult(None, exc.strerror or str(exc))
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        return ReadResult(None, f"is larger than the {limit:,} bytes bklint reads")
+    return ReadResult(data)

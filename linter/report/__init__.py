@@ -1,0 +1,38 @@
+"""Reporters: each turns lint results into text in one output format."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bklint.linter.run import LintResult
+
+# format name -> module defining ``render(results, options) -> str``
+FORMATS: dict[str, str] = {
+    "full": "bklint.linter.report.full",
+    "concise": "bklint.linter.report.concise",
+    "json": "bklint.linter.report.json_format",
+    "sarif": "bklint.linter.report.sarif",
+    "github": "bklint.linter.report.github",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOptions:
+    color: bool = False
+    show_fixes: bool = False
+    # Fixes applied per file by --fix (path -> "CODE: message" lines), for --show-fixes.
+    fixed: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    unsafe_fixes: bool = False
+
+
+class Renderer(Protocol):
+    def __call__(self, results: Sequence[LintResult], options: ReportOptions) -> str: ...
+
+
+def render(fmt: str, results: Sequence[LintResult], options: ReportOptions) -> str:
+    module = importlib.import_module(FORMATS[fmt])
+    renderer: Renderer = module.render
+    return renderer(results, options)

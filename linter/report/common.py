@@ -1,0 +1,44 @@
+"""Helpers every reporter shares: 1-based rows and columns, sorting, colour."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from bklint.linter.run import LintResult
+from bklint.rules.base import Finding, Position, Severity
+
+
+def row_col(pos: Position) -> tuple[int, int]:
+    """1-based row and column (columns count characters, as ruff's output does)."""
+    return pos.line + 1, pos.column + 1
+
+
+def display_path(result: LintResult) -> str:
+    return result.path or "-"
+
+
+def ordered(results: Sequence[LintResult]) -> Iterator[tuple[LintResult, Finding]]:
+    for result in results:
+        for finding in sorted(result.findings, key=lambda f: f.sort_key):
+            yield result, finding
+
+
+class Style:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def _wrap(self, code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.enabled else text
+
+    def bold(self, text: str) -> str:
+        return self._wrap("1", text)
+
+    def dim(self, text: str) -> str:
+        return self._wrap("2", text)
+
+    def cyan(self, text: str) -> str:
+        return self._wrap("36", text)
+
+    def severity(self, severity: Severity, text: str) -> str:
+        code = {Severity.ERROR: "1;31", Severity.WARNING: "1;33", Severity.INFO: "1;34", Severity.HINT: "1;36"}
+        return self._wrap(code[severity], text)

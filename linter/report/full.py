@@ -1,0 +1,92 @@
+"""The default terminal output: each finding with a code frame and the suggested fix."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bklint.linter.report import ReportOptions
+from bklint.linter.report.common import Style, display_path, ordered, row_col
+from bklint.linter.run import LintResult
+from bklint.rules.base import Finding, Severity
+
+CONTEXT_LINES = 1
+MAX_LINE = 160
+
+
+def render(results: Sequence[LintResult], options: ReportOptions) -> str:
+    style = Style(options.color)
+    out: list[str] = []
+    total = fixable = 0
+    for result, finding in ordered(results):
+        total += 1
+        can_fix = finding.fix is not None and (finding.fix.applicability == "safe" or options.unsafe_fixes)
+        fixable += can_fix
+        out.append(_one(result, finding, style, can_fix))
+    if options.show_fixes and options.fixed:
+        out.append(style.bold("Fixed:"))
+        for path, lines in options.fixed:
+            for line in lines:
+                out.append(f"  {path}: {line}")
+        out.append("")
+    if total:
+        summary = f"Found {total} problem{'s' if total != 1 else ''}"
+        if fixable:
+            summary += f" ({fixable} fixable with `bklint check --fix`"
+            summary += " --unsafe-fixes)" if options.unsafe_fixes else ")"
+        out.append(style.bold(summary) + ".")
+    elif results:
+        checked = len(results)
+        out.append(f"All checks passed ({checked} file{'s' if checked != 1 else ''}).")
+    return "\n".join(out) + "\n"
+
+
+def _one(result: LintResult, finding: Finding, style: Style, can_fix: bool) -> str:
+    row, col = row_col(finding.span.start)
+    head = (
+        f"{style.bold(display_path(result))}{style.cyan(':')}{row}{style.cyan(':')}{col}{style.cyan(':')} "
+        f"{style.severity(finding.severity, finding.code)}"
+        f"{' [*]' if can_fix else ''} {style.dim(f'[{finding.severity.label}]')} {finding.message}"
+    )
+    lines = [head]
+    frame = _frame(result, finding, style)
+    if frame:
+        lines.extend(frame)
+    if finding.fix is not None:
+        tag = "fix" if finding.fix.applicability == "safe" else "unsafe fix"
+        lines.append(f"  {style.cyan('=')} {tag}: {finding.fix.message}")
+    for span, note in finding.related:
+        r, c = row_col(span.start)
+        lines.append(f"  {style.cyan('=')} note: {note} ({display_path(result)}:{r}:{c})")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _frame(result: LintResult, finding: Finding, style: Style) -> list[str]:
+    text = result.text
+    if not text:
+        return []
+    all_lines = text.split("\n")
+    start, end = finding.span.start, finding.span.end
+    if start.line >= len(all_lines):
+        return []
+    first = max(0, start.line - CONTEXT_LINES)
+    last = min(len(all_lines) - 1, max(start.line, min(end.line, start.line + 3)))
+    width = len(str(last + 1))
+    gutter = style.cyan(" " * width + " |")
+    out = [gutter]
+    for n in range(first, last + 1):
+        line = all_lines[n].rstrip("\r").replace("\t", " ")
+        if len(line) > MAX_LINE:
+            line = line[:MAX_LINE] + "…"
+        out.append(f"{style.cyan(str(n + 1).rjust(width) + ' |')} {line}")
+        if start.line <= n <= end.line:
+            a = start.column if n == start.line else 0
+            b = end.column if n == end.line else len(line)
+            a = min(a, len(line))
+            b = max(a + 1, min(b, len(line) if n != start.line or b <= len(line) else b))
+            marker = " " * a + "^" * max(1, b - a)
+            label = finding.code if n == end.line or n == last else ""
+            color = finding.severity if finding.severity != Severity.HINT else Severity.INFO
+            out.append(f"{gutter} {style.severity(color, marker)} {style.severity(color, label)}".rstrip())
+    out.append(gutter)
+    return out

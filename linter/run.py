@@ -1,0 +1,89 @@
+"""The one lint path every front end calls: bytes or text in, findings out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bklint.linter.parse import parse
+from bklint.linter.settings import Settings, enabled
+from bklint.linter.source import decode_bytes
+from bklint.rules.base import Finding, Rule, iter_rules
+from bklint.rules.catalog import load_all
+from bklint.rules.context import Context, SourceText
+from bklint.rules.document import Document
+from bklint.rules.schema.decode import Decoded, decode
+
+_RULES: list[Rule] | None = None
+
+
+def rules() -> list[Rule]:
+    global _RULES
+    if _RULES is None:
+        load_all()
+        _RULES = [cls() for cls in iter_rules()]
+    return _RULES
+
+
+@dataclass(slots=True)
+class LintResult:
+    path: str | None
+    source: SourceText
+    findings: list[Finding] = field(default_factory=list)
+    doc: Document | None = None
+    context: Context | None = None
+
+    @property
+    def text(self) -> str:
+        return self.source.text
+
+
+def lint_bytes(data: bytes, path: str | None, settings: Settings) -> LintResult:
+    return lint_source(decode_bytes(data), path, settings)
+
+
+def lint_text(text: str, path: str | None, settings: Settings) -> LintResult:
+    """For editors, whose buffers are already text (a BOM is not part of it)."""
+    return lint_source(SourceText(text), path, settings)
+
+
+def lint_source(source: SourceText, path: str | None, settings: Settings) -> LintResult:
+    ctx = build_context(source, path, settings)
+    findings: list[Finding] = []
+    for rule in rules():
+        if not enabled(type(rule), settings, path):
+            continue
+        for finding in rule.check(ctx):
+            finding.path = path
+            override = settings.severity.get(finding.code)
+            if override is not None:
+                finding.severity = override
+            findings.append(finding)
+    findings.sort(key=lambda f: f.sort_key)
+    return LintResult(path, source, findings, ctx.doc, ctx)
+
+
+def build_context(source: SourceText, path: str | None, settings: Settings) -> Context:
+    ctx = Context(path=path, source=source, settings=settings.rules)
+    if not source.readable:
+        return ctx
+    outcome = parse(source.text)
+    ctx.syntax = outcome.problems
+    if outcome.doc is None:
+        return ctx
+    ctx.doc = outcome.doc
+    decoded = decode(outcome.doc)
+    if outcome.masked:
+        _drop_masked(decoded, outcome.masked)
+    ctx.decoded = decoded
+    return ctx
+
+
+def _drop_masked(decoded: Decoded, masked: list[tuple[int, int]]) -> None:
+    """Placeholders put in by syntax recovery must not produce findings or values."""
+
+    def hidden(start: int) -> bool:
+        return any(s <= start < e for s, e in masked)
+
+    decoded.issues = [i for i in decoded.issues if i.kind == "unknown" or not hidden(i.anchor[0])]
+    for path in [p for p, e in decoded.entries.items() if hidden(e.node.value_start)]:
+        del decoded.entries[path]

@@ -1,0 +1,86 @@
+"""Run settings shared by the CLI and the language server, and rule selection."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+
+from bklint.rules.base import Rule, Severity, registered
+from bklint.rules.context import RuleSettings
+
+
+@dataclass(slots=True)
+class Settings:
+    select: list[str] = field(default_factory=lambda: ["BK"])
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    # glob -> codes ignored in matching files
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    rules: RuleSettings = field(default_factory=RuleSettings)
+    # Extra file-name globs treated as buildkitd configs (discovery, language server).
+    files: list[str] = field(default_factory=list)
+    # Where the settings came from (a config file), for messages.
+    origin: str | None = None
+
+    def copy(self) -> Settings:
+        return Settings(
+            select=list(self.select),
+            extend_select=list(self.extend_select),
+            ignore=list(self.ignore),
+            per_file_ignores={k: list(v) for k, v in self.per_file_ignores.items()},
+            severity=dict(self.severity),
+            rules=RuleSettings(
+                base_dir=self.rules.base_dir,
+                target_version=self.rules.target_version,
+                buildkitd_flags=self.rules.buildkitd_flags,
+                cert_expiry_days=self.rules.cert_expiry_days,
+                options=dict(self.rules.options),
+            ),
+            files=list(self.files),
+            origin=self.origin,
+        )
+
+
+def matches(rule: type[Rule], selector: str) -> bool:
+    """A selector is a code prefix (`BK`, `BK1`, `BK101`), a rule name, or `ALL`."""
+    sel = selector.strip()
+    if not sel:
+        return False
+    if sel.upper() == "ALL":
+        return True
+    return rule.code.startswith(sel.upper()) or rule.name == sel.lower()
+
+
+def _specificity(selector: str) -> int:
+    return 100 if not selector.upper().startswith("BK") else len(selector)
+
+
+def enabled(rule: type[Rule], settings: Settings, path: str | None = None) -> bool:
+    """ruff's resolution: the most specific matching selector wins; ignore wins ties."""
+    best_on = max(
+        (_specificity(s) for s in [*settings.select, *settings.extend_select] if matches(rule, s)), default=-1
+    )
+    ignores = list(settings.ignore)
+    if path is not None:
+        for pattern, codes in settings.per_file_ignores.items():
+            if path_matches(path, pattern):
+                ignores.extend(codes)
+    best_off = max((_specificity(s) for s in ignores if matches(rule, s)), default=-1)
+    return best_on >= 0 and best_on > best_off
+
+
+def path_matches(path: str, pattern: str) -> bool:
+    norm = path.replace(os.sep, "/")
+    return (
+        fnmatch.fnmatch(norm, pattern)
+        or fnmatch.fnmatch(os.path.basename(norm), pattern)
+        or fnmatch.fnmatch(norm, f"*/{pattern}")
+    )
+
+
+def unknown_selectors(selectors: list[str]) -> list[str]:
+    """Selectors that match no rule (a usage error on the command line)."""
+    rules = list(registered().values())
+    return [s for s in selectors if s.strip() and not any(matches(r, s) for r in rules)]

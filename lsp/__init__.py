@@ -1,0 +1,1 @@
+"""bklint's language server (imported only by `bklint lsp`)."""

@@ -1,0 +1,1 @@
+"""bklint's rules, the schema of buildkitd.toml and the vocabulary they share."""

@@ -1,0 +1,172 @@
+"""The vocabulary every rule speaks: positions, findings, fixes and the rule class.
+
+It sits at the bottom of the import graph (``lsp -> linter -> rules``) so a rule never
+imports the machinery that runs it.
+"""
+
+from __future__ import annotations
+
+import enum
+import textwrap
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+if TYPE_CHECKING:
+    from bklint.rules.context import Context
+
+DOCS_URL = "https://github.com/bklint/bklint/blob/main/docs/rules.md#{code}"
+
+
+class Severity(enum.IntEnum):
+    """Numbered as LSP numbers them, so the server maps them one to one."""
+
+    ERROR = 1
+    WARNING = 2
+    INFO = 3
+    HINT = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (error, warning, info, hint)") from None
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Position:
+    """0-based line and column; the column counts code points (Python ``str`` indices)."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: Position
+    end: Position
+
+    @classmethod
+    def at(cls, line: int, column: int, end_line: int | None = None, end_column: int | None = None) -> Span:
+        return cls(
+            Position(line, column),
+            Position(line if end_line is None else end_line, column if end_column is None else end_column),
+        )
+
+    def contains(self, pos: Position) -> bool:
+        return self.start <= pos <= self.end
+
+
+FILE_START = Span.at(0, 0)
+
+Applicability = Literal["safe", "unsafe"]
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the text of ``span`` by ``content`` (an empty span inserts)."""
+
+    span: Span
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    message: str
+    edits: tuple[Edit, ...]
+    applicability: Applicability = "safe"
+
+
+@dataclass(slots=True)
+class Finding:
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    span: Span
+    fix: Fix | None = None
+    url: str | None = None
+    path: str | None = None
+    # Extra spans the message refers to (e.g. the first definition of a duplicate).
+    related: tuple[tuple[Span, str], ...] = ()
+    # For findings reported inside a file that embeds the config (YAML), filled by the runner.
+    data: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def sort_key(self) -> tuple[int, int, str]:
+        return (self.span.start.line, self.span.start.column, self.code)
+
+
+class Rule:
+    """Base class of every rule.
+
+    A rule's class docstring is its documentation (what it checks, why, examples, fix
+    safety); ``summary`` is the one-line description used in listings and SARIF.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.WARNING
+    fixable: ClassVar[bool] = False
+    # Options this rule reads from settings, with a one-line description each.
+    options: ClassVar[dict[str, str]] = {}
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    @classmethod
+    def docs(cls) -> str:
+        return textwrap.dedent(cls.__doc__ or "").strip()
+
+    @classmethod
+    def url(cls) -> str:
+        return DOCS_URL.format(code=cls.code.lower())
+
+    @classmethod
+    def finding(
+        cls,
+        message: str,
+        span: Span,
+        *,
+        fix: Fix | None = None,
+        severity: Severity | None = None,
+        related: tuple[tuple[Span, str], ...] = (),
+    ) -> Finding:
+        return Finding(
+            code=cls.code,
+            name=cls.name,
+            severity=cls.severity if severity is None else severity,
+            message=message,
+            span=span,
+            fix=fix,
+            url=cls.url(),
+            related=related,
+        )
+
+
+_REGISTRY: dict[str, type[Rule]] = {}
+
+
+def register(rule: type[Rule]) -> type[Rule]:
+    """Class decorator adding a rule to the catalog; codes and names must be unique."""
+    if rule.code in _REGISTRY and _REGISTRY[rule.code] is not rule:
+        raise ValueError(f"duplicate rule code {rule.code}")
+    for other in _REGISTRY.values():
+        if other.name == rule.name and other is not rule:
+            raise ValueError(f"duplicate rule name {rule.name}")
+    _REGISTRY[rule.code] = rule
+    return rule
+
+
+def registered() -> dict[str, type[Rule]]:
+    return _REGISTRY
+
+
+def iter_rules() -> Iterator[type[Rule]]:
+    yield from sorted(_REGISTRY.values(), key=lambda r: r.code)

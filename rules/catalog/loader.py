@@ -1,0 +1,225 @@
+"""BK004–BK008: values buildkitd's loader refuses (it exits at start-up) or crashes on."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
+from bklint.rules.context import Context
+from bklint.rules.document import Document, format_path
+from bklint.rules.schema.decode import Issue
+from bklint.rules.schema.values import go_parse_duration
+
+_LOADER_FAILS = "buildkitd refuses to start and `docker buildx create` fails"
+
+
+def _issues(ctx: Context, kind: str) -> Iterable[Issue]:
+    if ctx.decoded is None:
+        return ()
+    return (i for i in ctx.decoded.issues if i.kind == kind)
+
+
+def _label(issue: Issue) -> str:
+    return f"`{format_path(issue.path)}`"
+
+
+def _replace(doc: Document, start: int, end: int, content: str) -> tuple[Edit, ...]:
+    return (Edit(doc.span(start, end), content),)
+
+
+@register
+class WrongType(Rule):
+    """Checks that every known key has the TOML type buildkitd's Go struct expects.
+
+    **Why**: the loader (go-toml v2) does not convert between types: `"4"` is not an
+    integer, `"true"` is not a boolean, a single string is not a list, and
+    `[worker.oci.gcpolicy]` is not an array of tables. Any of these stops buildkitd at
+    start-up with `failed to parse config: toml: cannot decode TOML … into struct field …`,
+    and `docker buildx create` (v0.20+) refuses the config.
+
+    **Bad**
+    ```toml
+    [worker.oci]
+    max-parallelism = "4"
+    [registry."docker.io"]
+    mirrors = "mirror.gcr.io"
+    ```
+
+    **Good**
+    ```toml
+    [worker.oci]
+    max-parallelism = 4
+    [registry."docker.io"]
+    mirrors = ["mirror.gcr.io"]
+    ```
+
+    **Fix** (unsafe: it changes what the daemon will do): unquote a quoted integer or
+    boolean, or wrap a single string in a list.
+    """
+
+    code = "BK004"
+    name = "wrong-type"
+    summary = "A value has a TOML type buildkitd cannot decode into the key's Go type"
+    severity = Severity.ERROR
+    fixable = True
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        doc = ctx.doc
+        for issue in _issues(ctx, "type"):
+            assert doc is not None
+            yield self.finding(
+                f"{_label(issue)} {issue.message}; {_LOADER_FAILS}",
+                doc.span(*issue.anchor),
+                fix=self._fix(doc, issue),
+            )
+
+    @staticmethod
+    def _fix(doc: Document, issue: Issue) -> Fix | None:
+        node = issue.node
+        if node.kind != "value":
+            return None
+        raw = doc.slice(node.value_start, node.value_end)
+        if raw[:1] not in "\"'" or raw.startswith(('"""', "'''")):
+            return None
+        inner = raw[1:-1]
+        go = issue.canonical
+        if go in ("int", "*int", "int64") and re.fullmatch(r"[+-]?\d+", inner):
+            return Fix(f"use the integer {inner}", _replace(doc, node.value_start, node.value_end, inner), "unsafe")
+        if go in ("bool", "*bool") and inner in ("true", "false"):
+            return Fix(f"use the boolean {inner}", _replace(doc, node.value_start, node.value_end, inner), "unsafe")
+        if go == "[]string":
+            return Fix(
+                f"make it a list: [{raw}]", _replace(doc, node.value_start, node.value_end, f"[{raw}]"), "unsafe"
+            )
+        return None
+
+
+@register
+class InvalidSize(Rule):
+    """Checks disk-space values (`reservedSpace`, `maxUsedSpace`, `minFreeSpace`,
+    `gckeepstorage`, `keepBytes`) as BuildKit parses them.
+
+    **Why**: a size is an integer number of bytes, a string with a binary unit
+    (`"512MB"` = 512 MiB, `"10GB"`, `"1.5GiB"`; no `EB`), or an integer percentage of the
+    disk (`"10%"`). Anything else (`"10 %"`, `"10.5%"`, `"-100"`, `0x400`, `"1EB"`) stops
+    buildkitd at start-up with `invalid disk space …`.
+
+    **Good**
+    ```toml
+    [worker.oci]
+    reservedSpace = "10GB"
+    maxUsedSpace = "80%"
+    ```
+    """
+
+    code = "BK005"
+    name = "invalid-size"
+    summary = "A disk-space value BuildKit cannot parse"
+    severity = Severity.ERROR
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        for issue in _issues(ctx, "value"):
+            if issue.canonical == "DiskSpace":
+                assert ctx.doc is not None
+                yield self.finding(
+                    f"{_label(issue)} is not a valid size ({issue.message}); {_LOADER_FAILS}",
+                    ctx.doc.span(*issue.anchor),
+                )
+
+
+_DAY_WEEK = re.compile(r"^(\d+)([dw])$")
+
+
+@register
+class InvalidDuration(Rule):
+    """Checks duration values (`keepDuration`, `history.maxAge`,
+    `system.platformsCacheMaxAge`) as BuildKit parses them.
+
+    **Why**: a duration is a Go duration string (`"48h"`, `"1h30m"`, `"300ms"`) or an
+    integer number of seconds. Days and weeks (`"7d"`), spaces, floats, hex and underscores
+    are refused at start-up with `invalid duration …` — and old buildx versions could not
+    even remove a builder created with such a file.
+
+    **Bad**: `keepDuration = "7d"` — **Good**: `keepDuration = "168h"`
+
+    **Fix** (safe): `"Nd"`/`"Nw"` are rewritten to the same number of hours.
+    """
+
+    code = "BK006"
+    name = "invalid-duration"
+    summary = "A duration BuildKit cannot parse (no day or week units)"
+    severity = Severity.ERROR
+    fixable = True
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        doc = ctx.doc
+        for issue in _issues(ctx, "value"):
+            if issue.canonical not in ("Duration", "*Duration"):
+                continue
+            assert doc is not None
+            node = issue.node
+            fix = None
+            raw = doc.slice(node.value_start, node.value_end)
+            m = _DAY_WEEK.match(raw[1:-1]) if raw[:1] in "\"'" and not raw.startswith(('"""', "'''")) else None
+            if m:
+                hours = int(m.group(1)) * (24 if m.group(2) == "d" else 168)
+                quote = raw[0]
+                new = f"{quote}{hours}h{quote}"
+                assert go_parse_duration(f"{hours}h") is not None
+                fix = Fix(f"use {new}", _replace(doc, node.value_start, node.value_end, new), "safe")
+            hint = " (Go durations have no day or week unit: use hours)" if m else ""
+            yield self.finding(
+                f"{_label(issue)} is not a valid duration ({issue.message}){hint}; {_LOADER_FAILS}",
+                doc.span(*issue.anchor),
+                fix=fix,
+            )
+
+
+@register
+class IntegerOutOfRange(Rule):
+    """Checks that integers fit the 64-bit Go integer they decode into.
+
+    **Why**: go-toml v2 refuses a value that overflows the field's type, and buildkitd stops
+    at start-up.
+    """
+
+    code = "BK007"
+    name = "integer-out-of-range"
+    summary = "An integer does not fit in the key's Go type"
+    severity = Severity.ERROR
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        for issue in _issues(ctx, "value"):
+            if issue.canonical in ("", "int", "*int", "int64"):
+                assert ctx.doc is not None
+                yield self.finding(f"{_label(issue)} {issue.message}; {_LOADER_FAILS}", ctx.doc.span(*issue.anchor))
+
+
+@register
+class LoaderCrash(Rule):
+    """Checks for inputs on which buildkitd's loader panics.
+
+    **Why**: setting a registry's pointer-typed keys (`http`, `insecure`) with dotted keys
+    after another dotted key for the same registry
+    (`registry."r.example".ca = […]` then `registry."r.example".http = true`) makes the Go
+    decoder panic (`reflect.Value.Set using unaddressable value`): buildkitd and
+    `docker buildx create` crash instead of reporting an error.
+
+    **Good**: use a table per registry:
+    ```toml
+    [registry."r.example"]
+    ca = ["/etc/certs/ca.pem"]
+    http = true
+    ```
+    """
+
+    code = "BK008"
+    name = "loader-crash"
+    summary = "The file makes buildkitd's config loader crash"
+    severity = Severity.ERROR
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        for issue in _issues(ctx, "crash"):
+            assert ctx.doc is not None
+            yield self.finding(issue.message, ctx.doc.span(*issue.anchor))

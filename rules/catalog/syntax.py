@@ -1,0 +1,113 @@
+"""BK001–BK003: files buildkitd cannot read at all (encoding, TOML syntax)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, Span, register
+from bklint.rules.context import Context
+
+
+def _offset_span(text: str, offset: int) -> Span:
+    line = text.count("\n", 0, offset)
+    col = offset - (text.rfind("\n", 0, offset) + 1)
+    return Span.at(line, col, line, col + 1)
+
+
+@register
+class InvalidToml(Rule):
+    """Checks that the file is valid TOML.
+
+    **Why**: buildkitd parses its config at start-up and exits with
+    `failed to parse config: toml: …` on any syntax error; `docker buildx create` refuses
+    the file the same way. The position is where the parser gave up.
+
+    **Bad**
+    ```toml
+    [registry.10.0.0.1:5000]
+    http = true
+    ```
+
+    **Good**
+    ```toml
+    [registry."10.0.0.1:5000"]
+    http = true
+    ```
+
+    **Fix**: none; the parser's message says what it expected.
+    """
+
+    code = "BK001"
+    name = "invalid-toml"
+    summary = "The file is not valid TOML; buildkitd refuses to start"
+    severity = Severity.ERROR
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        for problem in ctx.syntax:
+            line, col = problem.line, problem.column
+            yield self.finding(f"invalid TOML: {problem.message}", Span.at(line, col, line, col + 1))
+
+
+@register
+class ByteOrderMark(Rule):
+    """Checks that the file does not start with a UTF-8 byte order mark.
+
+    **Why**: go-toml reads the BOM as an "invalid character at start of key", so buildkitd
+    and `docker buildx create` both refuse the file. Windows editors add it silently.
+
+    **Fix** (safe): remove the three BOM bytes; nothing else changes.
+    """
+
+    code = "BK002"
+    name = "byte-order-mark"
+    summary = "UTF-8 byte order mark at the start of the file; buildkitd refuses it"
+    severity = Severity.ERROR
+    fixable = True
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        for problem in ctx.source.problems:
+            if problem.kind == "bom":
+                # The BOM is not part of the text we parse: the edit is done on bytes by the fixer,
+                # which recognises this code; the span marks the file start.
+                fix = Fix("remove the byte order mark", (Edit(Span.at(0, 0), ""),), "safe")
+                yield self.finding(problem.message, Span.at(0, 0, 0, 1), fix=fix)
+
+
+@register
+class InvalidEncoding(Rule):
+    """Checks that the file is UTF-8 text.
+
+    **Why**: buildkitd reads raw bytes as UTF-8 TOML: a file saved as UTF-16, one with a
+    Latin-1 byte in a comment or value, or a binary file stops the daemon at start-up
+    (`invalid UTF-8`, `invalid character at start of key`).
+
+    **Fix**: re-save the file as UTF-8 without BOM.
+    """
+
+    code = "BK003"
+    name = "invalid-encoding"
+    summary = "The file is not UTF-8 text; buildkitd refuses it"
+    severity = Severity.ERROR
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        for problem in ctx.source.problems:
+            if problem.kind != "bom":
+                yield self.finding(problem.message, _offset_span(ctx.source.text, problem.offset))
+
+
+@register
+class UnreadableFile(Rule):
+    """Reports a config path bklint could not read.
+
+    **Why**: buildkitd fails at start-up on a config path that is a directory or unreadable
+    (a missing `--config` file is silently treated as empty). bklint never opens FIFOs or
+    devices and never reads unbounded input, so such paths are reported instead of checked.
+    """
+
+    code = "BK009"
+    name = "unreadable-file"
+    summary = "The config file cannot be read"
+    severity = Severity.ERROR
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        return ()

@@ -1,0 +1,65 @@
+"""What a rule reads: the file, its parse, the loader's view of it, and the settings."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bklint.rules.document import Document
+    from bklint.rules.schema.decode import Decoded
+
+
+@dataclass(frozen=True, slots=True)
+class DecodeProblem:
+    """Why the bytes are not a text buildkitd can read; ``offset`` counts characters of ``text``."""
+
+    kind: str  # "bom" | "utf16" | "invalid-utf8" | "binary"
+    message: str
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    text: str
+    problems: tuple[DecodeProblem, ...] = ()
+    had_bom: bool = False
+
+    @property
+    def readable(self) -> bool:
+        """False when the bytes could not be turned into text worth parsing."""
+        return not any(p.kind in ("utf16", "invalid-utf8", "binary") for p in self.problems)
+
+
+@dataclass(frozen=True, slots=True)
+class SyntaxProblem:
+    message: str
+    line: int  # 0-based
+    column: int  # 0-based, code points
+
+
+@dataclass(slots=True)
+class RuleSettings:
+    """The part of the settings rules read (the runner owns select/ignore/severities)."""
+
+    # Relative certificate paths resolve against this, as buildx resolves them against its
+    # working directory.
+    base_dir: str = field(default_factory=os.getcwd)
+    target_version: str | None = None
+    buildkitd_flags: str | None = None
+    cert_expiry_days: int = 30
+    # Free-form per-rule options ("rule-name.option" -> value).
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Context:
+    path: str | None
+    source: SourceText
+    settings: RuleSettings
+    syntax: list[SyntaxProblem] = field(default_factory=list)
+    doc: Document | None = None
+    decoded: Decoded | None = None
+    # Shared per-run memo for expensive reads (certificate files), keyed by the rule's choice.
+    cache: dict[str, Any] = field(default_factory=dict)

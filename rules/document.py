@@ -1,0 +1,152 @@
+"""The parsed file as rules see it: text, parsed values and where every piece sits.
+
+``TomlNode`` is the source map: one node per table, key, value and array element, with
+character offsets into ``Document.text``. The tree mirrors the parsed value exactly
+(same keys, same nesting), so the decoder walks both together.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from bklint.rules.base import Position, Span
+
+NodeKind = Literal["table", "aot", "array", "value"]
+# How a table came to exist: a [header], a dotted key, an inline table, an [[aot]] element,
+# or only as a parent of one of those (implicit).
+Origin = Literal["root", "header", "aot", "dotted", "inline", "implicit", "value"]
+
+
+@dataclass(slots=True, eq=False)
+class TomlNode:
+    kind: NodeKind
+    origin: Origin
+    name: str = ""
+    # The key segment naming this node in its parent (first definition).
+    key_start: int = -1
+    key_end: int = -1
+    # The whole declaration: "[a.b]" for headers, "a.b.c" for dotted keys.
+    decl_start: int = -1
+    decl_end: int = -1
+    # The value as written (scalars, arrays, inline tables).
+    value_start: int = -1
+    value_end: int = -1
+    # Key segments as written, with their spans, for the declaration (header or dotted key).
+    segments: tuple[tuple[str, int, int], ...] = ()
+    children: dict[str, TomlNode] | None = None
+    items: list[TomlNode] | None = None
+    # Every header that names this table (a super-table may be declared after its children).
+    headers: list[tuple[int, int]] = field(default_factory=list)
+
+    def child(self, name: str) -> TomlNode | None:
+        return None if self.children is None else self.children.get(name)
+
+    @property
+    def has_value(self) -> bool:
+        return self.value_start >= 0
+
+    @property
+    def anchor(self) -> tuple[int, int]:
+        """Where a finding about this node should point."""
+        if self.origin in ("header", "aot") and self.headers:
+            return self.headers[0]
+        if self.key_start >= 0:
+            return self.key_start, self.key_end
+        if self.value_start >= 0:
+            return self.value_start, self.value_end
+        return 0, 0
+
+
+@dataclass(slots=True, eq=False)
+class Document:
+    """A parsed buildkitd.toml: text, values (as ``tomllib`` gives them) and the source map."""
+
+    text: str
+    data: dict[str, Any]
+    root: TomlNode
+    line_starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.line_starts:
+            self.line_starts = line_starts(self.text)
+
+    def position(self, offset: int) -> Position:
+        line = bisect.bisect_right(self.line_starts, offset) - 1
+        return Position(line, offset - self.line_starts[line])
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(self.position(start), self.position(end))
+
+    def node_span(self, node: TomlNode) -> Span:
+        return self.span(*node.anchor)
+
+    def value_span(self, node: TomlNode) -> Span:
+        if node.value_start >= 0:
+            return self.span(node.value_start, node.value_end)
+        return self.node_span(node)
+
+    def offset(self, pos: Position) -> int:
+        if pos.line >= len(self.line_starts):
+            return len(self.text)
+        return min(self.line_starts[pos.line] + pos.column, len(self.text))
+
+    def slice(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+    def line_text(self, line: int) -> str:
+        if line >= len(self.line_starts):
+            return ""
+        start = self.line_starts[line]
+        end = self.line_starts[line + 1] if line + 1 < len(self.line_starts) else len(self.text)
+        return self.text[start:end].rstrip("\r\n")
+
+    def find(self, *path: str | int) -> TomlNode | None:
+        """The node at an exact path of names (array items by index)."""
+        node: TomlNode | None = self.root
+        for part in path:
+            if node is None:
+                return None
+            if isinstance(part, int):
+                node = node.items[part] if node.items is not None and part < len(node.items) else None
+            else:
+                node = node.child(part)
+        return node
+
+    def walk(self) -> Iterator[tuple[tuple[str | int, ...], TomlNode]]:
+        stack: list[tuple[tuple[str | int, ...], TomlNode]] = [((), self.root)]
+        while stack:
+            path, node = stack.pop()
+            yield path, node
+            if node.children:
+                stack.extend(((*path, k), v) for k, v in reversed(node.children.items()))
+            if node.items:
+                stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(node.items))))
+
+
+def line_starts(text: str) -> list[int]:
+    starts = [0]
+    find = text.find
+    i = find("\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = find("\n", i + 1)
+    return starts
+
+
+def format_path(path: tuple[str | int, ...] | list[str | int]) -> str:
+    """Dotted display path; segments that need it are quoted; array indices as ``[n]``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            continue
+        seg = part if _is_bare(part) else '"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        out = seg if not out else f"{out}.{seg}"
+    return out
+
+
+def _is_bare(key: str) -> bool:
+    return bool(key) and all(c.isascii() and (c.isalnum() or c in "-_") for c in key)

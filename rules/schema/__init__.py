@@ -1,0 +1,1 @@
+"""The buildkitd.toml key tree, value parsers and the go-toml v2 style decoder."""

@@ -1,0 +1,129 @@
+"""Node types of the buildkitd.toml key tree.
+
+Plain frozen dataclasses rather than pydantic models so that ``bklint check`` pays nothing
+to import the schema; ``bklint.rules.schema.models`` builds pydantic models from the same
+tree for the JSON Schema and the language server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+# Go types as they appear in keys-by-version.json.
+SCALAR_TYPES = frozenset(
+    {
+        "string",
+        "bool",
+        "*bool",
+        "int",
+        "*int",
+        "int64",
+        "[]string",
+        "map[string]string",
+        "map[string]any",
+        "DiskSpace",
+        "Duration",
+        "*Duration",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    """A key with a value (scalar, string list or free-form map)."""
+
+    name: str
+    go_type: str
+    doc: str = ""
+    default: str | None = None
+    # Allowed values where buildkitd checks them (or silently drops others).
+    allowed: tuple[str, ...] = ()
+    allowed_case_sensitive: bool = True
+    # First release that knows the key ("v0.13.0"); None = present since v0.10.0.
+    since: str | None = None
+    # Replacement text when deprecated, e.g. 'log.level = "debug"'.
+    deprecated: str | None = None
+    deprecated_since: str | None = None
+    # The buildkitd flag that overrides the key, if any.
+    flag: str | None = None
+    # Go field name for the untagged sigstore fields (matched by Go name).
+    go_name: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.go_type not in SCALAR_TYPES:
+            raise ValueError(f"unknown Go type {self.go_type} for {self.name}")
+
+
+@dataclass(frozen=True, slots=True)
+class Struct:
+    """A table whose keys are struct fields (matched case-insensitively by go-toml v2)."""
+
+    name: str
+    fields: dict[str, Node] = field(default_factory=dict)
+    doc: str = ""
+    go_type: str = "struct"
+    since: str | None = None
+
+    def field_for(self, key: str) -> Node | None:
+        """The field ``key`` decodes into, as go-toml v2 matches it (exact, then lower-case)."""
+        node = self.fields.get(key)
+        if node is not None:
+            return node
+        return _lower_index(self).get(go_lower(key))
+
+
+@dataclass(frozen=True, slots=True)
+class MapOf:
+    """A table with free-form keys (``registry.<host>``), each an instance of ``item``."""
+
+    name: str
+    item: Struct
+    doc: str = ""
+    go_type: str = "map"
+    since: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArrayOf:
+    """An array of tables (``[[worker.oci.gcpolicy]]``)."""
+
+    name: str
+    item: Struct
+    doc: str = ""
+    go_type: str = "slice"
+    since: str | None = None
+
+
+Node = Union[Leaf, Struct, MapOf, ArrayOf]
+
+_LOWER_CACHE: dict[int, dict[str, Node]] = {}
+
+
+def _lower_index(struct: Struct) -> dict[str, Node]:
+    idx = _LOWER_CACHE.get(id(struct))
+    if idx is None:
+        idx = {}
+        for name, node in struct.fields.items():
+            idx.setdefault(go_lower(name), node)
+        _LOWER_CACHE[id(struct)] = idx
+    return idx
+
+
+# Python's str.lower applies full case mappings (U+0130 -> "i̇"); Go's strings.ToLower
+# applies simple ones, which is what go-toml v2 uses to match field names.
+_GO_SIMPLE_LOWER = {"\u0130": "i"}
+
+
+def go_lower(text: str) -> str:
+    if text.isascii():
+        return text.lower()
+    out = []
+    for ch in text:
+        low = _GO_SIMPLE_LOWER.get(ch)
+        if low is None:
+            low = ch.lower()
+            if len(low) != 1:
+                low = ch
+        out.append(low)
+    return "".join(out)
