@@ -150,3 +150,23 @@ def format_path(path: tuple[str | int, ...] | list[str | int]) -> str:
 
 def _is_bare(key: str) -> bool:
     return bool(key) and all(c.isascii() and (c.isalnum() or c in "-_") for c in key)
+
+
+def utf16_column(line_text: str, column: int) -> int:
+    """A code-point column as UTF-16 code units (what LSP positions count by default)."""
+    prefix = line_text[:column]
+    if prefix.isascii():
+        return len(prefix)
+    return len(prefix) + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
+
+
+def column_from_utf16(line_text: str, units: int) -> int:
+    """The code-point column of a UTF-16 offset into ``line_text`` (clamped to the line)."""
+    if line_text.isascii():
+        return min(units, len(line_text))
+    count = 0
+    for i, ch in enumerate(line_text):
+        if count >= units:
+            return i
+        count += 2 if ord(ch) > 0xFFFF else 1
+    return len(line_text)
