@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bklint.linter import noqa
 from bklint.linter.parse import parse
 from bklint.linter.settings import Settings, enabled
 from bklint.linter.source import decode_bytes
@@ -58,8 +59,26 @@ def lint_source(source: SourceText, path: str | None, settings: Settings) -> Lin
             if override is not None:
                 finding.severity = override
             findings.append(finding)
+    findings = _suppress(findings, ctx, settings, path)
     findings.sort(key=lambda f: f.sort_key)
     return LintResult(path, source, findings, ctx.doc, ctx)
+
+
+def _suppress(findings: list[Finding], ctx: Context, settings: Settings, path: str | None) -> list[Finding]:
+    directives = noqa.parse_directives(ctx.source.text, ctx.doc)
+    if not directives:
+        return findings
+    kept = noqa.apply(findings, directives)
+    if enabled(noqa.UnusedNoqa, settings, path):
+        known = {type(r).code for r in rules()}
+        active = {type(r).code for r in rules() if enabled(type(r), settings, path)}
+        for finding in noqa.unused(directives, active, known):
+            finding.path = path
+            override = settings.severity.get(finding.code)
+            if override is not None:
+                finding.severity = override
+            kept.append(finding)
+    return kept
 
 
 def build_context(source: SourceText, path: str | None, settings: Settings) -> Context:
