@@ -1,0 +1,2 @@
+; inherits: toml
+; buildkitd.toml is TOML: reuse the toml queries shipped with Helix.
