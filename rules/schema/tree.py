@@ -1077,7 +1077,7 @@ CONFIG = Struct(
                             "string",
                             doc="Snapshotter that stores layers and mounts.",
                             default="auto",
-                            allowed=("auto", "overlayfs", "native", "fuse-overlayfs", "stargz"),
+                            allowed=("", "auto", "overlayfs", "native", "fuse-overlayfs", "stargz"),
                             flag="--oci-worker-snapshotter",
                         ),
                         "stargzSnapshotter": Leaf(

@@ -127,6 +127,7 @@ def _exact(text: str) -> Version:
 def _histories(raw: dict[str, Any]) -> dict[str, _History]:
     out: dict[str, _History] = {}
     for path, (since, types) in raw.items():
+        steps: tuple[tuple[Version, str], ...]
         if isinstance(types, str):
             steps = ((_exact(since), types),)
         else:
