@@ -81,8 +81,9 @@ class Decoded:
         n = len(path)
         seen: dict[str, None] = {}
         for p in self.tables:
-            if len(p) == n + 1 and p[:n] == path and isinstance(p[n], str):
-                seen.setdefault(p[n], None)
+            key = p[n] if len(p) == n + 1 and p[:n] == path else None
+            if isinstance(key, str):
+                seen.setdefault(key, None)
         return list(seen)
 
     def count(self, *path: str | int) -> int:

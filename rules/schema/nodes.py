@@ -8,7 +8,6 @@ tree for the JSON Schema and the language server.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 # Go types as they appear in keys-by-version.json.
 SCALAR_TYPES = frozenset(
@@ -95,7 +94,7 @@ class ArrayOf:
     since: str | None = None
 
 
-Node = Union[Leaf, Struct, MapOf, ArrayOf]
+Node = Leaf | Struct | MapOf | ArrayOf
 
 _LOWER_CACHE: dict[int, dict[str, Node]] = {}
 
