@@ -1,0 +1,105 @@
+"""Editor packages agree with each other and with the server's contract, without any editor installed.
+
+The VS Code extension's own logic is unit-tested by `npm test` (editors/vscode/ci.sh); these
+checks cover the files other tools consume: the JSON Schema handed to TOML extensions, the
+settings documentation, and the Helix language definition.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+EDITORS = Path(__file__).resolve().parents[2] / "editors"
+VSCODE = EDITORS / "vscode"
+
+
+def _manifest() -> dict[str, Any]:
+    return json.loads((VSCODE / "package.json").read_text(encoding="utf-8"))
+
+
+def _schema() -> dict[str, Any]:
+    (entry,) = _manifest()["contributes"]["tomlValidation"]
+    return json.loads((VSCODE / entry["url"]).read_text(encoding="utf-8"))
+
+
+def test_contributed_schema_is_a_valid_draft7_schema() -> None:
+    jsonschema.Draft7Validator.check_schema(_schema())
+
+
+def test_schema_accepts_a_typical_config() -> None:
+    config = tomllib.loads(
+        """
+        root = "/var/lib/buildkit"
+        insecure-entitlements = ["network.host"]
+        [log]
+        format = "json"
+        [worker.oci]
+        max-parallelism = 4
+        reservedSpace = "10%"
+        [[worker.oci.gcpolicy]]
+        keepBytes = "512MB"
+        keepDuration = "48h"
+        [registry."docker.io"]
+        mirrors = ["mirror.example.com"]
+        [frontend."dockerfile.v0"]
+        enabled = true
+        """
+    )
+    assert list(jsonschema.Draft7Validator(_schema()).iter_errors(config)) == []
+
+
+@pytest.mark.parametrize(
+    ("toml", "path"),
+    [
+        ('[registry."docker.io"]\nmirrors = "mirror.example.com"\n', ["registry", "docker.io", "mirrors"]),
+        ('[worker.oci]\nmax-parallelism = "4"\n', ["worker", "oci", "max-parallelism"]),
+        ('insecure-entitlements = ["network"]\n', ["insecure-entitlements", 0]),
+        ("[grpc]\nuid = true\n", ["grpc", "uid"]),
+    ],
+)
+def test_schema_rejects_wrong_types(toml: str, path: list[str | int]) -> None:
+    errors = list(jsonschema.Draft7Validator(_schema()).iter_errors(tomllib.loads(toml)))
+    assert [list(e.absolute_path) for e in errors] == [path]
+
+
+def test_vscode_readme_documents_every_setting() -> None:
+    readme = (VSCODE / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `(bklint\.[\w.]+)` \|", readme, flags=re.MULTILINE))
+    assert documented == set(_manifest()["contributes"]["configuration"]["properties"])
+
+
+def test_vsix_ships_the_schema_and_bundle_only() -> None:
+    kept = [
+        line[1:]
+        for line in (VSCODE / ".vscodeignore").read_text(encoding="utf-8").splitlines()
+        if line.startswith("!")
+    ]
+    (entry,) = _manifest()["contributes"]["tomlValidation"]
+    assert entry["url"].removeprefix("./") in kept
+    assert _manifest()["main"].removeprefix("./") in kept
+
+
+def test_helix_runs_bklint_then_taplo_on_buildkitd_files_only() -> None:
+    config = tomllib.loads((EDITORS / "helix" / "languages.toml").read_text(encoding="utf-8"))
+    server = config["language-server"]["bklint"]
+    assert [server["command"], *server["args"]] == ["bklint", "lsp"]
+    (language,) = config["language"]
+    assert language["language-servers"] == ["bklint", "taplo"]
+    assert language["file-types"] == [{"glob": "buildkitd.toml"}, {"glob": "*.buildkitd.toml"}]
+    assert language["grammar"] == "toml"
+    queries = EDITORS / "helix" / "runtime" / "queries" / language["name"]
+    assert {p.name for p in queries.glob("*.scm")} >= {"highlights.scm", "injections.scm"}
+    for query in queries.glob("*.scm"):
+        assert query.read_text(encoding="utf-8").startswith("; inherits: toml\n")
