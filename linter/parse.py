@@ -105,14 +105,16 @@ def _check_integers(outcome: ParseOutcome) -> None:
     doc = outcome.doc
     assert doc is not None
 
-    def walk(value: Any, node: Any) -> None:
+    stack: list[tuple[Any, Any]] = [(doc.data, doc.root)]
+    while stack:
+        value, node = stack.pop()
         if isinstance(value, dict):
-            for key, child in value.items():
-                walk(child, node.child(key) if node is not None else None)
+            stack.extend((child, node.child(key) if node is not None else None) for key, child in value.items())
         elif isinstance(value, list):
-            for i, child in enumerate(value):
-                items = node.items if node is not None else None
-                walk(child, items[i] if items is not None and i < len(items) else None)
+            items = node.items if node is not None else None
+            stack.extend(
+                (child, items[i] if items is not None and i < len(items) else None) for i, child in enumerate(value)
+            )
         elif isinstance(value, int) and not isinstance(value, bool) and not INT64_MIN <= value <= INT64_MAX:
             if node is not None:
                 pos = doc.position(node.value_start)
@@ -120,8 +122,6 @@ def _check_integers(outcome: ParseOutcome) -> None:
                     SyntaxProblem("integer out of the 64-bit range buildkitd can read", pos.line, pos.column)
                 )
                 outcome.masked.append((node.value_start, node.value_end))
-
-    walk(doc.data, doc.root)
 
 
 def _deep(fn: Callable[[str], T], text: str) -> T:
@@ -134,16 +134,14 @@ def _deep(fn: Callable[[str], T], text: str) -> T:
     box: list[Any] = []
 
     def run() -> None:
-        old = sys.getrecursionlimit()
         try:
             box.append(fn(text))
         except BaseException as exc:
             box.append(exc)
-        finally:
-            sys.setrecursionlimit(old)
 
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), MAX_DEPTH * 6))
+    old_limit = sys.getrecursionlimit()
     old_size = threading.stack_size()
+    sys.setrecursionlimit(max(old_limit, MAX_DEPTH * 6))
     threading.stack_size(512 * 1024 * 1024)
     try:
         worker = threading.Thread(target=run, name="bklint-deep-parse")
@@ -151,6 +149,7 @@ def _deep(fn: Callable[[str], T], text: str) -> T:
         worker.join()
     finally:
         threading.stack_size(old_size)
+        sys.setrecursionlimit(old_limit)
     result = box[0]
     if isinstance(result, BaseException):
         raise result

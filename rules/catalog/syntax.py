@@ -111,3 +111,57 @@ class UnreadableFile(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         return ()
+
+
+BUILDX_READ_LIMIT = 1 << 20
+
+
+@register
+class ConfigTooLarge(Rule):
+    """Checks that the config fits in what `docker buildx create` reads.
+
+    **Why**: buildx reads the config through a 1 MiB limit and silently drops the rest
+    before it re-parses and stores the file for the builder. The settings after the cut are
+    lost, and a cut in the middle of a statement makes the stored file invalid TOML
+    (buildx then refuses it). buildkitd itself reads the whole file.
+    """
+
+    code = "BK010"
+    name = "config-too-large"
+    summary = "The config is larger than the 1 MiB `docker buildx create` reads"
+    severity = Severity.WARNING
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        text = ctx.source.text
+        if len(text) <= BUILDX_READ_LIMIT // 4:
+            return
+        data = text.encode("utf-8")
+        if len(data) <= BUILDX_READ_LIMIT:
+            return
+        cut = data[:BUILDX_READ_LIMIT].decode("utf-8", errors="ignore")
+        line = cut.count("\n")
+        span = Span.at(line, 0, line, 1)
+        size = f"{len(data):,} bytes"
+        if _parses(cut):
+            yield self.finding(
+                f"the file is {size}; `docker buildx create` keeps only the first 1 MiB, so everything "
+                f"from line {line + 1} on is silently dropped",
+                span,
+            )
+        else:
+            yield self.finding(
+                f"the file is {size}; `docker buildx create` cuts it at 1 MiB (line {line + 1}), in the "
+                "middle of a statement, and then refuses the truncated file",
+                span,
+                severity=Severity.ERROR,
+            )
+
+
+def _parses(text: str) -> bool:
+    import tomllib
+
+    try:
+        tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return False
+    return True
