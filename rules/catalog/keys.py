@@ -322,7 +322,7 @@ class KeyInWrongTable(Rule):
             if not places:
                 continue
             here = f"`[{format_path(issue.path[:-1])}]`" if issue.path[:-1] else "the top level"
-            where = " or ".join(_table_of(p) for p in places)
+            where = " or ".join(_table_of(p, str(issue.path[-1])) for p in places)
             extra = ""
             if str(issue.path[-1]).lower() == "debug" and issue.path[0] == "log":
                 extra = ' (in `[log]` the key is `level = "debug"`)'
@@ -332,14 +332,13 @@ class KeyInWrongTable(Rule):
             )
 
 
-def _table_of(path: str) -> str:
-    """`worker.oci.gc` -> "`[worker.oci]` (as `gc`)"; array-of-tables paths stay as they are."""
+def _table_of(path: str, written: str) -> str:
+    """`worker.oci.networkMode` -> "`[worker.oci]` (as `networkMode`)"; the name only when it differs."""
     if path.startswith("[["):
         return f"`{path}`"
-    if "." not in path.replace('"<host>"', "host"):
-        return f"the top level (as `{path}`)"
-    table, key = path.rsplit(".", 1)
-    return f"`[{table}]` (as `{key}`)"
+    table, key = path.rsplit(".", 1) if "." in path.replace('"<host>"', "host") else ("", path)
+    place = f"`[{table}]`" if table else "the top level"
+    return place if key == written else f"{place} (as `{key}`)"
 
 
 @register
