@@ -465,7 +465,7 @@ CONFIG = Struct(
                 "level": Leaf(
                     "level",
                     "string",
-                    doc="Log verbosity; overrides debug and trace (v0.30+).",
+                    doc="Log verbosity; overrides debug and trace.",
                     default='"" (info)',
                     allowed=("", "panic", "fatal", "error", "warn", "warning", "info", "debug", "trace"),
                     allowed_case_sensitive=False,
@@ -498,7 +498,7 @@ CONFIG = Struct(
         "proxyNetwork": Leaf(
             "proxyNetwork",
             "bool",
-            doc="Force the proxy network provider for every build (Linux; v0.31+).",
+            doc="Force the proxy network provider for every build (Linux only).",
             default="false",
             since="v0.31.0",
             flag="--proxy-network",
@@ -576,7 +576,7 @@ CONFIG = Struct(
                 "maxRegistryConcurrency": Leaf(
                     "maxRegistryConcurrency",
                     "*int",
-                    doc="Concurrent requests per registry host; must be greater than 0 (v0.31+).",
+                    doc="Concurrent requests per registry host; must be greater than 0.",
                     default="4",
                     since="v0.31.0",
                 ),
