@@ -107,12 +107,23 @@ def _worker_flags(prefix: str, worker: tuple[str, str], ctd: bool) -> list[FlagS
         _f(wp, "string", "enable the worker: true, false or auto", (*w, "enabled")),
         _f(f"{wp}-labels", "slice", "extra worker label key=value (repeatable)", (*w, "labels"), how="merge"),
         _f(f"{wp}-snapshotter", "string", "snapshotter name", (*w, "snapshotter")),
-        _f(f"{wp}-platform", "slice", "platforms of the worker (repeatable)", (*w, "platforms"), how="replace",
-           hidden=ctd),
+        _f(
+            f"{wp}-platform",
+            "slice",
+            "platforms of the worker (repeatable)",
+            (*w, "platforms"),
+            how="replace",
+            hidden=ctd,
+        ),
         _f(f"{wp}-net", "string", "network mode: auto, host, bridge or cni", (*w, "networkMode")),
         _f(f"{cni}-binary-dir", "string", "directory of the CNI plugins", (*w, "cniBinaryPath")),
         _f(f"{cni}-pool-size", "int", "pre-created network namespaces", (*w, "cniPoolSize"), since="v0.11.0"),
-        _f(f"{wp}-apparmor-profile", "string", "AppArmor profile of build containers", (*w, "apparmor-profile")),
+        _f(
+            f"{wp}-apparmor-profile",
+            "string",
+            "AppArmor profile of build containers",
+            (*w, "apparmor-profile"),
+        ),
         _f(f"{wp}-selinux", "bool", "apply SELinux labels", (*w, "selinux"), since="v0.11.0"),
         _f(par, "int", "limit on parallel build steps", (*w, "max-parallelism"), since="v0.24.0"),
         _f(f"{wp}-rootless", "bool", "rootless worker (needs a user namespace)", (*w, "rootless")),
@@ -131,20 +142,39 @@ def _worker_flags(prefix: str, worker: tuple[str, str], ctd: bool) -> list[FlagS
         out += [
             _f(f"{wp}-addr", "string", "containerd socket", (*w, "address")),
             _f(f"{wp}-namespace", "string", "containerd namespace", (*w, "namespace"), hidden=True),
-            _f(f"{wp}-runtime", "string", "containerd runtime name (drops runtime.path/options)",
-               (*w, "runtime", "name"), hidden=True, since="v0.13.0"),
+            _f(
+                f"{wp}-runtime",
+                "string",
+                "containerd runtime name (drops runtime.path/options)",
+                (*w, "runtime", "name"),
+                hidden=True,
+                since="v0.13.0",
+            ),
             _f(f"{cni}-config-path", "string", "CNI config file", (*w, "cniConfigPath")),
         ]
     else:
         out += [
-            _f(f"{wp}-proxy-snapshotter-path", "string", "proxy snapshotter socket (no unix://)",
-               (*w, "proxySnapshotterPath")),
+            _f(
+                f"{wp}-proxy-snapshotter-path",
+                "string",
+                "proxy snapshotter socket (no unix://)",
+                (*w, "proxySnapshotterPath"),
+            ),
             _f(f"{wp}-binary", "string", "OCI runtime binary", (*w, "binary")),
-            _f(f"{wp}-no-process-sandbox", "bool", "use the host PID namespace (needs rootless)",
-               (*w, "noProcessSandbox")),
+            _f(
+                f"{wp}-no-process-sandbox",
+                "bool",
+                "use the host PID namespace (needs rootless)",
+                (*w, "noProcessSandbox"),
+            ),
             # Broken upstream: it reads a flag named oci-cni-worker-path that does not exist.
-            _f(f"{cni}-config-path", "string", "CNI config file (broken: blanks cniConfigPath)",
-               (*w, "cniConfigPath"), how="blank"),
+            _f(
+                f"{cni}-config-path",
+                "string",
+                "CNI config file (broken: blanks cniConfigPath)",
+                (*w, "cniConfigPath"),
+                how="blank",
+            ),
         ]
     return out
 
@@ -152,8 +182,14 @@ def _worker_flags(prefix: str, worker: tuple[str, str], ctd: bool) -> list[FlagS
 _TABLE: list[FlagSpec] = [
     _f("config", "string", "path of the config file", how="none"),
     _f("debug", "bool", "debug logging (sets log.level)", ("log", "level")),
-    _f("trace", "bool", "trace logging (deprecated; sets log.level)", ("log", "level"), hidden=True,
-       since="v0.12.0"),
+    _f(
+        "trace",
+        "bool",
+        "trace logging (deprecated; sets log.level)",
+        ("log", "level"),
+        hidden=True,
+        since="v0.12.0",
+    ),
     _f("root", "string", "state directory", ("root",)),
     _f("addr", "slice", "listening address (repeatable)", ("grpc", "address"), how="replace"),
     _f("log-format", "string", "log format: text or json", ("log", "format"), since="v0.13.0"),
@@ -163,15 +199,32 @@ _TABLE: list[FlagSpec] = [
     _f("tlscert", "string", "server certificate", ("grpc", "tls", "cert")),
     _f("tlskey", "string", "server key", ("grpc", "tls", "key")),
     _f("tlscacert", "string", "CA for client certificates", ("grpc", "tls", "ca")),
-    _f("allow-insecure-entitlement", "slice", "allowed insecure entitlement (repeatable)",
-       ("insecure-entitlements",), how="replace"),
+    _f(
+        "allow-insecure-entitlement",
+        "slice",
+        "allowed insecure entitlement (repeatable)",
+        ("insecure-entitlements",),
+        how="replace",
+    ),
     _f("proxy-network", "bool", "enforce the proxy network", ("proxyNetwork",), since="v0.31.0"),
     _f("otel-socket-path", "string", "OTEL collector socket", ("otel", "socketPath"), since="v0.13.0"),
     _f("cdi-disabled", "bool", "disable CDI", ("cdi", "disabled"), since="v0.20.0"),
-    _f("cdi-spec-dir", "slice", "CDI spec directory (repeatable)", ("cdi", "specDirs"), how="replace",
-       since="v0.20.0"),
+    _f(
+        "cdi-spec-dir",
+        "slice",
+        "CDI spec directory (repeatable)",
+        ("cdi", "specDirs"),
+        how="replace",
+        since="v0.20.0",
+    ),
     _f("save-cache-debug", "bool", "save cache debug info", how="none", since="v0.24.0"),
-    _f("rootless", "bool", "rootless defaults for both workers", (*OCI, "rootless"), (*CONTAINERD, "rootless")),
+    _f(
+        "rootless",
+        "bool",
+        "rootless defaults for both workers",
+        (*OCI, "rootless"),
+        (*CONTAINERD, "rootless"),
+    ),
     *_worker_flags("oci", OCI, ctd=False),
     *_worker_flags("containerd", CONTAINERD, ctd=True),
     # Windows builds only.
@@ -188,9 +241,15 @@ FLAGS: dict[str, FlagSpec] = {spec.name: spec for spec in _TABLE}
 _ALIASES = {"h": "help", "v": "version"}
 
 
-def lookup(name: str) -> FlagSpec | None:
-    """The flag a name (without dashes) selects in buildkitd, as urfave/cli matches: exactly."""
-    return FLAGS.get(_ALIASES.get(name, name))
+def lookup(name: str, *, windows: bool = False) -> FlagSpec | None:
+    """The flag a name (without dashes) selects in buildkitd, as urfave/cli matches: exactly.
+
+    The Windows service flags do not exist in the Linux daemon builders run.
+    """
+    spec = FLAGS.get(_ALIASES.get(name, name))
+    if spec is not None and spec.windows_only and not windows:
+        return None
+    return spec
 
 
 # -- splitting (google/shlex, as buildx) ------------------------------------------------
@@ -368,7 +427,9 @@ def parse_flags(text: str) -> ParsedFlags:
             i += 1
             value = toks[i].text
             end = toks[i].end
-        out.uses.append(FlagUse(spec, tok.text if "=" in first else first, value, tok.start, end, len(out.uses)))
+        out.uses.append(
+            FlagUse(spec, tok.text if "=" in first else first, value, tok.start, end, len(out.uses))
+        )
         i += 1
     return out
 
@@ -457,7 +518,7 @@ def flag_value_error(use: FlagUse) -> str | None:
     if name.endswith("-worker-labels") and "=" not in value:
         return f"invalid value {value!r}: a label is key=value"
     if name == "log-format" and value not in ("text", "json", ""):
-        return f'unsupported log type {value!r} (text or json, lower case)'
+        return f"unsupported log type {value!r} (text or json, lower case)"
     if name == "log-level" and value.lower() not in _LOG_LEVELS:
         return f"unsupported log level {value!r} ({', '.join(sorted(_LOG_LEVELS))})"
     return None
@@ -600,7 +661,11 @@ def _apply(eff: Effective, parsed: ParsedFlags) -> None:
         eff._set(("log", "level"), "debug", u)
     if (u := ok("trace")) and as_bool(u):
         eff._set(("log", "level"), "trace", u)
-    for name, path in (("root", ("root",)), ("log-format", ("log", "format")), ("log-level", ("log", "level"))):
+    for name, path in (
+        ("root", ("root",)),
+        ("log-format", ("log", "format")),
+        ("log-level", ("log", "level")),
+    ):
         if u := ok(name):
             eff._set(path, u.value, u)
     _apply_list(eff, parsed, "addr", ("grpc", "address"))
@@ -615,8 +680,11 @@ def _apply(eff: Effective, parsed: ParsedFlags) -> None:
         gid = go_parse_int(u.value, 10)
         if gid is not None:
             eff._set(("grpc", "gid"), gid, u)
-    for name, path in (("tlscert", ("grpc", "tls", "cert")), ("tlskey", ("grpc", "tls", "key")),
-                       ("tlscacert", ("grpc", "tls", "ca"))):
+    for name, path in (
+        ("tlscert", ("grpc", "tls", "cert")),
+        ("tlskey", ("grpc", "tls", "key")),
+        ("tlscacert", ("grpc", "tls", "ca")),
+    ):
         if (u := ok(name)) and u.value:
             eff._set(path, u.value, u)
     if u := ok("otel-socket-path"):
@@ -629,7 +697,9 @@ def _apply(eff: Effective, parsed: ParsedFlags) -> None:
         _apply_worker(eff, parsed, ok, as_bool, prefix, worker)
 
 
-def _apply_list(eff: Effective, parsed: ParsedFlags, name: str, path: Path, *, nonempty: bool = False) -> None:
+def _apply_list(
+    eff: Effective, parsed: ParsedFlags, name: str, path: Path, *, nonempty: bool = False
+) -> None:
     uses = parsed.of(name)
     if uses and (not nonempty or any(u.value for u in uses)):
         eff._set(path, [u.value for u in uses], uses[-1])
@@ -657,14 +727,23 @@ def _apply_worker(
         eff._set((*w, "labels"), merged, labels[-1])
     if u := ok("rootless"):
         eff._set((*w, "rootless"), as_bool(u), u)
-    for suffix, key in (("snapshotter", "snapshotter"), ("net", "networkMode"), ("addr", "address"),
-                        ("namespace", "namespace"), ("binary", "binary"),
-                        ("proxy-snapshotter-path", "proxySnapshotterPath"),
-                        ("apparmor-profile", "apparmor-profile")):
+    for suffix, key in (
+        ("snapshotter", "snapshotter"),
+        ("net", "networkMode"),
+        ("addr", "address"),
+        ("namespace", "namespace"),
+        ("binary", "binary"),
+        ("proxy-snapshotter-path", "proxySnapshotterPath"),
+        ("apparmor-profile", "apparmor-profile"),
+    ):
         if u := ok(f"{wp}-{suffix}"):
             eff._set((*w, key), u.value, u)
-    for suffix, key in (("rootless", "rootless"), ("no-process-sandbox", "noProcessSandbox"),
-                        ("gc", "gc"), ("selinux", "selinux")):
+    for suffix, key in (
+        ("rootless", "rootless"),
+        ("no-process-sandbox", "noProcessSandbox"),
+        ("gc", "gc"),
+        ("selinux", "selinux"),
+    ):
         if u := ok(f"{wp}-{suffix}"):
             eff._set((*w, key), as_bool(u), u)
     _apply_list(eff, parsed, f"{wp}-platform", (*w, "platforms"), nonempty=True)
