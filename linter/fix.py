@@ -144,8 +144,12 @@ def _label(finding: Finding, fix: Fix) -> str:
     return f"{finding.code}: {fix.message}"
 
 
-def _one_pass(data: bytes, result: LintResult, accept: FixFilter) -> tuple[bytes, list[str]]:
-    """Apply every accepted fix that does not overlap an earlier one; later passes get the rest."""
+def fix_pass(data: bytes, result: LintResult, accept: FixFilter) -> tuple[bytes, list[str], list[tuple[int, int]]]:
+    """One pass: every accepted fix that does not overlap an earlier one (later passes get the rest).
+
+    Returns the new bytes, the fixes applied and the replaced ranges (offsets into
+    ``result.source.text``), which tests use to prove nothing else changed.
+    """
     applied: list[str] = []
     bom = data.startswith(UTF8_BOM)
     text = result.source.text
@@ -182,10 +186,10 @@ def _one_pass(data: bytes, result: LintResult, accept: FixFilter) -> tuple[bytes
         seen_edits.add(ranges)
         applied.append(_label(finding, fix))
     if not taken and not drop_bom:
-        return data, []
+        return data, [], []
     new_text = _splice(text, taken)
     prefix = UTF8_BOM if bom and not drop_bom else b""
-    return prefix + new_text.encode("utf-8"), applied
+    return prefix + new_text.encode("utf-8"), applied, [(r.start, r.end) for r in taken]
 
 
 def fix_data(data: bytes, name: str | None, settings: Settings, accept: FixFilter) -> FixOutcome:
@@ -197,7 +201,7 @@ def fix_data(data: bytes, name: str | None, settings: Settings, accept: FixFilte
     applied: list[str] = []
     seen = {current}
     for _ in range(MAX_PASSES):
-        new, done = _one_pass(current, result, accept)
+        new, done, _ = fix_pass(current, result, accept)
         if not done or new == current:
             break
         if new in seen:
@@ -299,6 +303,7 @@ __all__ = [
     "default_filter",
     "find_offsets",
     "fix_bytes",
+    "fix_pass",
     "fix_data",
     "fix_file",
     "write_atomic",

@@ -494,9 +494,35 @@ class DeprecatedSigstoreField(Rule):
 
 # --- BK410–BK413: --target-version ----------------------------------------------------------
 
-def _older_spelling_fix(doc: Document, decoded: Decoded, entry: Entry) -> Fix | None:
+def _older_log_level_fix(doc: Document, decoded: Decoded, entry: Entry, version: Version) -> Fix | None:
+    """`[log] level = "debug"` is what `debug = true` said before v0.30 (`trace` from v0.12)."""
+    level = entry.value.lower() if isinstance(entry.value, str) else ""
+    if decoded.entry("debug") is not None or decoded.entry("trace") is not None:
+        return None
+    if level not in ("debug", "trace", "info") or (level == "trace" and version < V0_12):
+        return None
+    table_path = entry.written[:-1]
+
+    def mutate(tdoc: tomlkit.TOMLDocument) -> None:
+        table = migration.lookup(tdoc, table_path)
+        del table[str(entry.written[-1])]
+        if len(table) == 0 and len(table_path) == 1:
+            del tdoc[str(table_path[0])]
+        if level != "info":
+            tdoc[level] = True
+
+    edits = migration.tomlkit_edits(doc.text, mutate)
+    if not edits:
+        return None
+    message = "remove it (info is the default level)" if level == "info" else f"write `{level} = true` instead"
+    return Fix(message, edits, "safe")
+
+
+def _older_spelling_fix(doc: Document, decoded: Decoded, entry: Entry, version: Version) -> Fix | None:
     """`reservedSpace` alone at worker level is what `gckeepstorage` meant (gcpolicy: `keepBytes`)."""
     path = entry.path
+    if path == ("log", "level"):
+        return _older_log_level_fix(doc, decoded, entry, version)
     if path[-1] != "reservedSpace" or len(path) < 3 or path[0] != "worker":
         return None
     parent = path[:-1]
@@ -524,8 +550,8 @@ class UnknownAtTarget(Rule):
     **Bad** (for v0.12): `reservedSpace = "10GB"` — **Good**: `gckeepstorage = "10GB"`
 
     **Fix** (safe): where the older release has a spelling with the same meaning
-    (`reservedSpace` alone → `gckeepstorage`, a rule's `reservedSpace` → `keepBytes`),
-    use it. Options: `--target-version` (or `target-version` in the configuration).
+    (`reservedSpace` alone → `gckeepstorage`, a rule's `reservedSpace` → `keepBytes`,
+    `[log] level = "debug"` → `debug = true`), use it. Options: `--target-version` (or `target-version` in the configuration).
     """
 
     code = "BK410"
@@ -536,6 +562,7 @@ class UnknownAtTarget(Rule):
     fix_examples: ClassVar[tuple[dict[str, str], ...]] = (
         {"text": '[worker.oci]\nreservedSpace = "10GB"\n', "target_version": "v0.12"},
         {"text": '[[worker.oci.gcpolicy]]\r\nreservedSpace = "1GB"\r\nkeepDuration = 3600\r\n', "target_version": "v0.16"},
+        {"text": '# logs\nroot = "/x"\n\n[log]\nlevel = "debug"\n\n[worker.oci]\nenabled = true\n', "target_version": "v0.29"},
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
@@ -550,7 +577,7 @@ class UnknownAtTarget(Rule):
             since = versions.key_since(vpath)
             if since is None or vpath in known:
                 continue
-            fix = _older_spelling_fix(doc, decoded, entry)
+            fix = _older_spelling_fix(doc, decoded, entry, version)
             hint = f"; {fix.message}" if fix else ""
             yield self.finding(
                 f"`{format_path(entry.written)}` is read only since {since.minor_name}: BuildKit "
