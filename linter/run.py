@@ -25,6 +25,20 @@ def rules() -> list[Rule]:
     return _RULES
 
 
+_ACTIVE: dict[int, tuple[Settings, list[Rule]]] = {}
+
+
+def active_rules(settings: Settings, path: str | None) -> list[Rule]:
+    """The enabled rules, computed once per settings object unless per-file ignores apply."""
+    if settings.per_file_ignores:
+        return [r for r in rules() if enabled(type(r), settings, path)]
+    cached = _ACTIVE.get(id(settings))
+    if cached is None or cached[0] is not settings:
+        cached = (settings, [r for r in rules() if enabled(type(r), settings, None)])
+        _ACTIVE[id(settings)] = cached
+    return cached[1]
+
+
 @dataclass(slots=True)
 class LintResult:
     path: str | None
@@ -50,9 +64,7 @@ def lint_text(text: str, path: str | None, settings: Settings) -> LintResult:
 def lint_source(source: SourceText, path: str | None, settings: Settings) -> LintResult:
     ctx = build_context(source, path, settings)
     findings: list[Finding] = []
-    for rule in rules():
-        if not enabled(type(rule), settings, path):
-            continue
+    for rule in active_rules(settings, path):
         for finding in rule.check(ctx):
             finding.path = path
             override = settings.severity.get(finding.code)
