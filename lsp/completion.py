@@ -1,0 +1,199 @@
+"""Completion from the key tree: keys of the current table, headers, values, names, paths.
+
+Works on the raw text (``textscan``) because a line being typed is rarely valid TOML.
+"""
+
+from __future__ import annotations
+
+import os
+
+from lsprotocol import types
+
+from bklint.lsp.positions import Lines
+from bklint.lsp.schema_info import DIR_KEYS, describe_node, resolve, struct_at, table_headers
+from bklint.lsp.textscan import Cursor, Layout, cursor_at
+from bklint.rules.base import Position
+from bklint.rules.schema.nodes import ArrayOf, Leaf, MapOf, go_lower
+
+TRIGGERS = ["[", ".", '"', "=", "/", " "]
+_MAX_FILES = 200
+
+
+def _doc(text: str) -> types.MarkupContent:
+    return types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
+
+
+def complete(lay: Layout, lines: Lines, pos: Position, base_dir: str) -> list[types.CompletionItem]:
+    cur = cursor_at(lay, pos.line, pos.column)
+    if cur.kind == "header":
+        return header_items(lay, lines, cur, pos)
+    if cur.kind == "key":
+        return key_items(lay, lines, cur, pos)
+    if cur.kind == "value":
+        return value_items(lay, lines, cur, pos, base_dir)
+    return []
+
+
+def _edit(lines: Lines, line: int, start: int, end: int, text: str) -> types.TextEdit:
+    rng = types.Range(
+        start=types.Position(line=line, character=lines.to_client_column(line, start)),
+        end=types.Position(line=line, character=lines.to_client_column(line, end)),
+    )
+    return types.TextEdit(range=rng, new_text=text)
+
+
+def registry_names(lay: Layout) -> list[str]:
+    seen: dict[str, None] = {}
+    for h in lay.headers:
+        if len(h.path) >= 2 and go_lower(h.path[0]) == "registry":
+            seen.setdefault(h.path[1], None)
+    return list(seen)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def header_items(lay: Layout, lines: Lines, cur: Cursor, pos: Position) -> list[types.CompletionItem]:
+    present = {tuple(go_lower(p) for p in h.path) for h in lay.headers if not h.array}
+    items: list[types.CompletionItem] = []
+    end = pos.column
+    line_text = lines.line(pos.line)
+    if cur.segments:
+        end = max(end, cur.segments[-1][2])
+    closing = "]]" if cur.array else "]"
+    if line_text[end:].lstrip().startswith("]"):
+        closing = ""
+
+    def add(label: str, detail: str, doc: str, kind: types.CompletionItemKind) -> None:
+        items.append(
+            types.CompletionItem(
+                label=label,
+                kind=kind,
+                detail=detail,
+                documentation=_doc(doc) if doc else None,
+                filter_text=label,
+                text_edit=_edit(lines, pos.line, cur.replace_start, end, label + closing),
+            )
+        )
+
+    for path, node, is_array in table_headers():
+        if is_array != cur.array:
+            continue
+        if not cur.array and tuple(go_lower(p) for p in path.split(".")) in present:
+            continue
+        if isinstance(node, MapOf):
+            add(f"{path}.{_quote('docker.io')}", "table per registry host", node.doc, types.CompletionItemKind.Module)
+            continue
+        add(path, "array of tables" if is_array else "table", describe_node(node, path), types.CompletionItemKind.Module)
+    for name in registry_names(lay):
+        label = f"registry.{_quote(name)}"
+        if cur.array:
+            add(f"{label}.keypair", "client certificate of a registry in this file", "", types.CompletionItemKind.Reference)
+        elif ("registry", go_lower(name)) not in present:
+            add(label, "registry already named in this file", "", types.CompletionItemKind.Reference)
+    return items
+
+
+def key_items(lay: Layout, lines: Lines, cur: Cursor, pos: Position) -> list[types.CompletionItem]:
+    table_path = cur.table.path if cur.table is not None else ()
+    struct = struct_at((*table_path, *cur.path))
+    if struct is None:
+        return []
+    depth = len(cur.path)
+    present = {
+        go_lower(k[depth])
+        for k in lay.keys_in(cur.table)
+        if len(k) > depth and tuple(go_lower(p) for p in k[:depth]) == tuple(go_lower(p) for p in cur.path)
+    }
+    line_text = lines.line(pos.line)
+    has_eq = "=" in line_text[pos.column :]
+    end = cur.segments[cur.segment_index][2] if cur.segment_index >= 0 else pos.column
+    items = []
+    for name, node in struct.fields.items():
+        if not isinstance(node, Leaf) or go_lower(name) in present:
+            continue
+        title = ".".join((*table_path, *cur.path, name))
+        items.append(
+            types.CompletionItem(
+                label=name,
+                kind=types.CompletionItemKind.Property,
+                detail=node.go_type,
+                documentation=_doc(describe_node(node, title)),
+                deprecated=bool(node.deprecated) or None,
+                text_edit=_edit(lines, pos.line, cur.replace_start, end, name if has_eq else f"{name} = "),
+                filter_text=name,
+            )
+        )
+    return items
+
+
+def value_items(lay: Layout, lines: Lines, cur: Cursor, pos: Position, base_dir: str) -> list[types.CompletionItem]:
+    table_path = cur.table.path if cur.table is not None else ()
+    node, canonical = resolve((*table_path, *cur.path))
+    if not isinstance(node, Leaf):
+        return []
+    items: list[types.CompletionItem] = []
+    quoted = cur.quote is not None
+    if canonical in {("registry", "*", "ca"), ("registry", "*", "keypair", "cert"), ("registry", "*", "keypair", "key")} | DIR_KEYS:
+        if quoted:
+            return path_items(lines, cur, pos, base_dir, dirs_only=canonical in DIR_KEYS)
+        return []
+    if canonical == ("registry", "*", "mirrors") and quoted:
+        own = table_path[1] if len(table_path) > 1 else None
+        for name in registry_names(lay):
+            if name != own:
+                items.append(_value_item(lines, cur, pos, name, "registry in this file", quoted))
+        return items
+    for value in node.allowed:
+        if value:
+            items.append(_value_item(lines, cur, pos, value, f"allowed value of {node.name}", quoted))
+    if node.go_type in ("bool", "*bool") and not quoted:
+        for value in ("true", "false"):
+            items.append(_value_item(lines, cur, pos, value, "boolean", quoted, literal=True))
+    return items
+
+
+def _value_item(
+    lines: Lines, cur: Cursor, pos: Position, value: str, detail: str, quoted: bool, literal: bool = False
+) -> types.CompletionItem:
+    text = value if quoted or literal else f'"{value}"'
+    return types.CompletionItem(
+        label=value,
+        kind=types.CompletionItemKind.EnumMember if not literal else types.CompletionItemKind.Keyword,
+        detail=detail,
+        filter_text=text,
+        text_edit=_edit(lines, pos.line, cur.replace_start, pos.column, text),
+    )
+
+
+def path_items(lines: Lines, cur: Cursor, pos: Position, base_dir: str, dirs_only: bool) -> list[types.CompletionItem]:
+    """Entries of the directory typed so far, relative to the base directory."""
+    typed = cur.partial
+    head, _, _tail = typed.rpartition("/")
+    directory = os.path.join(base_dir, os.path.expanduser(head + "/" if head or typed.startswith("/") else ""))
+    try:
+        with os.scandir(directory or ".") as it:
+            entries = sorted(it, key=lambda e: e.name)[:_MAX_FILES]
+    except OSError:
+        return []
+    start = cur.replace_start + (len(head) + 1 if head or typed.startswith("/") else 0)
+    items = []
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            continue
+        if dirs_only and not is_dir:
+            continue
+        name = entry.name + ("/" if is_dir else "")
+        items.append(
+            types.CompletionItem(
+                label=name,
+                kind=types.CompletionItemKind.Folder if is_dir else types.CompletionItemKind.File,
+                detail=os.path.join(directory, entry.name),
+                filter_text=name,
+                text_edit=_edit(lines, pos.line, start, pos.column, name),
+            )
+        )
+    return items

@@ -1,0 +1,362 @@
+"""`bklint lsp`: the pygls server wiring the engine's results to LSP requests.
+
+Linting runs on one worker thread. Edits are coalesced rather than delayed: when the
+document is idle a change is linted at once (a keystroke costs one lint); while a lint is
+running, further changes only mark the document dirty and the newest text is linted when
+the worker is free. Diagnostics are published only for the version that is current when
+they are ready, so a burst of edits ends with the diagnostics of its last version.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+from pygls.workspace import TextDocument
+
+from bklint.linter import __version__
+from bklint.linter.run import rules
+from bklint.lsp import actions, completion, hover, navigation
+from bklint.lsp.analysis import Analysis, analyse
+from bklint.lsp.settings import ClientSettings, Resolver, parse_client_settings
+
+log = logging.getLogger("bklint.lsp")
+
+
+class BklintServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("bklint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.client_settings = ClientSettings()
+        self.folders: list[str] = []
+        self.resolver = Resolver(self.client_settings, [])
+        self.generation = 0
+        self.push = True
+        self.versioned_edits = False
+        self.config_requests = False
+        self.refresh_support = False
+        self.cache: dict[str, Analysis] = {}
+        self.inflight: dict[str, tuple[tuple[int, int | None, str], asyncio.Future[Analysis]]] = {}
+        self.running: dict[str, asyncio.Task[None]] = {}
+        self.dirty: set[str] = set()
+        self.published: dict[str, tuple[int, int | None]] = {}
+        self.told: set[str] = set()
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bklint-lint")
+
+    # -- errors ----------------------------------------------------------------------
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """Log instead of pop up: a failed notification must not nag the user or stop the server."""
+        log.exception("bklint lsp: %s", error, exc_info=error)
+        try:
+            self.window_log_message(
+                types.LogMessageParams(type=types.MessageType.Error, message=f"bklint: internal error: {error!r}")
+            )
+        except Exception:  # pragma: no cover - the transport is gone
+            pass
+
+    def tell(self, message: str) -> None:
+        """Show a settings/config problem once per distinct message."""
+        if message in self.told:
+            return
+        self.told.add(message)
+        self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=f"bklint: {message}"))
+
+    # -- documents ---------------------------------------------------------------------
+    def open_document(self, uri: str) -> TextDocument | None:
+        return self.workspace.text_documents.get(unquote(uri))
+
+    @staticmethod
+    def path_of(uri: str) -> str | None:
+        path = to_fs_path(uri)
+        if path:
+            return path
+        parsed = urlparse(uri)
+        return unquote(parsed.path) or None
+
+    def serves(self, uri: str) -> bool:
+        path = self.path_of(uri)
+        if path is None:
+            return False
+        return self.resolver.serves(path, self.resolver.for_path(path))
+
+    @property
+    def encoding(self) -> str:
+        return str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+
+    async def analysis(self, uri: str) -> Analysis | None:
+        """The analysis of the document's current text (cached, or linted now on the worker)."""
+        doc = self.open_document(uri)
+        if doc is None or not self.serves(uri):
+            return None
+        text = doc.source
+        cached = self.cache.get(uri)
+        if cached is not None and cached.generation == self.generation and cached.text == text:
+            cached.version = doc.version
+            return cached
+        key = (self.generation, doc.version, text)
+        pending = self.inflight.get(uri)
+        if pending is not None and pending[0] == key:
+            return await asyncio.shield(pending[1])
+        path = self.path_of(uri)
+        settings = self.resolver.for_path(path)
+        for problem in self.resolver.problems:
+            self.tell(problem)
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(
+            self.executor, analyse, uri, path, doc.version, self.generation, text, settings, self.encoding
+        )
+        self.inflight[uri] = (key, future)
+        try:
+            result = await asyncio.shield(future)
+        finally:
+            if self.inflight.get(uri, (None,))[0] == key:
+                self.inflight.pop(uri, None)
+        if self.open_document(uri) is not None and result.generation == self.generation:
+            self.cache[uri] = result
+        return result
+
+    def request_lint(self, uri: str) -> None:
+        if not self.push:
+            return
+        if uri in self.running:
+            self.dirty.add(uri)
+            return
+        self.running[uri] = asyncio.ensure_future(self._lint_loop(uri))
+
+    async def _lint_loop(self, uri: str) -> None:
+        try:
+            while True:
+                self.dirty.discard(uri)
+                # Let notifications already read from the client land before linting.
+                await asyncio.sleep(0)
+                try:
+                    a = await self.analysis(uri)
+                except Exception as exc:  # a bug in a rule must not stop diagnostics for good
+                    self.report_server_error(exc, None)
+                    a = None
+                if a is not None:
+                    self.publish(a)
+                if uri not in self.dirty:
+                    return
+        finally:
+            self.running.pop(uri, None)
+
+    def publish(self, a: Analysis) -> None:
+        doc = self.open_document(a.uri)
+        if doc is None or doc.source != a.text or a.generation != self.generation:
+            return  # stale: a newer version (or new settings) will publish
+        stamp = (a.generation, doc.version)
+        if self.published.get(a.uri) == stamp:
+            return
+        self.published[a.uri] = stamp
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=a.uri, diagnostics=a.diagnostics, version=doc.version)
+        )
+
+    def clear(self, uri: str) -> None:
+        self.cache.pop(uri, None)
+        self.published.pop(uri, None)
+        self.dirty.discard(uri)
+        if self.push:
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    # -- settings ------------------------------------------------------------------------
+    def apply_settings(self, raw: Any) -> None:
+        self.client_settings = parse_client_settings(raw)
+        self.resolver = Resolver(self.client_settings, self.folders)
+        self.generation += 1
+        self.cache.clear()
+        self.published.clear()
+        for problem in self.resolver.problems:
+            self.tell(problem)
+        for uri in list(self.workspace.text_documents):
+            if self.serves(uri):
+                self.request_lint(uri)
+            elif self.push:
+                self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        if not self.push and self.refresh_support:
+            self.workspace_diagnostic_refresh(None)
+
+    async def pull_configuration(self) -> None:
+        if not self.config_requests:
+            return
+        scope = self.folders[0] if self.folders else None
+        item = types.ConfigurationItem(section="bklint", scope_uri=_uri(scope) if scope else None)
+        try:
+            answer = await self.workspace_configuration_async(types.ConfigurationParams(items=[item]))
+        except Exception as exc:
+            log.warning("workspace/configuration failed: %s", exc)
+            return
+        if answer and isinstance(answer[0], dict):
+            self.apply_settings(answer[0])
+
+
+def _uri(path: str) -> str:
+    from pygls.uris import from_fs_path
+
+    return from_fs_path(path) or path
+
+
+def _capability(obj: Any, *names: str) -> Any:
+    for name in names:
+        obj = getattr(obj, name, None)
+        if obj is None:
+            return None
+    return obj
+
+
+def create_server() -> BklintServer:
+    server = BklintServer()
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: BklintServer, params: types.InitializeParams) -> None:
+        caps = params.capabilities
+        ls.push = _capability(caps, "text_document", "diagnostic") is None
+        ls.versioned_edits = bool(_capability(caps, "workspace", "workspace_edit", "document_changes"))
+        ls.config_requests = bool(_capability(caps, "workspace", "configuration"))
+        ls.refresh_support = bool(_capability(caps, "workspace", "diagnostics", "refresh_support"))
+        folders = [f.uri for f in params.workspace_folders or []]
+        if not folders and params.root_uri:
+            folders = [params.root_uri]
+        ls.folders = [p for p in (ls.path_of(u) for u in folders) if p]
+        rules()  # load the catalog now rather than on the first keystroke
+        ls.apply_settings(params.initialization_options)
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: BklintServer, params: types.InitializedParams) -> None:
+        await ls.pull_configuration()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(ls: BklintServer, params: types.DidChangeConfigurationParams) -> None:
+        settings = params.settings
+        if isinstance(settings, dict) and isinstance(settings.get("bklint"), dict):
+            ls.apply_settings(settings["bklint"])
+        elif ls.config_requests:
+            await ls.pull_configuration()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def did_change_folders(ls: BklintServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        ls.folders = [p for p in (ls.path_of(f.uri) for f in ls.workspace.folders.values()) if p]
+        ls.apply_settings(_raw(ls.client_settings))
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: BklintServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.request_lint(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: BklintServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.request_lint(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: BklintServer, params: types.DidSaveTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        # Saving may have changed a certificate or the project config next to the file.
+        ls.resolver = Resolver(ls.client_settings, ls.folders)
+        ls.generation += 1
+        ls.cache.pop(uri, None)
+        ls.published.pop(uri, None)
+        ls.request_lint(uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: BklintServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.clear(params.text_document.uri)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(identifier="bklint", inter_file_dependencies=False, workspace_diagnostics=False),
+    )
+    async def pull_diagnostics(ls: BklintServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+        a = await ls.analysis(params.text_document.uri)
+        if a is None:
+            return types.RelatedFullDocumentDiagnosticReport(items=[])
+        if params.previous_result_id == a.result_id:
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=a.result_id)
+        return types.RelatedFullDocumentDiagnosticReport(items=a.diagnostics, result_id=a.result_id)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=list(actions.KINDS), resolve_provider=False),
+    )
+    async def code_action(ls: BklintServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        a = await ls.analysis(params.text_document.uri)
+        if a is None:
+            return None
+        fix_all = None
+        if actions.wanted(actions.FIX_ALL, params.context.only):
+            loop = asyncio.get_running_loop()
+            fix_all = await loop.run_in_executor(ls.executor, actions.fix_all_action, a, ls.versioned_edits)
+        return actions.code_actions(a, params, ls.versioned_edits, fix_all)
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    async def on_hover(ls: BklintServer, params: types.HoverParams) -> types.Hover | None:
+        a = await ls.analysis(params.text_document.uri)
+        if a is None:
+            return None
+        return hover.hover(a, a.lines.from_client(params.position))
+
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=list(completion.TRIGGERS))
+    )
+    def on_completion(ls: BklintServer, params: types.CompletionParams) -> types.CompletionList | None:
+        uri = params.text_document.uri
+        doc = ls.open_document(uri)
+        if doc is None or not ls.serves(uri):
+            return None
+        from bklint.lsp.positions import Lines
+        from bklint.lsp.textscan import layout
+
+        text = doc.source
+        lines = Lines(text, ls.encoding)
+        settings = ls.resolver.for_path(ls.path_of(uri))
+        items = completion.complete(layout(text), lines, lines.from_client(params.position), settings.rules.base_dir)
+        return types.CompletionList(is_incomplete=False, items=items)
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK)
+    async def on_links(ls: BklintServer, params: types.DocumentLinkParams) -> list[types.DocumentLink] | None:
+        a = await ls.analysis(params.text_document.uri)
+        return navigation.document_links(a) if a is not None else None
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    async def on_definition(ls: BklintServer, params: types.DefinitionParams) -> list[types.Location] | None:
+        a = await ls.analysis(params.text_document.uri)
+        if a is None:
+            return None
+        return navigation.definition(a, a.lines.from_client(params.position)) or None
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    async def on_symbols(ls: BklintServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol] | None:
+        a = await ls.analysis(params.text_document.uri)
+        return navigation.document_symbols(a) if a is not None else None
+
+    @server.feature(types.SHUTDOWN)
+    def on_shutdown(ls: BklintServer, params: None) -> None:
+        ls.executor.shutdown(wait=False, cancel_futures=True)
+
+    return server
+
+
+def _raw(c: ClientSettings) -> dict[str, Any]:
+    """ClientSettings back to the wire shape (to rebuild the resolver with new folders)."""
+    out: dict[str, Any] = {
+        "ignore": c.ignore,
+        "files": c.files,
+        "severity": {k: v.label for k, v in c.severity.items()},
+    }
+    if c.select is not None:
+        out["select"] = c.select
+    for key, value in (("targetVersion", c.target_version), ("buildkitdFlags", c.buildkitd_flags), ("baseDir", c.base_dir)):
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def main() -> int:
+    logging.basicConfig(level=os.environ.get("BKLINT_LOG", "WARNING").upper())
+    create_server().start_io()
+    return 0

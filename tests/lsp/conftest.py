@@ -1,0 +1,211 @@
+"""A pytest-lsp client talking to `bklint lsp` over real JSON-RPC on stdio.
+
+Two clients: one that only takes pushed diagnostics (like Neovim 0.7–0.9) and one that
+pulls them (LSP 3.17 `textDocument/diagnostic`, like VS Code and Neovim 0.10+). Every
+published diagnostics notification is recorded with its version so tests can wait for
+the diagnostics of a given edit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest_lsp
+from lsprotocol import types
+from pygls.uris import from_fs_path
+from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp.client import make_test_lsp_client
+
+SERVER = [sys.executable, "-m", "bklint.linter", "lsp"]
+TIMEOUT = 30.0
+
+
+class Recorder:
+    """Every textDocument/publishDiagnostics the server sent, in order."""
+
+    def __init__(self) -> None:
+        self.published: list[types.PublishDiagnosticsParams] = []
+        self.changed = asyncio.Event()
+
+    def add(self, params: types.PublishDiagnosticsParams) -> None:
+        self.published.append(params)
+        self.changed.set()
+
+    def last(self, uri: str) -> types.PublishDiagnosticsParams | None:
+        for p in reversed(self.published):
+            if p.uri == uri:
+                return p
+        return None
+
+    async def wait(self, uri: str, version: int | None = None, empty: bool | None = None) -> types.PublishDiagnosticsParams:
+        """The first publication for ``uri`` (of ``version``) recorded from now on or already."""
+
+        def match() -> types.PublishDiagnosticsParams | None:
+            p = self.last(uri)
+            if p is None or (version is not None and p.version != version):
+                return None
+            if empty is not None and (len(p.diagnostics) == 0) != empty:
+                return None
+            return p
+
+        async def loop() -> types.PublishDiagnosticsParams:
+            while True:
+                found = match()
+                if found is not None:
+                    return found
+                self.changed.clear()
+                await self.changed.wait()
+
+        return await asyncio.wait_for(loop(), TIMEOUT)
+
+
+def recording_client() -> LanguageClient:
+    client = make_test_lsp_client()
+    recorder = Recorder()
+    original = client.protocol.fm.features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+
+    def record(params: types.PublishDiagnosticsParams) -> None:
+        original(params)
+        recorder.add(params)
+
+    client.protocol.fm.features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = record
+    client.recorder = recorder  # type: ignore[attr-defined]
+    return client
+
+
+def capabilities(pull: bool) -> types.ClientCapabilities:
+    markdown = [types.MarkupKind.Markdown, types.MarkupKind.PlainText]
+    return types.ClientCapabilities(
+        general=types.GeneralClientCapabilities(position_encodings=[types.PositionEncodingKind.Utf16]),
+        workspace=types.WorkspaceClientCapabilities(
+            configuration=True,
+            workspace_edit=types.WorkspaceEditClientCapabilities(document_changes=True),
+            did_change_configuration=types.DidChangeConfigurationClientCapabilities(dynamic_registration=False),
+            diagnostics=types.DiagnosticWorkspaceClientCapabilities(refresh_support=True) if pull else None,
+        ),
+        text_document=types.TextDocumentClientCapabilities(
+            synchronization=types.TextDocumentSyncClientCapabilities(did_save=True),
+            publish_diagnostics=types.PublishDiagnosticsClientCapabilities(
+                related_information=True,
+                version_support=True,
+                code_description_support=True,
+                data_support=True,
+                tag_support=types.ClientDiagnosticsTagOptions(
+                    value_set=[types.DiagnosticTag.Unnecessary, types.DiagnosticTag.Deprecated]
+                ),
+            ),
+            diagnostic=types.DiagnosticClientCapabilities(related_document_support=False) if pull else None,
+            code_action=types.CodeActionClientCapabilities(
+                code_action_literal_support=types.ClientCodeActionLiteralOptions(
+                    code_action_kind=types.ClientCodeActionKindOptions(
+                        value_set=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll]
+                    )
+                ),
+                is_preferred_support=True,
+            ),
+            hover=types.HoverClientCapabilities(content_format=markdown),
+            completion=types.CompletionClientCapabilities(
+                completion_item=types.ClientCompletionItemOptions(
+                    documentation_format=markdown, deprecated_support=True
+                )
+            ),
+            document_symbol=types.DocumentSymbolClientCapabilities(hierarchical_document_symbol_support=True),
+            document_link=types.DocumentLinkClientCapabilities(tooltip_support=True),
+            definition=types.DefinitionClientCapabilities(),
+        ),
+    )
+
+
+async def start(client: LanguageClient, root: Path, pull: bool, init: dict[str, Any] | None) -> None:
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities(pull),
+            root_uri=from_fs_path(str(root)),
+            workspace_folders=[types.WorkspaceFolder(uri=from_fs_path(str(root)) or "", name="ws")],
+            initialization_options=init or {},
+        )
+    )
+
+
+CONFIG = ClientServerConfig(server_command=SERVER, client_factory=recording_client)
+
+
+@pytest_lsp.fixture(config=CONFIG)
+async def client(lsp_client: LanguageClient, tmp_path: Path) -> AsyncIterator[None]:
+    """A push-diagnostics client with the workspace folder ``tmp_path``."""
+    lsp_client.set_configuration({}, section="bklint")
+    await start(lsp_client, tmp_path, pull=False, init=None)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=CONFIG)
+async def pull_client(lsp_client: LanguageClient, tmp_path: Path) -> AsyncIterator[None]:
+    """A client that pulls diagnostics (and so gets none pushed)."""
+    lsp_client.set_configuration({}, section="bklint")
+    await start(lsp_client, tmp_path, pull=True, init=None)
+    yield
+    await lsp_client.shutdown_session()
+
+
+class Doc:
+    """An open document: its uri, text and version, with helpers to edit it."""
+
+    def __init__(self, client: LanguageClient, path: Path, text: str) -> None:
+        self.client = client
+        self.path = path
+        self.uri = from_fs_path(str(path)) or ""
+        self.text = text
+        self.version = 1
+
+    @property
+    def recorder(self) -> Recorder:
+        return self.client.recorder  # type: ignore[attr-defined, no-any-return]
+
+    def open(self) -> Doc:
+        self.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(uri=self.uri, language_id="toml", version=self.version, text=self.text)
+            )
+        )
+        return self
+
+    def replace_all(self, text: str) -> None:
+        self.version += 1
+        self.text = text
+        self.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=self.uri, version=self.version),
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
+
+    def insert(self, line: int, character: int, new: str) -> None:
+        """An incremental change (character in UTF-16 units), as editors send keystrokes."""
+        self.version += 1
+        pos = types.Position(line=line, character=character)
+        self.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=self.uri, version=self.version),
+                content_changes=[types.TextDocumentContentChangePartial(range=types.Range(start=pos, end=pos), text=new)],
+            )
+        )
+
+    def close(self) -> None:
+        self.client.text_document_did_close(
+            types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=self.uri))
+        )
+
+    async def diagnostics(self, version: int | None = None) -> list[types.Diagnostic]:
+        published = await self.recorder.wait(self.uri, self.version if version is None else version)
+        return list(published.diagnostics)
+
+
+def open_doc(client: LanguageClient, path: Path, text: str) -> Doc:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return Doc(client, path, text).open()
