@@ -67,6 +67,17 @@ async function main() {
     for (const text of rows) console.log(`  ${text.replace(/\s+/g, ' ').trim()}`);
     await page.screenshot({ path: args.screenshot });
     console.log(`screenshot: ${args.screenshot}`);
+
+    if (args['expect-after-fix']) {
+      // Run "bklint: Fix all" from the command palette and wait for the fixed text.
+      await page.locator('.monaco-editor .view-lines').first().click();
+      await page.keyboard.press('F1');
+      await page.keyboard.type('bklint: Fix all');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'bklint: Fix all' }).first().waitFor({ timeout: left() });
+      await page.keyboard.press('Enter');
+      await page.locator('.monaco-editor .view-lines', { hasText: args['expect-after-fix'] }).first().waitFor({ timeout: left() });
+      console.log(`fix all: the editor now contains "${args['expect-after-fix']}"`);
+    }
     console.log('1 passed, 0 failed');
   } catch (error) {
     const failed = args.failshot ?? '/tmp/bklint-e2e-failed.png';

@@ -2,7 +2,8 @@
 # End-to-end check of the VS Code extension in a real browser:
 #   code-server (VS Code in the browser, from npm) + the bklint .vsix + Debian's chromium,
 #   driven by playwright-core, on a workspace holding a bad buildkitd.toml. Passes when a
-#   bklint diagnostic shows in the Problems panel; saves a screenshot to docs/vscode-problems.png.
+#   bklint diagnostic shows in the Problems panel (screenshot: docs/vscode-problems.png) and
+#   "bklint: Fix all" then applies the safe fix (gckeepstorage -> reservedSpace) in the editor.
 #
 # Usage:  tests/e2e/vscode_code_server.sh
 # Env:
@@ -142,11 +143,13 @@ code_server --extensions-dir "$WORK/extensions" --user-data-dir "$WORK/data" --i
 
 # --- workspace and settings --------------------------------------------------------------
 cat >"$WORK/ws/buildkitd.toml" <<'EOF'
-# Deliberately wrong: a string where buildkitd expects a boolean, and a misspelt key.
+# Deliberately wrong: a string where buildkitd expects a boolean, a misspelt key
+# and a deprecated one (the last has a safe automatic fix).
 debug = "yes"
 
 [worker.oci]
 max-paralelism = 4
+gckeepstorage = 1000
 EOF
 node -e '
 const [file, cmd] = process.argv.slice(1);
@@ -194,7 +197,7 @@ status=0
 NODE_PATH="$DRIVER_DIR/node_modules" node "$REPO/tests/e2e/problems_panel.cjs" \
   --url "http://127.0.0.1:$PORT/?folder=$WORK/ws" --file buildkitd.toml \
   --browser "$(command -v chromium)" --profile "$WORK/chromium-profile" \
-  --screenshot "$SCREENSHOT" --failshot "${FAIL_SCREENSHOT:-/tmp/bklint-e2e-failed.png}" --timeout "${E2E_TIMEOUT_MS:-90000}" || status=$?
+  --screenshot "$SCREENSHOT" --expect-after-fix "reservedSpace = 1000" --failshot "${FAIL_SCREENSHOT:-/tmp/bklint-e2e-failed.png}" --timeout "${E2E_TIMEOUT_MS:-90000}" || status=$?
 
 if ((status != 0)); then
   log "FAILED; code-server log tail:"
