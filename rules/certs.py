@@ -1,0 +1,508 @@
+"""Certificate and key files a config names: where buildx copies them, and what they hold.
+
+Shared by the BK3xx rules and `bklint certs`. Two halves:
+
+* the copy plan — what `docker buildx create --config` (buildx ``confutil.LoadConfigFiles``)
+  does with each registry's ``ca`` and ``keypair`` files: the destination folder is the
+  registry name with every run of characters outside ``[a-zA-Z0-9.-]`` replaced by ``_``,
+  ``path.Join``-cleaned (so ``..`` becomes ``.``), the file keeps its basename, and only the
+  first 1 MiB is copied;
+* bounded, non-blocking reads of those files (stat first, ``O_NONBLOCK``, at most 1 MiB + 1
+  byte) and their PEM/X.509 inspection, memoised in ``Context.cache``.
+
+``cryptography`` is imported only when a file actually holds PEM data, so checking a config
+without certificates never pays for it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as _dt
+import errno
+import os
+import re
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from bklint.rules.document import TomlNode
+from bklint.rules.schema.decode import Decoded
+
+MIB = 1024 * 1024
+# buildx reads every copied file (and the config) through a 1 MiB LimitReader.
+COPY_LIMIT = MIB
+DEFAULT_PREFIX = "/etc/buildkit"
+CONFIG_NAME = "buildkitd.toml"
+
+_INVALID_DIR_CHARS = re.compile(r"[^a-zA-Z0-9.-]+")
+
+RefKind = Literal["ca", "key", "cert", "tlsconfigdir", "grpc-cert", "grpc-key", "grpc-ca"]
+_FIELD = {
+    "ca": "ca",
+    "key": "key",
+    "cert": "cert",
+    "tlsconfigdir": "tlsconfigdir",
+    "grpc-cert": "grpc.tls.cert",
+    "grpc-key": "grpc.tls.key",
+    "grpc-ca": "grpc.tls.ca",
+}
+# What buildx calls each file in its read errors.
+_BUILDX_NOUN = {"ca": "CA", "key": "key", "cert": "cert"}
+
+
+# -- Go path semantics ----------------------------------------------------------------------
+
+
+def go_clean(path: str) -> str:
+    """Go's ``path.Clean`` (slash-separated, lexical)."""
+    if path == "":
+        return "."
+    rooted = path.startswith("/")
+    out: list[str] = []
+    for part in path.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if out and out[-1] != "..":
+                out.pop()
+            elif not rooted:
+                out.append("..")
+            continue
+        out.append(part)
+    joined = "/".join(out)
+    if rooted:
+        return "/" + joined
+    return joined or "."
+
+
+def go_join(*parts: str) -> str:
+    """Go's ``path.Join``: empty parts are skipped, the result cleaned."""
+    kept = [p for p in parts if p]
+    return go_clean("/".join(kept)) if kept else ""
+
+
+def go_base(path: str) -> str:
+    """Go's ``filepath.Base`` on Linux (the builder side of buildx runs there)."""
+    if path == "":
+        return "."
+    stripped = path.rstrip("/")
+    if stripped == "":
+        return "/"
+    return stripped.rsplit("/", 1)[-1]
+
+
+def certs_dir(registry: str) -> str:
+    """The folder under the prefix that holds one registry's files (``certs/<sanitised>``)."""
+    return go_join("certs", _INVALID_DIR_CHARS.sub("_", registry))
+
+
+def destination(registry: str, source: str) -> str:
+    """Where buildx puts ``source`` of ``registry``, relative to the prefix (``/etc/buildkit``)."""
+    return go_join(certs_dir(registry), go_base(source))
+
+
+def resolve(value: str, base_dir: str) -> str:
+    """The file buildx opens: relative paths against its working directory (``base_dir``)."""
+    if value == "" or os.path.isabs(value):
+        return value
+    return os.path.join(base_dir, value)
+
+
+# -- what the config names ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PathRef:
+    """One path value in the config, with where it is written."""
+
+    kind: RefKind
+    value: str
+    node: TomlNode
+    registry: str | None = None
+    # Position in the ``ca``/``tlsconfigdir`` list, or the keypair index.
+    index: int | None = None
+
+    @property
+    def label(self) -> str:
+        """How messages name the key: ``registry."r.io".ca[0]``, ``grpc.tls.cert``…"""
+        if self.registry is None:
+            return _FIELD[self.kind]
+        reg = f'registry."{self.registry}"'
+        if self.kind in ("key", "cert"):
+            return f"{reg}.keypair[{self.index}].{self.kind}"
+        return f"{reg}.{self.kind}[{self.index}]"
+
+    @property
+    def copied(self) -> bool:
+        """True for the files buildx copies into the builder."""
+        return self.kind in ("ca", "key", "cert")
+
+    @property
+    def noun(self) -> str:
+        if self.kind == "tlsconfigdir":
+            return "TLS config directory"
+        return {"ca": "CA file", "key": "key file", "cert": "certificate file"}.get(
+            self.kind, f"`{_FIELD[self.kind]}` file"
+        )
+
+
+def path_refs(decoded: Decoded) -> list[PathRef]:
+    """Every certificate/key/TLS path the loader would keep, in buildx's order per registry."""
+    refs: list[PathRef] = []
+    for reg in decoded.map_keys("registry"):
+        entry = decoded.entry("registry", reg, "ca")
+        if entry is not None and isinstance(entry.value, list):
+            for i, item in enumerate(entry.value):
+                if isinstance(item, str) and entry.node.items is not None and i < len(entry.node.items):
+                    refs.append(PathRef("ca", item, entry.node.items[i], reg, i))
+        for i in range(decoded.count("registry", reg, "keypair")):
+            for part in ("key", "cert"):
+                e = decoded.entry("registry", reg, "keypair", i, part)
+                if e is not None and isinstance(e.value, str):
+                    refs.append(PathRef("key" if part == "key" else "cert", e.value, e.node, reg, i))
+        entry = decoded.entry("registry", reg, "tlsconfigdir")
+        if entry is not None and isinstance(entry.value, list):
+            for i, item in enumerate(entry.value):
+                if isinstance(item, str) and entry.node.items is not None and i < len(entry.node.items):
+                    refs.append(PathRef("tlsconfigdir", item, entry.node.items[i], reg, i))
+    for part, kind in (("cert", "grpc-cert"), ("key", "grpc-key"), ("ca", "grpc-ca")):
+        e = decoded.entry("grpc", "tls", part)
+        if e is not None and isinstance(e.value, str) and e.value != "":
+            refs.append(PathRef(kind, e.value, e.node))  # type: ignore[arg-type]
+    return refs
+
+
+@dataclass(frozen=True, slots=True)
+class CopyItem:
+    ref: PathRef
+    source: str  # the path buildx opens (resolved against the base directory)
+    dest: str  # relative to the prefix: certs/<registry>/<basename>
+
+    def destination(self, prefix: str = DEFAULT_PREFIX) -> str:
+        return go_join(prefix, self.dest)
+
+
+@dataclass(slots=True)
+class CopyPlan:
+    """The files buildx copies, in the order it writes them within each registry."""
+
+    items: list[CopyItem] = field(default_factory=list)
+
+    def by_destination(self) -> dict[str, list[CopyItem]]:
+        out: dict[str, list[CopyItem]] = {}
+        for item in self.items:
+            out.setdefault(item.dest, []).append(item)
+        return out
+
+
+def copy_plan(decoded: Decoded, base_dir: str) -> CopyPlan:
+    """buildx copies a registry's ``ca`` entries, then each keypair's non-empty key and cert.
+
+    An empty ``ca`` string is still opened (and fails); empty key/cert strings are skipped.
+    """
+    plan = CopyPlan()
+    for ref in path_refs(decoded):
+        if not ref.copied or ref.registry is None:
+            continue
+        if ref.kind != "ca" and ref.value == "":
+            continue
+        plan.items.append(CopyItem(ref, resolve(ref.value, base_dir), destination(ref.registry, ref.value)))
+    return plan
+
+
+# -- reading files --------------------------------------------------------------------------
+
+Status = Literal["ok", "missing", "empty-path", "not-regular", "not-directory", "unreadable"]
+
+
+@dataclass(frozen=True, slots=True)
+class FileInfo:
+    """What a bounded look at a path found; ``data`` is at most ``COPY_LIMIT + 1`` bytes."""
+
+    path: str
+    status: Status
+    kind: str = "file"  # file, directory, FIFO, socket, device
+    size: int = 0
+    data: bytes | None = None
+    reason: str = ""
+
+    @property
+    def too_large(self) -> bool:
+        return self.status == "ok" and self.size > COPY_LIMIT
+
+    @property
+    def copied_bytes(self) -> bytes:
+        """What buildx copies: the first 1 MiB."""
+        return (self.data or b"")[:COPY_LIMIT]
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "directory"
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "device"
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def read_file(path: str, cache: dict[str, Any] | None = None) -> FileInfo:
+    """Look at a file without ever blocking (FIFOs, devices) or reading more than 1 MiB + 1."""
+    key = f"bklint.certs.file:{path}"
+    if cache is not None and key in cache:
+        info: FileInfo = cache[key]
+        return info
+    info = _read(path)
+    if cache is not None:
+        cache[key] = info
+    return info
+
+
+def _read(path: str) -> FileInfo:
+    if path == "":
+        return FileInfo(path, "empty-path", reason="the path is empty")
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return FileInfo(path, "missing", reason="no such file or directory")
+    except NotADirectoryError:
+        return FileInfo(path, "not-directory", reason="not a directory")
+    except OSError as exc:
+        if exc.errno == errno.ENOTDIR:
+            return FileInfo(path, "not-directory", reason="not a directory")
+        return FileInfo(path, "unreadable", reason=_reason(exc))
+    kind = _kind(st.st_mode)
+    if kind != "file":
+        return FileInfo(path, "not-regular", kind=kind, size=st.st_size, reason=f"is a {kind}")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        return FileInfo(path, "unreadable", size=st.st_size, reason=_reason(exc))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):  # swapped between stat and open
+            return FileInfo(path, "not-regular", kind=_kind(st.st_mode), reason=f"is a {_kind(st.st_mode)}")
+        chunks: list[bytes] = []
+        remaining = COPY_LIMIT + 1
+        while remaining > 0:
+            chunk = os.read(fd, remaining)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    except OSError as exc:
+        return FileInfo(path, "unreadable", size=st.st_size, reason=_reason(exc))
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    return FileInfo(path, "ok", size=max(st.st_size, len(data)), data=data)
+
+
+@dataclass(frozen=True, slots=True)
+class DirInfo:
+    """A ``tlsconfigdir`` folder as buildkitd's resolver reads it (bounded listing)."""
+
+    path: str
+    status: Status
+    names: tuple[str, ...] = ()
+    truncated: bool = False
+    reason: str = ""
+
+
+MAX_DIR_ENTRIES = 200
+
+
+def read_dir(path: str, cache: dict[str, Any] | None = None) -> DirInfo:
+    key = f"bklint.certs.dir:{path}"
+    if cache is not None and key in cache:
+        cached: DirInfo = cache[key]
+        return cached
+    info = _read_dir(path)
+    if cache is not None:
+        cache[key] = info
+    return info
+
+
+def _read_dir(path: str) -> DirInfo:
+    if path == "":
+        return DirInfo(path, "empty-path", reason="the path is empty")
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return DirInfo(path, "missing", reason="no such file or directory")
+    except OSError as exc:
+        if exc.errno == errno.ENOTDIR:
+            return DirInfo(path, "not-directory", reason="not a directory")
+        return DirInfo(path, "unreadable", reason=_reason(exc))
+    if not stat.S_ISDIR(st.st_mode):
+        return DirInfo(path, "not-directory", reason=f"is a {_kind(st.st_mode)}, not a directory")
+    names: list[str] = []
+    truncated = False
+    try:
+        with os.scandir(path) as it:
+            for entry in it:
+                if len(names) >= MAX_DIR_ENTRIES:
+                    truncated = True
+                    break
+                names.append(entry.name)
+    except OSError as exc:
+        return DirInfo(path, "unreadable", reason=_reason(exc))
+    return DirInfo(path, "ok", tuple(sorted(names)), truncated)
+
+
+# -- PEM and X.509 --------------------------------------------------------------------------
+
+_PEM = re.compile(
+    rb"-----BEGIN ([^\r\n-]*)-----\r?\n(.*?)-----END \1-----",
+    re.DOTALL,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CertInfo:
+    subject: str
+    not_before: _dt.datetime
+    not_after: _dt.datetime
+    is_ca: bool  # basicConstraints CA:TRUE
+    self_signed: bool
+    spki: bytes  # DER SubjectPublicKeyInfo, to match keys
+
+
+@dataclass(frozen=True, slots=True)
+class KeyInfo:
+    block: str
+    spki: bytes | None  # None: unusable (encrypted or unparsable)
+    problem: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PemInfo:
+    """The PEM blocks of a file, as Go's ``encoding/pem`` would find them (in order)."""
+
+    blocks: tuple[str, ...] = ()
+    certs: tuple[CertInfo | None, ...] = ()  # one per CERTIFICATE block; None when unparsable
+    keys: tuple[KeyInfo, ...] = ()
+
+    @property
+    def has_pem(self) -> bool:
+        return bool(self.blocks)
+
+    @property
+    def cert_blocks(self) -> int:
+        return len(self.certs)
+
+    @property
+    def parsed_certs(self) -> list[CertInfo]:
+        return [c for c in self.certs if c is not None]
+
+
+def is_private_key_block(block: str) -> bool:
+    """Go's ``tls.X509KeyPair`` takes ``PRIVATE KEY`` or any ``… PRIVATE KEY`` block."""
+    return block == "PRIVATE KEY" or block.endswith(" PRIVATE KEY")
+
+
+def pem_blocks(data: bytes) -> Iterator[tuple[str, bytes, bool]]:
+    """(type, DER, has_headers) for every well-formed PEM block."""
+    for m in _PEM.finditer(data):
+        lines = m.group(2).replace(b"\r\n", b"\n").split(b"\n")
+        headers = bool(lines) and b":" in lines[0]
+        if headers:
+            blank = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
+            lines = lines[blank + 1 :]
+        try:
+            der = base64.b64decode(b"".join(b"".join(line.split()) for line in lines), validate=True)
+        except (binascii.Error, ValueError):
+            continue
+        yield m.group(1).decode("ascii", "replace"), der, headers
+
+
+def inspect_pem(data: bytes, cache: dict[str, Any] | None = None, key: str | None = None) -> PemInfo:
+    """Parse the PEM blocks of ``data``; memoised under ``key`` (the file path) when given."""
+    ckey = f"bklint.certs.pem:{key}"
+    if cache is not None and key is not None and ckey in cache:
+        cached: PemInfo = cache[ckey]
+        return cached
+    info = _inspect(data)
+    if cache is not None and key is not None:
+        cache[ckey] = info
+    return info
+
+
+def _inspect(data: bytes) -> PemInfo:
+    blocks: list[str] = []
+    certs: list[CertInfo | None] = []
+    keys: list[KeyInfo] = []
+    for block, der, headers in pem_blocks(data):
+        blocks.append(block)
+        if block == "CERTIFICATE":
+            # Go's CertPool skips certificate blocks that carry headers.
+            certs.append(None if headers else _parse_cert(der))
+        elif is_private_key_block(block):
+            keys.append(_parse_key(block, der))
+    return PemInfo(tuple(blocks), tuple(certs), tuple(keys))
+
+
+def _spki(public_key: Any) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    der: bytes = public_key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return der
+
+
+def _parse_cert(der: bytes) -> CertInfo | None:
+    try:
+        from cryptography import x509
+
+        cert = x509.load_der_x509_certificate(der)
+        try:
+            bc = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
+            is_ca = bool(bc.ca)
+        except x509.ExtensionNotFound:
+            is_ca = False
+        return CertInfo(
+            subject=cert.subject.rfc4514_string(),
+            not_before=cert.not_valid_before_utc,
+            not_after=cert.not_valid_after_utc,
+            is_ca=is_ca,
+            self_signed=cert.issuer == cert.subject,
+            spki=_spki(cert.public_key()),
+        )
+    except Exception:  # any malformed certificate: report it as unusable, never crash
+        return None
+
+
+def _parse_key(block: str, der: bytes) -> KeyInfo:
+    if block == "ENCRYPTED PRIVATE KEY":
+        return KeyInfo(block, None, "is encrypted (Go's TLS cannot use an encrypted key)")
+    try:
+        from cryptography.hazmat.primitives import serialization
+
+        pem = (
+            b"-----BEGIN "
+            + block.encode()
+            + b"-----\n"
+            + base64.encodebytes(der)
+            + b"-----END "
+            + block.encode()
+            + b"-----\n"
+        )
+        key = serialization.load_pem_private_key(pem, password=None)
+        return KeyInfo(block, _spki(key.public_key()))
+    except TypeError:
+        return KeyInfo(block, None, "is encrypted (Go's TLS cannot use an encrypted key)")
+    except Exception:
+        return KeyInfo(block, None, "could not be parsed as a private key")
+
+
+def now_utc() -> _dt.datetime:
+    return _dt.datetime.now(_dt.timezone.utc)
