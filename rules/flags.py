@@ -661,11 +661,12 @@ def _apply(eff: Effective, parsed: ParsedFlags) -> None:
         eff._set(("log", "level"), "debug", u)
     if (u := ok("trace")) and as_bool(u):
         eff._set(("log", "level"), "trace", u)
-    for name, path in (
+    plain: tuple[tuple[str, Path], ...] = (
         ("root", ("root",)),
         ("log-format", ("log", "format")),
         ("log-level", ("log", "level")),
-    ):
+    )
+    for name, path in plain:
         if u := ok(name):
             eff._set(path, u.value, u)
     _apply_list(eff, parsed, "addr", ("grpc", "address"))
@@ -680,11 +681,12 @@ def _apply(eff: Effective, parsed: ParsedFlags) -> None:
         gid = go_parse_int(u.value, 10)
         if gid is not None:
             eff._set(("grpc", "gid"), gid, u)
-    for name, path in (
+    tls: tuple[tuple[str, Path], ...] = (
         ("tlscert", ("grpc", "tls", "cert")),
         ("tlskey", ("grpc", "tls", "key")),
         ("tlscacert", ("grpc", "tls", "ca")),
-    ):
+    )
+    for name, path in tls:
         if (u := ok(name)) and u.value:
             eff._set(path, u.value, u)
     if u := ok("otel-socket-path"):

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from bklint.rules.base import FILE_START, Edit, Finding, Fix, Rule, Severity, register
 from bklint.rules.context import Context
-from bklint.rules.flags import Effective, Setting, effective, flag_finding, target_minor
+from bklint.rules.flags import FROM_FLAGS, Effective, Setting, effective, flag_finding, target_minor
 
 WORKERS = ("oci", "containerd")
 MODES = ("auto", "host", "bridge", "cni")
@@ -364,7 +364,9 @@ class RootlessBridgeNetwork(Rule):
             if s is None:
                 continue
             rs = eff.get("worker", worker, "rootless")
-            how = f"`{rs.flag.shown}`" if rs is not None and rs.flag is not None else "`rootless = true`"
+            how = "`rootless = true`"
+            if rs is not None and rs.flag is not None:
+                how = f"`{rs.flag.shown}`" + ("" if s.flag is not None else FROM_FLAGS)
             yield _report(
                 type(self),
                 ctx,
