@@ -7,6 +7,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from bklint.linter.embedded import has_embedded, might_embed
 from bklint.linter.settings import path_matches
 
 DEFAULT_PATTERNS = ("buildkitd.toml", "*.buildkitd.toml")
@@ -55,10 +56,17 @@ def discover(paths: Iterable[str], extra_patterns: Iterable[str] = ()) -> Iterat
                 for name in sorted(filenames):
                     full = os.path.join(dirpath, name)
                     rel = os.path.relpath(full, path)
-                    if is_config_name(name, extra) or any(path_matches(rel, p) for p in extra):
+                    named = is_config_name(name, extra) or any(path_matches(rel, p) for p in extra)
+                    # YAML workflows and manifests that embed a config (rule: linter/embedded.py).
+                    if named or (might_embed(full) and _embeds(full)):
                         yield full
         else:
             yield path
+
+
+def _embeds(path: str) -> bool:
+    read = read_file(path)
+    return read.data is not None and has_embedded(read.data)
 
 
 def read_file(path: str, limit: int = MAX_FILE_BYTES) -> ReadResult:

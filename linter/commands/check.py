@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
+from functools import partial
 from typing import TextIO
 
 from bklint.linter.cli import EXIT_FINDINGS, EXIT_OK, UsageError
 from bklint.linter.config import ConfigError, SettingsResolver
+from bklint.linter.embedded import is_yaml_path, lint_yaml_bytes
 from bklint.linter.files import discover, read_file
 from bklint.linter.report import FORMATS, ReportOptions, render
 from bklint.linter.run import LintResult, lint_bytes, rules
@@ -112,6 +115,8 @@ def run(args: argparse.Namespace) -> int:
             if args.fix or args.diff:
                 from bklint.linter.fix import fix_bytes
 
+                if is_yaml_path(name):
+                    from bklint.linter.embedded import fix_yaml_bytes as fix_bytes
                 outcome = fix_bytes(data, name, settings, unsafe=args.unsafe_fixes)
                 if outcome.error:
                     print(f"bklint: {name or '-'}: {outcome.error}", file=sys.stderr)
@@ -123,7 +128,9 @@ def run(args: argparse.Namespace) -> int:
                     sys.stdout.flush()
                 results.append(outcome.result)
             else:
-                results.append(lint_bytes(data, name, settings))
+                results.append(
+                    lint_yaml_bytes(data, name, settings) if is_yaml_path(name) else lint_bytes(data, name, settings)
+                )
         else:
             for path in discover(paths, resolver.for_path(None).files):
                 settings = resolver.for_path(path)
@@ -131,10 +138,18 @@ def run(args: argparse.Namespace) -> int:
                 if read.data is None:
                     results.append(_unreadable(path, read.error or "cannot be read"))
                     continue
-                if args.fix or args.diff:
+                lint_one: Callable[[bytes, str | None, Settings], LintResult]
+                if is_yaml_path(path):  # configs embedded in workflows and manifests
+                    from bklint.linter import embedded
+
+                    lint_one = partial(embedded.lint_yaml_bytes, strict=path in paths)
+                    fix_one = embedded.fix_yaml_file
+                else:
                     from bklint.linter.fix import fix_file
 
-                    outcome = fix_file(path, read.data, settings, unsafe=args.unsafe_fixes, write=args.fix)
+                    lint_one, fix_one = lint_bytes, fix_file
+                if args.fix or args.diff:
+                    outcome = fix_one(path, read.data, settings, unsafe=args.unsafe_fixes, write=args.fix)
                     if outcome.error:
                         print(f"bklint: {path}: {outcome.error}", file=sys.stderr)
                         fix_failed = True
@@ -142,9 +157,9 @@ def run(args: argparse.Namespace) -> int:
                         diffs.append(outcome.diff(path))
                     if outcome.applied:
                         fixed.append((path, tuple(outcome.applied)))
-                    results.append(outcome.result if args.fix else lint_bytes(read.data, path, settings))
+                    results.append(outcome.result if args.fix else lint_one(read.data, path, settings))
                 else:
-                    results.append(lint_bytes(read.data, path, settings))
+                    results.append(lint_one(read.data, path, settings))
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     for warning in resolver.warnings:

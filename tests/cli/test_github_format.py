@@ -38,7 +38,7 @@ def test_each_finding_is_one_workflow_command_with_its_severity(tmp_path, monkey
 
 def test_clean_files_print_nothing(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "buildkitd.toml").write_text("debug = true\n")
+    (tmp_path / "buildkitd.toml").write_text("[worker.oci]\nmax-parallelism = 4\n")
     assert main(["check", "--isolated", "--output-format", "github", "buildkitd.toml"]) == 0
     assert capsys.readouterr().out == ""
 

@@ -44,7 +44,7 @@ def test_report_validates_against_the_sarif_schema(tmp_path, monkeypatch, capsys
 
 
 def test_a_clean_file_is_a_valid_log_with_no_results(tmp_path, monkeypatch, capsys):
-    code, log = sarif(tmp_path, monkeypatch, capsys, "debug = true\n")
+    code, log = sarif(tmp_path, monkeypatch, capsys, "[worker.oci]\nmax-parallelism = 4\n")
     assert code == 0
     validate(log)
     assert log["runs"][0]["results"] == []

@@ -1,0 +1,183 @@
+"""Configs embedded in workflows and manifests are linted where they are written, and fixed in place."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from bklint.linter.cli import main
+from bklint.linter.embedded import ACTION_DEFAULT_FLAGS, extract, lint_yaml_bytes, mask_expressions
+from bklint.linter.files import discover
+from bklint.linter.settings import Settings
+
+DATA = Path(__file__).parents[1] / "data" / "embedded"
+
+
+def findings(path: Path) -> list[tuple[str, int, int]]:
+    """(code, 1-based line, 1-based column) of each finding, in the YAML file's coordinates."""
+    result = lint_yaml_bytes(path.read_bytes(), str(path), Settings())
+    return [(f.code, f.span.start.line + 1, f.span.start.column + 1) for f in result.findings]
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    shutil.copytree(DATA, tmp_path / "repo")
+    return tmp_path / "repo"
+
+
+def test_inline_config_findings_sit_on_the_yaml_lines_and_columns():
+    found = findings(DATA / ".github/workflows/ci.yml")
+    # `max-parallelism = "4"` is YAML line 21; the value starts at column 33.
+    assert ("BK004", 21, 33) in found
+    # `gc-keepstorage` on line 22, indented 14 columns inside the block.
+    assert ("BK101", 22, 15) in found
+
+
+def test_the_workflow_flags_are_the_flags_the_config_runs_with():
+    (config,) = extract((DATA / ".github/workflows/ci.yml").read_text()).configs
+    assert config.kind == "buildkitd-config-inline"
+    assert config.flags == "--debug"
+    assert config.flags_input is not None and config.flags_input.text == "--debug"
+
+
+def test_action_default_flags_apply_when_the_step_sets_none():
+    text = "steps:\n  - uses: docker/setup-buildx-action@v3\n    with:\n      buildkitd-config-inline: |\n        debug = true\n"
+    (config,) = extract(text).configs
+    assert config.flags == ACTION_DEFAULT_FLAGS
+    assert config.flags_input is None
+
+
+def test_configmap_and_helm_values_with_a_buildkitd_toml_key():
+    configmap = findings(DATA / "k8s/buildkitd-configmap.yaml")
+    assert ("BK004", 10, 12) in configmap  # gc = "true" (line 10, value at column 12)
+    values = findings(DATA / "k8s/values.yaml")
+    assert any(code == "BK202" and line == 10 for code, line, _ in values)
+
+
+def test_removed_config_inline_input_is_its_own_finding():
+    result = lint_yaml_bytes((DATA / ".github/workflows/legacy.yml").read_bytes(), "legacy.yml", Settings())
+    removed = [f for f in result.findings if f.code == "BK601"]
+    assert len(removed) == 1
+    assert removed[0].severity.label == "error"  # v4 ignores the input
+    assert (removed[0].span.start.line, removed[0].span.start.column) == (12, 10)
+    assert "buildkitd-config-inline" in removed[0].message
+
+
+@pytest.mark.parametrize(
+    ("ref", "severity", "fix"),
+    [("v4", "error", "unsafe"), ("v3", "warning", "safe"), ("v3.1.0", "hint", None), ("a1b2c3d", "warning", "unsafe")],
+)
+def test_removed_input_severity_follows_the_action_version(ref, severity, fix):
+    text = f"steps:\n  - uses: docker/setup-buildx-action@{ref}\n    with:\n      config-inline: |\n        debug = true\n"
+    (finding,) = extract(text).findings
+    assert finding.severity.label == severity
+    assert (finding.fix.applicability if finding.fix else None) == fix
+
+
+def test_inline_config_next_to_a_config_file_is_reported():
+    text = (
+        "steps:\n  - uses: docker/setup-buildx-action@v3\n    with:\n"
+        "      buildkitd-config: .github/buildkitd.toml\n      buildkitd-config-inline: |\n        debug = true\n"
+    )
+    assert [f.code for f in extract(text).findings] == ["BK602"]
+
+
+def test_github_expressions_are_not_toml_errors():
+    codes = [code for code, _, _ in findings(DATA / ".github/workflows/legacy.yml")]
+    assert "BK001" not in codes and "BK004" not in codes
+
+
+def test_mask_keeps_columns_and_strings():
+    masked, spans = mask_expressions('a = ${{ x }} # c\nb = "${{ y }}"\n')
+    assert masked == 'a = "{{ x }" # c\nb = "${{ y }}"\n'
+    assert len(spans) == 2
+
+
+def test_folded_and_quoted_shapes_map_or_fall_back_to_the_key():
+    text = (
+        "data:\n"
+        '  buildkitd.toml: "[worker.oci]\\nmax-parallelism = \\"4\\"\\n"\n'
+        "other:\n"
+        "  buildkitd.toml: 'bogus = 1'\n"
+    )
+    result = lint_yaml_bytes(text.encode(), "m.yaml", Settings())
+    by_code = {f.code: f for f in result.findings}
+    # A double-quoted string with escapes: the finding goes to the key and says where it is.
+    assert (by_code["BK004"].span.start.line, by_code["BK004"].span.start.column) == (1, 2)
+    assert "line 2, column 19 of the embedded config" in by_code["BK004"].message
+    # A one-line single-quoted string maps exactly.
+    assert (by_code["BK101"].span.start.line, by_code["BK101"].span.start.column) == (3, 19)
+
+
+def test_explicit_indentation_indicator_and_crlf():
+    # `|2` under a key at column 2: the block is indented 4, so the TOML line is "  bogus = 1".
+    text = "data:\r\n  buildkitd.toml: |2\r\n      bogus = 1\r\n"
+    result = lint_yaml_bytes(text.encode(), "m.yaml", Settings())
+    (finding,) = result.findings
+    assert (finding.code, finding.span.start.line, finding.span.start.column) == ("BK101", 2, 6)
+
+
+def test_directory_discovery_finds_workflows_and_manifests_that_embed_a_config(tree):
+    found = sorted(Path(p).relative_to(tree).as_posix() for p in discover([str(tree)]))
+    assert found == [
+        ".github/workflows/ci.yml",
+        ".github/workflows/legacy.yml",
+        "k8s/buildkitd-configmap.yaml",
+        "k8s/values.yaml",
+    ]
+
+
+def test_invalid_yaml_is_reported_only_when_named(tree, monkeypatch, capsys):
+    (tree / "broken.yaml").write_text("buildkitd.toml: |\n  a = 1\n b: [\n")
+    monkeypatch.chdir(tree)
+    assert "broken.yaml" not in " ".join(discover(["."]))
+    main(["check", "--isolated", "--output-format", "concise", "broken.yaml"])
+    assert "BK603" in capsys.readouterr().out
+
+
+def test_check_reports_yaml_positions_on_the_command_line(tree, monkeypatch, capsys):
+    monkeypatch.chdir(tree)
+    code = main(["check", "--isolated", "--output-format", "concise", ".github/workflows/ci.yml"])
+    assert code == 1
+    out = capsys.readouterr().out
+    assert ".github/workflows/ci.yml:21:33: BK004" in out
+
+
+def test_fix_rewrites_the_literal_block_in_place(tree, monkeypatch, capsys):
+    monkeypatch.chdir(tree)
+    path = tree / "k8s/values.yaml"
+    before = path.read_text()
+    main(["check", "--isolated", "--fix", "k8s/values.yaml"])
+    after = path.read_text()
+    assert after != before
+    assert "      reservedSpace = " in after  # the fixed line keeps the block's indentation
+    assert after.startswith("# Helm values")  # the YAML around the block is untouched
+    (config,) = extract(after).configs
+    assert "gckeepstorage" not in config.text
+    # Fixed to a fixed point: a second run changes nothing.
+    main(["check", "--isolated", "--fix", "k8s/values.yaml"])
+    assert path.read_text() == after
+
+
+def test_fix_renames_the_deprecated_input_on_v3(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    wf = tmp_path / "w.yml"
+    wf.write_text("steps:\n  - uses: docker/setup-buildx-action@v3\n    with:\n      config-inline: |\n        [log]\n        level = \"debug\"\n")
+    main(["check", "--isolated", "--fix", "w.yml"])
+    assert "      buildkitd-config-inline: |\n" in wf.read_text()
+
+
+def test_templated_blocks_are_left_alone_by_fix(tree, monkeypatch):
+    monkeypatch.chdir(tree)
+    path = tree / ".github/workflows/legacy.yml"
+    before = path.read_text()
+    main(["check", "--isolated", "--fix", ".github/workflows/legacy.yml"])
+    assert path.read_text() == before
+
+
+def test_sarif_and_github_formats_point_into_the_workflow(tree, monkeypatch, capsys):
+    monkeypatch.chdir(tree)
+    main(["check", "--isolated", "--output-format", "github", ".github/workflows/ci.yml"])
+    out = capsys.readouterr().out
+    assert "::error file=.github/workflows/ci.yml,line=21,col=33," in out
