@@ -181,3 +181,20 @@ def test_sarif_and_github_formats_point_into_the_workflow(tree, monkeypatch, cap
     main(["check", "--isolated", "--output-format", "github", ".github/workflows/ci.yml"])
     out = capsys.readouterr().out
     assert "::error file=.github/workflows/ci.yml,line=21,col=33," in out
+
+
+def test_buildkitd_flags_are_linted_with_the_daemon_flag_rules_at_the_offending_word():
+    pytest.importorskip("bklint.rules.flags")
+    text = (
+        "steps:\n"
+        "  - uses: docker/setup-buildx-action@v3\n"
+        "    with:\n"
+        "      buildkitd-flags: >-\n"
+        "        --debug\n"
+        "        --oci-worker-snapshoter overlayfs\n"
+    )
+    result = lint_yaml_bytes(text.encode(), "w.yml", Settings())
+    unknown = [f for f in result.findings if "oci-worker-snapshoter" in f.message]
+    assert unknown, [f.message for f in result.findings]
+    # The folded scalar's second line, where the misspelt flag is written.
+    assert (unknown[0].span.start.line, unknown[0].span.start.column) == (5, 8)
