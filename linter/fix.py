@@ -303,8 +303,8 @@ __all__ = [
     "default_filter",
     "find_offsets",
     "fix_bytes",
-    "fix_pass",
     "fix_data",
     "fix_file",
+    "fix_pass",
     "write_atomic",
 ]

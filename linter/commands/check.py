@@ -184,6 +184,11 @@ def run(args: argparse.Namespace) -> int:
         )
         if not (paths == ["-"] and args.fix):
             out_stream.write(render(args.output_format, results, options))
+            if args.show_fixes and args.output_format != "full":
+                # Only the full format lists fixes; machine formats keep stdout clean.
+                for path, lines in fixed:
+                    for line in lines:
+                        print(f"bklint: fixed: {path}: {line}", file=sys.stderr)
         elif args.show_fixes:
             sys.stderr.write(render(args.output_format, results, options))
     finally:

@@ -7,9 +7,16 @@ import stat
 from pathlib import Path
 
 import pytest
-
 from bklint.linter import fix as engine
-from bklint.linter.fix import ConcurrentChange, apply_edits, fix_bytes, fix_data, fix_file, fix_pass, write_atomic
+from bklint.linter.fix import (
+    ConcurrentChange,
+    apply_edits,
+    fix_bytes,
+    fix_data,
+    fix_file,
+    fix_pass,
+    write_atomic,
+)
 from bklint.linter.run import LintResult
 from bklint.linter.settings import Settings
 from bklint.rules.base import Edit, Finding, Fix, Severity, Span

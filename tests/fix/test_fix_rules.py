@@ -20,7 +20,6 @@ from collections import Counter
 from typing import Any
 
 import pytest
-
 from bklint.linter.fix import MAX_PASSES, fix_data, fix_pass
 from bklint.linter.run import LintResult, lint_bytes, rules
 from bklint.linter.settings import Settings
