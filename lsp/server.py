@@ -167,8 +167,11 @@ class BklintServer(LanguageServer):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     # -- settings ------------------------------------------------------------------------
-    def apply_settings(self, raw: Any) -> None:
-        self.client_settings = parse_client_settings(raw)
+    def apply_settings(self, raw: Any, force: bool = False) -> None:
+        new = parse_client_settings(raw)
+        if new == self.client_settings and not force and self.generation:
+            return  # the usual echo of the initializationOptions: nothing to redo
+        self.client_settings = new
         self.resolver = Resolver(self.client_settings, self.folders)
         self.generation += 1
         self.cache.clear()
@@ -243,7 +246,7 @@ def create_server() -> BklintServer:
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     def did_change_folders(ls: BklintServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
         ls.folders = [p for p in (ls.path_of(f.uri) for f in ls.workspace.folders.values()) if p]
-        ls.apply_settings(_raw(ls.client_settings))
+        ls.apply_settings(_raw(ls.client_settings), force=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: BklintServer, params: types.DidOpenTextDocumentParams) -> None:

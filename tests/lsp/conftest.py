@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import pytest_lsp
 from lsprotocol import types
 from pygls.uris import from_fs_path
@@ -134,20 +135,26 @@ async def start(client: LanguageClient, root: Path, pull: bool, init: dict[str, 
 CONFIG = ClientServerConfig(server_command=SERVER, client_factory=recording_client)
 
 
-@pytest_lsp.fixture(config=CONFIG)
-async def client(lsp_client: LanguageClient, tmp_path: Path) -> AsyncIterator[None]:
-    """A push-diagnostics client with the workspace folder ``tmp_path``."""
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One workspace folder per test module (the server is shared by the module's tests)."""
+    return tmp_path_factory.mktemp("ws")
+
+
+@pytest_lsp.fixture(config=CONFIG, scope="module")
+async def client(lsp_client: LanguageClient, workspace: Path) -> AsyncIterator[None]:
+    """A push-diagnostics client, shared by the tests of a module (use distinct file names)."""
     lsp_client.set_configuration({}, section="bklint")
-    await start(lsp_client, tmp_path, pull=False, init=None)
+    await start(lsp_client, workspace, pull=False, init=None)
     yield
     await lsp_client.shutdown_session()
 
 
-@pytest_lsp.fixture(config=CONFIG)
-async def pull_client(lsp_client: LanguageClient, tmp_path: Path) -> AsyncIterator[None]:
+@pytest_lsp.fixture(config=CONFIG, scope="module")
+async def pull_client(lsp_client: LanguageClient, workspace: Path) -> AsyncIterator[None]:
     """A client that pulls diagnostics (and so gets none pushed)."""
     lsp_client.set_configuration({}, section="bklint")
-    await start(lsp_client, tmp_path, pull=True, init=None)
+    await start(lsp_client, workspace, pull=True, init=None)
     yield
     await lsp_client.shutdown_session()
 
