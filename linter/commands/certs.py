@@ -1,0 +1,463 @@
+"""`bklint certs`: do what `docker buildx create --config` does with registry certificates.
+
+buildx (``confutil.LoadConfigFiles``) loads the config, copies every registry ``ca`` and
+``keypair`` key/cert file to ``/etc/buildkit/certs/<registry>/<basename>`` (1 MiB at most
+each), rewrites those paths and re-serialises the whole file — losing comments and layout.
+This command produces the same tree but edits only the path strings, and says out loud what
+buildx does silently: files that land on one destination, truncated files, and paths it
+never copies (``grpc.tls``, ``tlsconfigdir``).
+
+Without ``--out`` it prints the rewritten config and the copy plan; with ``--out DIR`` it
+writes ``DIR/buildkitd.toml`` and ``DIR/certs/…``. Every source is read before anything is
+written, and nothing is written outside DIR: destinations are checked component by
+component, symlinks inside DIR are refused, and a new DIR is built in a temporary folder
+next to it and renamed into place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import stat
+import sys
+import tempfile
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from bklint.linter.cli import EXIT_FINDINGS, EXIT_OK, UsageError
+from bklint.linter.files import read_file as read_config
+from bklint.linter.run import build_context
+from bklint.linter.settings import Settings
+from bklint.linter.source import decode_bytes
+from bklint.rules.certs import (
+    CONFIG_NAME,
+    COPY_LIMIT,
+    DEFAULT_PREFIX,
+    CopyItem,
+    CopyPlan,
+    copy_plan,
+    destination,
+    go_clean,
+    go_join,
+    path_refs,
+    read_file,
+    resolve,
+)
+from bklint.rules.document import Document, format_path
+from bklint.rules.schema.decode import Decoded
+
+_NOUN = {"ca": "CA", "key": "key", "cert": "cert"}
+
+
+class CertsError(Exception):
+    """buildx would refuse this config (or bklint refuses to write): the reason."""
+
+
+@dataclass(slots=True)
+class CertsResult:
+    config: str
+    plan: CopyPlan
+    prefix: str
+    # The tree buildx would store: relative path -> bytes (the config included).
+    outputs: dict[str, bytes] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    # Relative paths of files that hold private keys (written 0600).
+    secret: set[str] = field(default_factory=set)
+
+    def files(self) -> list[dict[str, str]]:
+        return [{"source": i.source, "destination": i.destination(self.prefix)} for i in self.plan.items]
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="the buildkitd.toml given to `docker buildx create --config`")
+    p.add_argument("--out", metavar="DIR", help="write DIR/buildkitd.toml and DIR/certs/<registry>/<file>")
+    p.add_argument(
+        "--prefix",
+        default=DEFAULT_PREFIX,
+        help=f"where the tree is mounted in the builder (default: {DEFAULT_PREFIX})",
+    )
+    p.add_argument(
+        "--base-dir",
+        metavar="DIR",
+        help="resolve relative certificate paths against DIR, as buildx does against its working directory "
+        "(default: the current directory)",
+    )
+    p.add_argument("--output-format", choices=("text", "json"), default="text", help="how to print the result")
+
+
+# -- building the tree ----------------------------------------------------------------------
+
+
+def build(path: str, base_dir: str, prefix: str = DEFAULT_PREFIX) -> CertsResult:
+    """Everything buildx would store for ``path``, or :class:`CertsError` where it fails."""
+    data = _read_config(path)
+    settings = Settings()
+    settings.rules.base_dir = base_dir
+    source = decode_bytes(data)
+    if source.problems:
+        raise CertsError(f"failed to load buildkit configuration file: {path}: {source.problems[0].message}")
+    ctx = build_context(source, path, settings)
+    if ctx.syntax:
+        s = ctx.syntax[0]
+        raise CertsError(
+            f"failed to load buildkit configuration file: {path}: invalid TOML at line {s.line + 1}, "
+            f"column {s.column + 1}: {s.message}"
+        )
+    doc, decoded = ctx.doc, ctx.decoded
+    if doc is None or decoded is None:  # pragma: no cover - readable text always parses or fails above
+        raise CertsError(f"failed to load buildkit configuration file: {path}")
+    if decoded.errors:
+        issue = decoded.errors[0]
+        raise CertsError(f"failed to load buildkit configuration file: {path}: `{format_path(issue.path)}` {issue.message}")
+    _check_registry_spelling(doc, decoded)
+
+    plan = copy_plan(decoded, base_dir)
+    result = CertsResult("", plan, prefix)
+    for item in plan.items:
+        info = read_file(item.source)
+        if info.status != "ok":
+            raise CertsError(f"failed to read {_NOUN[item.ref.kind]} file: {item.ref.value}: {_why(info.reason, info.kind)}")
+        if info.too_large:
+            result.warnings.append(
+                f"`{item.ref.label}`: `{item.ref.value}` is larger than 1 MiB; buildx copies only its first "
+                f"{COPY_LIMIT:,} bytes (so does bklint)"
+            )
+        result.outputs[item.dest] = info.copied_bytes
+        if item.ref.kind == "key":
+            result.secret.add(item.dest)
+    result.warnings.extend(_collision_warnings(plan, result.outputs, prefix))
+    result.warnings.extend(_hidden_warnings(decoded))
+    result.config = rewrite(doc, decoded, prefix)
+    result.outputs[CONFIG_NAME] = result.config.encode("utf-8")
+    result.secret.discard(CONFIG_NAME)
+    return result
+
+
+def _why(reason: str, kind: str) -> str:
+    return "is a directory" if kind == "directory" else reason
+
+
+def _read_config(path: str) -> bytes:
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        raise CertsError(f"buildkit configuration file not found: {path}") from None
+    except OSError as exc:
+        raise CertsError(f"invalid buildkit configuration file: {path}: {exc.strerror or exc}") from None
+    got = read_config(path)
+    if got.data is None:
+        reason = "is a directory" if os.path.isdir(path) else got.error
+        raise CertsError(f"failed to read buildkit configuration file: {path}: {reason}")
+    if len(got.data) > COPY_LIMIT:
+        raise CertsError(
+            f"failed to read buildkit configuration file: {path}: it is larger than 1 MiB; buildx parses only "
+            "its first 1 MiB when rewriting it, so the result would be cut off"
+        )
+    return got.data
+
+
+def _check_registry_spelling(doc: Document, decoded: Decoded) -> None:
+    """buildx looks registries up under the literal key ``registry`` (``[Registry."x"]`` fails)."""
+    generic = doc.data.get("registry")
+    for reg in decoded.map_keys("registry"):
+        if not isinstance(generic, dict) or not isinstance(generic.get(reg), dict):
+            raise CertsError(
+                f'invalid registry config for "{reg}" (buildx finds registries only under a lower-case '
+                "`[registry.…]` table; buildkitd itself accepts other spellings)"
+            )
+
+
+def _collision_warnings(plan: CopyPlan, outputs: dict[str, bytes], prefix: str) -> list[str]:
+    warnings: list[str] = []
+    for dest, items in plan.by_destination().items():
+        shown = go_join(prefix, dest)
+        if dest == CONFIG_NAME:
+            warnings.append(
+                f"{_labels(items)} would be copied to `{shown}`, where the config itself goes: the config wins and "
+                "the rewritten path points at it"
+            )
+            continue
+        contents = {read_file(i.source).copied_bytes for i in items}
+        if len(contents) < 2:
+            continue
+        registries = {i.ref.registry for i in items}
+        last = items[-1]
+        if len(registries) > 1:
+            fate = (
+                "buildx keeps whichever registry it happens to handle last (Go map order: it changes between "
+                f"runs); bklint keeps `{last.ref.value}`"
+            )
+        else:
+            fate = f"only `{last.ref.value}` survives"
+        warnings.append(f"{_labels(items)} are all copied to `{shown}`; {fate}")
+    return warnings
+
+
+def _labels(items: list[CopyItem]) -> str:
+    return ", ".join(f"`{i.ref.label}` = `{i.ref.value}`" for i in items)
+
+
+def _hidden_warnings(decoded: Decoded) -> list[str]:
+    warnings: list[str] = []
+    for ref in path_refs(decoded):
+        if not ref.copied:
+            warnings.append(
+                f"`{ref.label}` = `{ref.value}` is not copied into the builder (buildx copies only registry "
+                "`ca` and `keypair` files); the path must exist inside the builder"
+            )
+    for reg in decoded.map_keys("registry"):
+        for i in range(decoded.count("registry", reg, "keypair")):
+            has = {p for p in ("key", "cert") if decoded.value("registry", reg, "keypair", i, p) not in (None, "")}
+            if len(has) == 1:
+                missing = "cert" if "key" in has else "key"
+                warnings.append(
+                    f'`registry."{reg}".keypair[{i}]` has no `{missing}`; buildx copies it anyway and buildkitd '
+                    "fails every pull from the registry (failed to load keypair)"
+                )
+    return warnings
+
+
+# -- rewriting the config -------------------------------------------------------------------
+
+
+def rewrite(doc: Document, decoded: Decoded, prefix: str = DEFAULT_PREFIX) -> str:
+    """The config with each copied path replaced by its destination; the rest byte-identical.
+
+    Path strings are replaced in place. Where buildx changes structure — a keypair entry with
+    other keys (dropped), empty strings (dropped), or a differently spelled `KeyPair`/`CA`
+    (buildx adds a lower-case one next to it) — the file goes through tomlkit instead, which
+    still keeps comments and layout outside the changed tables.
+    """
+    edits = _path_edits(doc, decoded, prefix)
+    if edits is None:
+        return _tomlkit_rewrite(doc.text, decoded, prefix)
+    text = doc.text
+    for start, end, content in sorted(edits, reverse=True):
+        text = text[:start] + content + text[end:]
+    return text
+
+
+def _dest(prefix: str, registry: str, value: str) -> str:
+    return go_join(prefix, destination(registry, value))
+
+
+def _path_edits(doc: Document, decoded: Decoded, prefix: str) -> list[tuple[int, int, str]] | None:
+    edits: list[tuple[int, int, str]] = []
+    for reg in decoded.map_keys("registry"):
+        reg_node = doc.find("registry", reg)
+        if reg_node is None:
+            return None
+        ca = decoded.entry("registry", reg, "ca")
+        if ca is not None and isinstance(ca.value, list) and ca.value:
+            node = reg_node.child("ca")
+            if node is not ca.node or node.items is None or len(node.items) != len(ca.value):
+                return None
+            for item, value in zip(node.items, ca.value, strict=True):
+                if item.kind != "value" or not isinstance(value, str):
+                    return None
+                raw = doc.text[item.value_start : item.value_end]
+                edits.append((item.value_start, item.value_end, toml_string(_dest(prefix, reg, value), raw)))
+        count = decoded.count("registry", reg, "keypair")
+        if count:
+            kp_node = reg_node.child("keypair")
+            if kp_node is None or kp_node.items is None or len(kp_node.items) != count:
+                return None
+            for i, entry_node in enumerate(kp_node.items):
+                wanted = {}
+                for part in ("key", "cert"):
+                    e = decoded.entry("registry", reg, "keypair", i, part)
+                    if e is not None and isinstance(e.value, str) and e.value:
+                        wanted[part] = e
+                if set(entry_node.children or {}) != set(wanted):
+                    return None
+                for part, e in wanted.items():
+                    child = (entry_node.children or {})[part]
+                    if child is not e.node or child.kind != "value":
+                        return None
+                    raw = doc.text[child.value_start : child.value_end]
+                    edits.append((child.value_start, child.value_end, toml_string(_dest(prefix, reg, e.value), raw)))
+    return edits
+
+
+def _tomlkit_rewrite(text: str, decoded: Decoded, prefix: str) -> str:
+    import tomlkit
+    from tomlkit.items import InlineTable
+
+    document = tomlkit.parse(text)
+    registry = document["registry"]
+    for reg in decoded.map_keys("registry"):
+        reg_out = registry[reg]  # type: ignore[index]
+        cas = decoded.value("registry", reg, "ca")
+        if isinstance(cas, list) and cas:
+            reg_out["ca"] = [_dest(prefix, reg, c) for c in cas]
+        count = decoded.count("registry", reg, "keypair")
+        if not count:
+            continue
+        pairs: list[dict[str, str]] = []
+        for i in range(count):
+            kpv: dict[str, str] = {}
+            for part in ("key", "cert"):
+                value = decoded.value("registry", reg, "keypair", i, part)
+                if isinstance(value, str) and value:
+                    kpv[part] = _dest(prefix, reg, value)
+            pairs.append(kpv)
+        if isinstance(reg_out, InlineTable):
+            arr = tomlkit.array()
+            for kpv in pairs:
+                inline = tomlkit.inline_table()
+                inline.update(kpv)
+                arr.append(inline)
+            reg_out["keypair"] = arr
+        else:
+            aot = tomlkit.aot()
+            for kpv in pairs:
+                table = tomlkit.table()
+                table.update(kpv)
+                aot.append(table)
+            reg_out["keypair"] = aot
+    return tomlkit.dumps(document)
+
+
+def toml_string(value: str, original: str = '"') -> str:
+    """A TOML string for ``value``, in the original's quoting style when it can hold it."""
+    literal_ok = "'" not in value and not any(ord(c) < 0x20 and c != "\t" or ord(c) == 0x7F for c in value)
+    if original.startswith("'") and literal_ok:
+        return f"'{value}'"
+    out = []
+    for c in value:
+        if c == "\\":
+            out.append("\\\\")
+        elif c == '"':
+            out.append('\\"')
+        elif c == "\n":
+            out.append("\\n")
+        elif c == "\t":
+            out.append("\\t")
+        elif ord(c) < 0x20 or ord(c) == 0x7F:
+            out.append(f"\\u{ord(c):04x}")
+        else:
+            out.append(c)
+    return '"' + "".join(out) + '"'
+
+
+# -- writing --------------------------------------------------------------------------------
+
+
+def _check_relative(rel: str) -> list[str]:
+    parts = rel.split("/")
+    if os.path.isabs(rel) or go_clean(rel) != rel or any(p in ("", ".", "..") for p in parts):
+        raise CertsError(f"refusing to write `{rel}`: it is not a plain path inside the output folder")
+    return parts
+
+
+def write_tree(out_dir: str, outputs: dict[str, bytes], secret: Collection[str] = ()) -> None:
+    """Write ``outputs`` under ``out_dir`` and nowhere else."""
+    paths = {rel: _check_relative(rel) for rel in outputs}
+    dirs = {"/".join(parts[:i]) for parts in paths.values() for i in range(1, len(parts))}
+    clash = sorted(dirs & set(paths))
+    if clash:
+        raise CertsError(f"refusing to write: `{clash[0]}` would be both a file and a folder")
+    if os.path.lexists(out_dir):
+        if not os.path.isdir(out_dir):
+            raise CertsError(f"--out {out_dir}: exists and is not a directory")
+        root = os.path.realpath(out_dir)
+        for rel, parts in paths.items():
+            _check_inside(root, parts)
+        for rel, data in sorted(outputs.items()):
+            _write_inside(root, paths[rel], data, 0o600 if rel in secret else 0o644)
+        return
+    parent = os.path.dirname(os.path.abspath(out_dir))
+    if not os.path.isdir(parent):
+        raise CertsError(f"--out {out_dir}: the parent folder {parent} does not exist")
+    tmp = tempfile.mkdtemp(prefix=f".{os.path.basename(os.path.abspath(out_dir))}.bklint-", dir=parent)
+    try:
+        os.chmod(tmp, 0o755)
+        for rel, data in sorted(outputs.items()):
+            _write_inside(tmp, paths[rel], data, 0o600 if rel in secret else 0o644)
+        os.rename(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _check_inside(root: str, parts: list[str]) -> None:
+    """Every existing component must be a real folder (last: a regular file), never a symlink."""
+    cur = root
+    for i, part in enumerate(parts):
+        cur = os.path.join(cur, part)
+        try:
+            st = os.lstat(cur)
+        except FileNotFoundError:
+            return
+        last = i == len(parts) - 1
+        if stat.S_ISLNK(st.st_mode):
+            raise CertsError(f"refusing to write through the symbolic link {cur}")
+        if not last and not stat.S_ISDIR(st.st_mode):
+            raise CertsError(f"refusing to write: {cur} is not a folder")
+        if last and not stat.S_ISREG(st.st_mode):
+            raise CertsError(f"refusing to write: {cur} exists and is not a regular file")
+
+
+def _write_inside(root: str, parts: list[str], data: bytes, mode: int) -> None:
+    _check_inside(root, parts)
+    folder = root
+    for part in parts[:-1]:
+        folder = os.path.join(folder, part)
+        if not os.path.lexists(folder):
+            os.mkdir(folder, 0o755)
+    fd, tmp = tempfile.mkstemp(prefix=".bklint-", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, os.path.join(folder, parts[-1]))
+    except BaseException:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+# -- command --------------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace) -> int:
+    prefix = go_clean(args.prefix)
+    if not prefix.startswith("/"):
+        raise UsageError("--prefix must be an absolute path")
+    base_dir = os.path.abspath(args.base_dir) if args.base_dir else os.getcwd()
+    as_json = args.output_format == "json"
+    try:
+        result = build(args.file, base_dir, prefix)
+        if args.out:
+            write_tree(args.out, result.outputs, result.secret)
+    except CertsError as exc:
+        if as_json:
+            print(json.dumps({"error": str(exc)}, indent=2))
+        print(f"bklint certs: error: {exc}", file=sys.stderr)
+        return EXIT_FINDINGS
+    except OSError as exc:
+        print(f"bklint certs: error: {exc}", file=sys.stderr)
+        return EXIT_FINDINGS
+    if as_json:
+        payload = {"config": result.config, "files": result.files(), "warnings": result.warnings}
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if not args.out:
+        sys.stdout.write(result.config)
+    err = sys.stderr
+    if result.plan.items:
+        print(f"# copy plan ({len(result.plan.items)} file{'s' if len(result.plan.items) != 1 else ''})", file=err)
+        for item in result.plan.items:
+            print(f"  {item.source} -> {item.destination(prefix)}", file=err)
+    else:
+        print("# no certificate files to copy", file=err)
+    if args.out:
+        print(f"wrote {len(result.outputs)} file(s) under {args.out}", file=err)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=err)
+    return EXIT_OK
+
+
+__all__ = ["CertsError", "CertsResult", "build", "resolve", "rewrite", "toml_string", "write_tree"]
