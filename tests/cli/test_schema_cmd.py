@@ -101,7 +101,8 @@ def test_every_clean_load_vector_validates(schema):
         errors = [e.message for e in jsonschema.Draft7Validator(schema).iter_errors(data)]
         if errors:
             failing[case.name] = errors[:2]
-    assert sorted(failing) == sorted(KNOWN_GAPS), failing
+    # Only the known gaps (a gap that a new rule starts to report drops out of "clean").
+    assert set(failing) <= set(KNOWN_GAPS), {k: v for k, v in failing.items() if k not in KNOWN_GAPS}
 
 
 @pytest.mark.parametrize(
