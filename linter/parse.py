@@ -115,13 +115,17 @@ def _check_integers(outcome: ParseOutcome) -> None:
             stack.extend(
                 (child, items[i] if items is not None and i < len(items) else None) for i, child in enumerate(value)
             )
-        elif isinstance(value, int) and not isinstance(value, bool) and not INT64_MIN <= value <= INT64_MAX:
-            if node is not None:
-                pos = doc.position(node.value_start)
-                outcome.problems.append(
-                    SyntaxProblem("integer out of the 64-bit range buildkitd can read", pos.line, pos.column)
-                )
-                outcome.masked.append((node.value_start, node.value_end))
+        elif (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and not INT64_MIN <= value <= INT64_MAX
+            and node is not None
+        ):
+            pos = doc.position(node.value_start)
+            outcome.problems.append(
+                SyntaxProblem("integer out of the 64-bit range buildkitd can read", pos.line, pos.column)
+            )
+            outcome.masked.append((node.value_start, node.value_end))
 
 
 def _deep(fn: Callable[[str], T], text: str) -> T:

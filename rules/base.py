@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 import textwrap
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Literal
 
@@ -75,11 +75,51 @@ class Edit:
     content: str
 
 
-@dataclass(frozen=True, slots=True)
 class Fix:
-    message: str
-    edits: tuple[Edit, ...]
-    applicability: Applicability = "safe"
+    """A change that resolves a finding: a message, an applicability and text edits.
+
+    Edits may be given directly or computed on first use (``compute``): rules whose fix
+    needs a tomlkit round trip would otherwise pay for it on every lint, keystroke
+    included, even though most fixes are never applied. A computed fix that turns out to
+    be impossible has no edits and is treated as absent.
+    """
+
+    __slots__ = ("_compute", "_edits", "applicability", "message")
+
+    def __init__(
+        self,
+        message: str,
+        edits: tuple[Edit, ...] | None = None,
+        applicability: Applicability = "safe",
+        *,
+        compute: Callable[[], tuple[Edit, ...] | None] | None = None,
+    ) -> None:
+        self.message = message
+        self.applicability: Applicability = applicability
+        self._edits = edits
+        self._compute = compute
+
+    @property
+    def edits(self) -> tuple[Edit, ...]:
+        if self._edits is None:
+            self._edits = tuple((self._compute() if self._compute else None) or ())
+            self._compute = None
+        return self._edits
+
+    @property
+    def available(self) -> bool:
+        return bool(self.edits)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Fix):
+            return NotImplemented
+        return (self.message, self.applicability, self.edits) == (other.message, other.applicability, other.edits)
+
+    def __hash__(self) -> int:
+        return hash((self.message, self.applicability, self.edits))
+
+    def __repr__(self) -> str:
+        return f"Fix({self.message!r}, {self.applicability})"
 
 
 @dataclass(slots=True)

@@ -12,13 +12,14 @@ import difflib
 import re
 import shlex
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import tomlkit
 from bklint.rules.base import Edit, Span
 from bklint.rules.document import Document, TomlNode, line_starts
-from tomlkit.exceptions import TOMLKitError
-from tomlkit.items import Table
+
+if TYPE_CHECKING:  # tomlkit is imported only when a fix is actually computed
+    import tomlkit
+    from tomlkit.items import Table
 
 Path = tuple[str | int, ...]
 
@@ -69,6 +70,9 @@ def text_edits(old: str, new: str) -> tuple[Edit, ...]:
 
 def tomlkit_edits(text: str, mutate: Callable[[tomlkit.TOMLDocument], None]) -> tuple[Edit, ...] | None:
     """Run ``mutate`` on a tomlkit copy of ``text``; the change as minimal edits (None: not possible)."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
     try:
         doc = tomlkit.parse(text)
         mutate(doc)
@@ -183,6 +187,8 @@ def gha_command(value: Any) -> tuple[list[str], bool] | None:
 
 
 def toml_string_array(items: list[str]) -> str:
+    import tomlkit
+
     arr = tomlkit.array()
     for item in items:
         arr.append(item)
@@ -191,6 +197,8 @@ def toml_string_array(items: list[str]) -> str:
 
 def ensure_table(doc: tomlkit.TOMLDocument, name: str) -> Table | Any:
     """The top-level table ``name`` (spelled as in the file when it differs in case), created if absent."""
+    import tomlkit
+
     for key in list(doc.keys()):
         if key.lower() == name.lower():
             return doc[key]

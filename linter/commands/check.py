@@ -170,11 +170,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return EXIT_FINDINGS if text or fix_failed else EXIT_OK
 
-    out_stream: TextIO
-    if args.output_file:
-        out_stream = open(args.output_file, "w", encoding="utf-8")  # noqa: SIM115
-    else:
-        out_stream = sys.stdout
+    out_stream: TextIO = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout  # noqa: SIM115
     try:
         options = ReportOptions(
             color=_use_color(args.color, out_stream) and args.output_format in ("full", "concise"),

@@ -9,9 +9,8 @@ loader would (keys it does not know, older value types, go-toml v1 before v0.28)
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import tomlkit
 from bklint.rules import migration
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
 from bklint.rules.context import Context
@@ -20,6 +19,9 @@ from bklint.rules.schema import versions
 from bklint.rules.schema.decode import Decoded, Entry, Issue
 from bklint.rules.schema.values import DiskSpace
 from bklint.rules.schema.versions import Version
+
+if TYPE_CHECKING:  # imported lazily, only when a fix is computed
+    import tomlkit
 
 WORKERS = ("oci", "containerd")
 V0_12 = Version(0, 12, 0)
@@ -81,14 +83,19 @@ def log_level_fix(doc: Document, decoded: Decoded) -> Fix | None:
         else:
             migration.ensure_table(tdoc, "log")["level"] = level
 
-    edits = migration.tomlkit_edits(doc.text, mutate)
-    if not edits:
-        return None
+    text = doc.text
     names = " and ".join(f"`{e.written[0]}`" for e in found)
     if current or level is None:
         safe = not (debug or trace) or not current
-        return Fix(f"remove {names}", edits, "safe" if safe else "unsafe")
-    return Fix(f'replace {names} by `[log] level = "{level}"`', edits, "safe")
+        return Fix(
+            f"remove {names}", None, "safe" if safe else "unsafe", compute=lambda: migration.tomlkit_edits(text, mutate)
+        )
+    return Fix(
+        f'replace {names} by `[log] level = "{level}"`',
+        None,
+        "safe",
+        compute=lambda: migration.tomlkit_edits(text, mutate),
+    )
 
 
 @register
@@ -511,11 +518,9 @@ def _older_log_level_fix(doc: Document, decoded: Decoded, entry: Entry, version:
         if level != "info":
             tdoc[level] = True
 
-    edits = migration.tomlkit_edits(doc.text, mutate)
-    if not edits:
-        return None
+    text = doc.text
     message = "remove it (info is the default level)" if level == "info" else f"write `{level} = true` instead"
-    return Fix(message, edits, "safe")
+    return Fix(message, None, "safe", compute=lambda: migration.tomlkit_edits(text, mutate))
 
 
 def _older_spelling_fix(doc: Document, decoded: Decoded, entry: Entry, version: Version) -> Fix | None:
