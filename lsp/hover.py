@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 
 from lsprotocol import types
@@ -38,7 +39,8 @@ def noqa_hover(a: Analysis, pos: Position) -> types.Hover | None:
             rule = by_code.get(cm.group().upper())
             if rule is None:
                 return None
-            text = f"**{rule.code}** `{rule.name}` — {rule.summary}\n\n{rule.docs()}\n\n[Documentation]({rule.url()})"
+            docs = inspect.cleandoc(rule.docs())
+            text = f"**{rule.code}** `{rule.name}` — {rule.summary}\n\n{docs}\n\n[Documentation]({rule.url()})"
             return _markdown(text, a, Span.at(pos.line, cm.start(), pos.line, cm.end()))
     return None
 

@@ -216,3 +216,40 @@ def open_doc(client: LanguageClient, path: Path, text: str) -> Doc:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return Doc(client, path, text).open()
+
+
+def _offset(text: str, pos: types.Position) -> int:
+    lines = text.split("\n")
+    start = sum(len(line) + 1 for line in lines[: pos.line])
+    units = 0
+    column = 0
+    line = lines[pos.line] if pos.line < len(lines) else ""
+    while column < len(line) and units < pos.character:
+        units += 2 if ord(line[column]) > 0xFFFF else 1
+        column += 1
+    return start + column
+
+
+def apply_edit(text: str, edit: types.WorkspaceEdit, uri: str) -> str:
+    """The text after a workspace edit (UTF-16 positions), as an editor would apply it."""
+    edits: list[types.TextEdit] = []
+    for change in edit.document_changes or []:
+        assert isinstance(change, types.TextDocumentEdit) and change.text_document.uri == uri
+        edits.extend(e for e in change.edits if isinstance(e, types.TextEdit))
+    edits.extend((edit.changes or {}).get(uri, []))
+    spans = sorted(((_offset(text, e.range.start), _offset(text, e.range.end), e.new_text) for e in edits), reverse=True)
+    for start, end, new in spans:
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def ident(doc: Doc) -> types.TextDocumentIdentifier:
+    return types.TextDocumentIdentifier(uri=doc.uri)
+
+
+def position(line: int, character: int) -> types.Position:
+    return types.Position(line=line, character=character)
+
+
+def span(line: int, start: int, end: int | None = None) -> types.Range:
+    return types.Range(start=position(line, start), end=position(line, start if end is None else end))
