@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import lint
-
 from bklint.rules.base import Severity
+
+from tests.conftest import lint
 
 DATA = Path(__file__).parents[1] / "data" / "certs"
 
@@ -163,7 +163,9 @@ def test_relative_paths_resolve_against_base_dir(pki: Path, tmp_path_factory: py
 def test_absolute_missing_path_severity_depends_on_where_it_points(pki: Path) -> None:
     host = lint(reg('ca = ["/nonexistent/bklint/ca.pem"]'), base_dir=str(pki)).findings
     builder = lint(reg('ca = ["/etc/buildkit/certs/r.example/ca.pem"]'), base_dir=str(pki)).findings
-    grpc = lint('[grpc.tls]\ncert = "/nonexistent/bklint/tls.crt"\nkey = "/nonexistent/bklint/tls.key"\n').findings
+    grpc = lint(
+        '[grpc.tls]\ncert = "/nonexistent/bklint/tls.crt"\nkey = "/nonexistent/bklint/tls.key"\n'
+    ).findings
     assert {f.severity for f in host if f.code == "BK302"} == {Severity.WARNING}
     assert {f.severity for f in builder if f.code == "BK302"} == {Severity.INFO}
     assert {f.severity for f in grpc if f.code == "BK302"} == {Severity.INFO}
@@ -179,7 +181,9 @@ def test_key_and_cert_with_the_same_basename_is_an_error(pki: Path) -> None:
 
 
 def test_same_file_twice_and_combined_pem_do_not_collide(pki: Path) -> None:
-    (pki / "combined.pem").write_bytes((pki / "client.pem").read_bytes() + (pki / "client-key.pem").read_bytes())
+    (pki / "combined.pem").write_bytes(
+        (pki / "client.pem").read_bytes() + (pki / "client-key.pem").read_bytes()
+    )
     assert "BK314" not in found(reg('ca = ["ca.pem", "./ca.pem"]'), pki)
     assert "BK314" not in found(kp("combined.pem", "combined.pem"), pki)
     assert "BK308" not in found(kp("combined.pem", "combined.pem"), pki)
@@ -234,7 +238,7 @@ def test_cryptography_is_not_imported_without_certificates() -> None:
         "import sys\n"
         "from bklint.linter.run import lint_bytes\n"
         "from bklint.linter.settings import Settings\n"
-        "lint_bytes(b'[registry.\"docker.io\"]\\nmirrors = [\"m.example\"]\\n[grpc]\\naddress = [\"unix:///x\"]\\n',"
+        'lint_bytes(b\'[registry."docker.io"]\\nmirrors = ["m.example"]\\n[grpc]\\naddress = ["unix:///x"]\\n\','
         " 'b.toml', Settings())\n"
         "assert 'cryptography' not in sys.modules, 'cryptography was imported'\n"
     )
