@@ -46,8 +46,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Options whose values are themselves command lines ("--config=/x --debug"): argparse would
+# read such a value as an option, so they are joined to their option before parsing.
+_FREE_FORM = ("--buildkitd-flags",)
+
+
+def _join_free_form(args: list[str]) -> list[str]:
+    out: list[str] = []
+    it = iter(args)
+    for arg in it:
+        if arg in _FREE_FORM:
+            value = next(it, None)
+            out.append(arg if value is None else f"{arg}={value}")
+        else:
+            out.append(arg)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+    args_list = _join_free_form(list(sys.argv[1:] if argv is None else argv))
     parser = build_parser()
     # Parse the command name first, then let its module add its own options.
     command = next((a for a in args_list if not a.startswith("-")), None)

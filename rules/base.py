@@ -7,7 +7,7 @@ imports the machinery that runs it.
 from __future__ import annotations
 
 import enum
-import textwrap
+import inspect
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Literal
@@ -162,7 +162,7 @@ class Rule:
 
     @classmethod
     def docs(cls) -> str:
-        return textwrap.dedent(cls.__doc__ or "").strip()
+        return inspect.cleandoc(cls.__doc__ or "")
 
     @classmethod
     def url(cls) -> str:
