@@ -747,7 +747,8 @@ class ContainerdRuntimeWithoutName(Rule):
     options = { BinaryName = "crun" }
     ```
 
-    **Fix** (unsafe — the dropped settings start to apply): add the default name.
+    No automatic fix: adding the name makes the dropped settings apply, which you should
+    decide on.
     """
 
     code = "BK253"
