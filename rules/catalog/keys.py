@@ -12,8 +12,9 @@ from bklint.rules.catalog.deprecations import is_ghacache
 from bklint.rules.context import Context
 from bklint.rules.document import Document, TomlNode, format_path
 from bklint.rules.schema.decode import Issue
-from bklint.rules.schema.nodes import ArrayOf, Leaf, MapOf, Node, Struct
+from bklint.rules.schema.nodes import ArrayOf, Leaf, MapOf, Node, Struct, go_lower
 from bklint.rules.schema.tree import CONFIG
+from bklint.rules.schema.versions import uses_go_toml_v1
 
 _IGNORED = "buildkitd ignores it without a warning"
 
@@ -67,7 +68,7 @@ def _index() -> dict[str, list[str]]:
             walk(node.item, f'{path}."<host>"')
         elif isinstance(node, ArrayOf):
             out.setdefault(_norm(node.name), []).append(f"[[{path}]]")
-            walk(node.item, path)
+            walk(node.item, f"{path}[]")
         elif isinstance(node, Leaf):
             out.setdefault(_norm(node.name), []).append(path)
 
@@ -126,7 +127,7 @@ def elsewhere(issue: Issue) -> list[str]:
     if not paths and key.lower() in _RENAMES:
         paths = _index().get(_norm(_RENAMES[key.lower()]), [])
     here = format_path(tuple(p for p in issue.path[:-1] if not isinstance(p, int)))
-    paths = [p for p in paths if p.strip("[]").rsplit(".", 1)[0] != here]
+    paths = [p for p in paths if p.strip("[]").replace("[]", "").rsplit(".", 1)[0] != here]
     return paths if len(paths) <= 2 else []
 
 
@@ -221,7 +222,12 @@ class UnknownKey(Rule):
                 continue  # BK404 (deprecations.py) reports the upstream docs' [ghacache] table, with a fix
             diag = diagnose(issue)
             fix = None
-            if diag.rename and issue.node.key_start >= 0 and not isinstance(issue.path[-1], int):
+            if (
+                diag.rename
+                and issue.node.key_start >= 0
+                and not isinstance(issue.path[-1], int)
+                and not _already_set(doc, issue, diag.rename)
+            ):
                 node = issue.node
                 start, end = _last_segment(node)
                 new = diag.rename if _bare(diag.rename) else f'"{diag.rename}"'
@@ -231,6 +237,13 @@ class UnknownKey(Rule):
                     "safe" if diag.safe else "unsafe",
                 )
             yield self.finding(diag.message, doc.span(*issue.anchor), fix=fix)
+
+
+def _already_set(doc: Document, issue: Issue, name: str) -> bool:
+    """Renaming onto a key the table already has would define it twice."""
+    parent = doc.find(*issue.path[:-1])
+    siblings = parent.children if parent is not None and parent.children else {}
+    return any(go_lower(key) == go_lower(name) for key in siblings)
 
 
 def _local(issue: Issue) -> bool:
@@ -321,7 +334,7 @@ class KeyInWrongTable(Rule):
             places = elsewhere(issue)
             if not places:
                 continue
-            here = f"`[{format_path(issue.path[:-1])}]`" if issue.path[:-1] else "the top level"
+            here = _table_name(issue.path[:-1])
             where = " or ".join(_table_of(p, str(issue.path[-1])) for p in places)
             extra = ""
             if str(issue.path[-1]).lower() == "debug" and issue.path[0] == "log":
@@ -332,12 +345,30 @@ class KeyInWrongTable(Rule):
             )
 
 
+def _table_name(path: tuple[str | int, ...]) -> str:
+    if not path:
+        return "the top level"
+    if isinstance(path[-1], int):
+        return f"`[[{format_path(path[:-1])}]]` #{path[-1] + 1}"
+    return f"`[{format_path(path)}]`"
+
+
+def _old_loader(target: str) -> bool:
+    try:
+        return uses_go_toml_v1(target)
+    except ValueError:
+        return False
+
+
 def _table_of(path: str, written: str) -> str:
     """`worker.oci.networkMode` -> "`[worker.oci]` (as `networkMode`)"; the name only when it differs."""
     if path.startswith("[["):
         return f"`{path}`"
     table, key = path.rsplit(".", 1) if "." in path.replace('"<host>"', "host") else ("", path)
-    place = f"`[{table}]`" if table else "the top level"
+    if not table:
+        place = "the top level"
+    else:
+        place = f"`[[{table[:-2]}]]`" if table.endswith("[]") else f"`[{table}]`"
     return place if key == written else f"{place} (as `{key}`)"
 
 
@@ -360,6 +391,9 @@ class NonCanonicalCase(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         doc = ctx.doc
+        target = ctx.settings.target_version
+        if target and _old_loader(target):
+            return  # BK412 (deprecations.py) reports these as ignored by the target release
         for issue in ctx.decoded.issues if ctx.decoded else ():
             if issue.kind != "case" or (issue.canonical == "registry" and len(issue.path) == 1):
                 continue

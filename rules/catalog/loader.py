@@ -10,6 +10,7 @@ from bklint.rules.context import Context
 from bklint.rules.document import Document, format_path
 from bklint.rules.schema.decode import Issue
 from bklint.rules.schema.values import go_parse_duration
+from bklint.rules.schema.versions import uses_go_toml_v1
 
 _LOADER_FAILS = "buildkitd refuses to start and `docker buildx create` fails"
 
@@ -17,7 +18,29 @@ _LOADER_FAILS = "buildkitd refuses to start and `docker buildx create` fails"
 def _issues(ctx: Context, kind: str) -> Iterable[Issue]:
     if ctx.decoded is None:
         return ()
-    return (i for i in ctx.decoded.issues if i.kind == kind)
+    issues = (i for i in ctx.decoded.issues if i.kind == kind)
+    if kind == "value" and ctx.doc is not None and _old_loader(ctx.settings.target_version):
+        # go-toml v1 (BuildKit < v0.28) normalised hex and underscore integers before BuildKit
+        # parsed sizes and durations; BK413 reports them as a risk for newer releases instead.
+        doc = ctx.doc
+        issues = (i for i in issues if not _legacy_integer(doc, i))
+    return issues
+
+
+def _old_loader(target: str | None) -> bool:
+    if not target:
+        return False
+    try:
+        return uses_go_toml_v1(target)
+    except ValueError:
+        return False
+
+
+def _legacy_integer(doc: Document, issue: Issue) -> bool:
+    if issue.canonical not in ("DiskSpace", "Duration", "*Duration") or issue.node.kind != "value":
+        return False
+    raw = doc.slice(issue.node.value_start, issue.node.value_end)
+    return raw[:1] not in "\"'" and re.fullmatch(r"[+-]?(0[xob][0-9a-fA-F_]+|[0-9][0-9_]*)", raw) is not None
 
 
 def _label(issue: Issue) -> str:

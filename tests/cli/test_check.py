@@ -12,7 +12,7 @@ import pytest
 
 from bklint.linter.cli import main
 
-BAD = "[worker.oci]\nmax_parallelism = 4\nmax-parallelism = \"4\"\n"
+BAD = "[worker.oci]\nmax_parallelism = 4\ngc = \"false\"\n"
 GOOD = '[worker.oci]\nmax-parallelism = 4\n[registry."docker.io"]\nmirrors = ["mirror.gcr.io"]\n'
 
 
@@ -33,7 +33,7 @@ def test_concise_format_is_path_row_col_code_message(bad: Path, capsys: pytest.C
     assert code == 1
     lines = out.splitlines()
     assert lines[0].startswith(f"{bad}:2:1: BK101 [*] unknown key `worker.oci.max_parallelism`")
-    assert lines[1].startswith(f"{bad}:3:19: BK004 ")
+    assert lines[1].startswith(f"{bad}:3:6: BK004 ")
 
 
 def test_full_format_shows_a_code_frame_and_the_fix(bad: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -142,7 +142,7 @@ def test_per_file_ignores(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     (tmp_path / "legacy.buildkitd.toml").write_text(BAD)
     (tmp_path / "buildkitd.toml").write_text(BAD)
     _, out = run(["check", "--output-format", "concise", str(tmp_path)], capsys)
-    assert "legacy.buildkitd.toml:3:19: BK004" in out
+    assert "legacy.buildkitd.toml:3:6: BK004" in out
     assert "legacy.buildkitd.toml:2:1: BK101" not in out
     assert f"{tmp_path / 'buildkitd.toml'}:2:1: BK101" in out
 
