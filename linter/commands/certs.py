@@ -84,7 +84,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="resolve relative certificate paths against DIR, as buildx does against its working directory "
         "(default: the current directory)",
     )
-    p.add_argument("--output-format", choices=("text", "json"), default="text", help="how to print the result")
+    p.add_argument(
+        "--output-format", choices=("text", "json"), default="text", help="how to print the result"
+    )
 
 
 # -- building the tree ----------------------------------------------------------------------
@@ -110,7 +112,9 @@ def build(path: str, base_dir: str, prefix: str = DEFAULT_PREFIX) -> CertsResult
         raise CertsError(f"failed to load buildkit configuration file: {path}")
     if decoded.errors:
         issue = decoded.errors[0]
-        raise CertsError(f"failed to load buildkit configuration file: {path}: `{format_path(issue.path)}` {issue.message}")
+        raise CertsError(
+            f"failed to load buildkit configuration file: {path}: `{format_path(issue.path)}` {issue.message}"
+        )
     _check_registry_spelling(doc, decoded)
 
     plan = copy_plan(decoded, base_dir)
@@ -118,7 +122,9 @@ def build(path: str, base_dir: str, prefix: str = DEFAULT_PREFIX) -> CertsResult
     for item in plan.items:
         info = read_file(item.source)
         if info.status != "ok":
-            raise CertsError(f"failed to read {_NOUN[item.ref.kind]} file: {item.ref.value}: {_why(info.reason, info.kind)}")
+            raise CertsError(
+                f"failed to read {_NOUN[item.ref.kind]} file: {item.ref.value}: {_why(info.reason, info.kind)}"
+            )
         if info.too_large:
             result.warnings.append(
                 f"`{item.ref.label}`: `{item.ref.value}` is larger than 1 MiB; buildx copies only its first "
@@ -209,7 +215,11 @@ def _hidden_warnings(decoded: Decoded) -> list[str]:
             )
     for reg in decoded.map_keys("registry"):
         for i in range(decoded.count("registry", reg, "keypair")):
-            has = {p for p in ("key", "cert") if decoded.value("registry", reg, "keypair", i, p) not in (None, "")}
+            has = {
+                p
+                for p in ("key", "cert")
+                if decoded.value("registry", reg, "keypair", i, p) not in (None, "")
+            }
             if len(has) == 1:
                 missing = "cert" if "key" in has else "key"
                 warnings.append(
@@ -277,7 +287,9 @@ def _path_edits(doc: Document, decoded: Decoded, prefix: str) -> list[tuple[int,
                     if child is not e.node or child.kind != "value":
                         return None
                     raw = doc.text[child.value_start : child.value_end]
-                    edits.append((child.value_start, child.value_end, toml_string(_dest(prefix, reg, e.value), raw)))
+                    edits.append(
+                        (child.value_start, child.value_end, toml_string(_dest(prefix, reg, e.value), raw))
+                    )
     return edits
 
 
@@ -288,7 +300,7 @@ def _tomlkit_rewrite(text: str, decoded: Decoded, prefix: str) -> str:
     document = tomlkit.parse(text)
     registry = document["registry"]
     for reg in decoded.map_keys("registry"):
-        reg_out = registry[reg]  # type: ignore[index]
+        reg_out = registry[reg]
         cas = decoded.value("registry", reg, "ca")
         if isinstance(cas, list) and cas:
             reg_out["ca"] = [_dest(prefix, reg, c) for c in cas]
@@ -322,7 +334,7 @@ def _tomlkit_rewrite(text: str, decoded: Decoded, prefix: str) -> str:
 
 def toml_string(value: str, original: str = '"') -> str:
     """A TOML string for ``value``, in the original's quoting style when it can hold it."""
-    literal_ok = "'" not in value and not any(ord(c) < 0x20 and c != "\t" or ord(c) == 0x7F for c in value)
+    literal_ok = "'" not in value and not any((ord(c) < 0x20 and c != "\t") or ord(c) == 0x7F for c in value)
     if original.startswith("'") and literal_ok:
         return f"'{value}'"
     out = []
@@ -363,7 +375,7 @@ def write_tree(out_dir: str, outputs: dict[str, bytes], secret: Collection[str] 
         if not os.path.isdir(out_dir):
             raise CertsError(f"--out {out_dir}: exists and is not a directory")
         root = os.path.realpath(out_dir)
-        for rel, parts in paths.items():
+        for parts in paths.values():
             _check_inside(root, parts)
         for rel, data in sorted(outputs.items()):
             _write_inside(root, paths[rel], data, 0o600 if rel in secret else 0o644)
@@ -448,7 +460,10 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(result.config)
     err = sys.stderr
     if result.plan.items:
-        print(f"# copy plan ({len(result.plan.items)} file{'s' if len(result.plan.items) != 1 else ''})", file=err)
+        print(
+            f"# copy plan ({len(result.plan.items)} file{'s' if len(result.plan.items) != 1 else ''})",
+            file=err,
+        )
         for item in result.plan.items:
             print(f"  {item.source} -> {item.destination(prefix)}", file=err)
     else:
