@@ -6,6 +6,7 @@ import difflib
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
 from bklint.rules.catalog.deprecations import is_ghacache
@@ -454,6 +455,9 @@ class RegistryTableSpelling(Rule):
     summary = "The registry table is not spelled `registry`; `docker buildx create` fails"
     severity = Severity.ERROR
     fixable = True
+    fix_examples: ClassVar[tuple[str, ...]] = (
+        '[Registry."r.example"]\nmirrors = ["m.example"]\n[Registry."q.example"]\nhttp = true\n',
+    )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         doc, decoded = ctx.doc, ctx.decoded

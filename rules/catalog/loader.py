@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import ClassVar
 
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
 from bklint.rules.context import Context
@@ -86,6 +87,10 @@ class WrongType(Rule):
     summary = "A value has a TOML type buildkitd cannot decode into the key's Go type"
     severity = Severity.ERROR
     fixable = True
+    fix_examples: ClassVar[tuple[str, ...]] = (
+        '[worker.oci]\nmax-parallelism = "4"\n',
+        '[registry."docker.io"]\r\nmirrors = "mirror.gcr.io" # one\r\nhttp = "false"\r\n',
+    )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         doc = ctx.doc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 from bklint.rules.base import Finding, Rule, Severity, register
 from bklint.rules.context import Context
@@ -30,6 +31,11 @@ class UnusedNoqa(Rule):
     summary = "A `noqa` suppression comment that suppresses nothing"
     severity = Severity.WARNING
     fixable = True
+    fix_examples: ClassVar[tuple[str, ...]] = (
+        "[worker.oci]\nmax-parallelism = 4  # noqa: BK101\n",
+        "[worker.oci]\r\nmax_parallelism = 4  # noqa: BK101, BK004\r\n",
+        "# bklint: noqa: BK102\n[worker.oci]\ngc = true\n",
+    )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         return ()
