@@ -10,6 +10,7 @@ from bklint.linter.settings import Settings, enabled
 from bklint.linter.source import decode_bytes
 from bklint.rules.base import Finding, Rule, iter_rules
 from bklint.rules.catalog import load_all
+from bklint.rules.catalog.meta import UnusedNoqa
 from bklint.rules.context import Context, SourceText
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded, decode
@@ -81,7 +82,7 @@ def _suppress(findings: list[Finding], ctx: Context, settings: Settings, path: s
     if not directives:
         return findings
     kept = noqa.apply(findings, directives)
-    if enabled(noqa.UnusedNoqa, settings, path):
+    if enabled(UnusedNoqa, settings, path):
         known = {type(r).code for r in rules()}
         active = {type(r).code for r in rules() if enabled(type(r), settings, path)}
         for finding in noqa.unused(directives, active, known):

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
+from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, Span, register
 from bklint.rules.catalog.deprecations import is_ghacache
 from bklint.rules.context import Context
 from bklint.rules.document import Document, TomlNode, format_path
@@ -163,7 +163,9 @@ def unquoted_dotted(issue: Issue, doc: Document) -> tuple[str, int, int] | None:
     segments = _statement_segments(issue.node)
     if len(segments) < 3 or segments[0][0].lower() != head:
         return None
-    registry_fields = {f.lower() for f in CONFIG.fields["registry"].item.fields} if head == "registry" else set()
+    registry = CONFIG.fields["registry"]
+    assert isinstance(registry, MapOf)
+    registry_fields = {f.lower() for f in registry.item.fields} if head == "registry" else set()
     names: list[tuple[str, int, int]] = []
     for seg in segments[1:]:
         if head == "registry" and names and seg[0].lower() in registry_fields:
@@ -428,7 +430,7 @@ class CaseDuplicateKey(Rule):
             if issue.kind != "case-duplicate":
                 continue
             assert doc is not None
-            related = ()
+            related: tuple[tuple[Span, str], ...] = ()
             if issue.other is not None:
                 related = ((doc.node_span(issue.other), "the value buildkitd discards"),)
             yield self.finding(

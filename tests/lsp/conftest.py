@@ -253,3 +253,8 @@ def position(line: int, character: int) -> types.Position:
 
 def span(line: int, start: int, end: int | None = None) -> types.Range:
     return types.Range(start=position(line, start), end=position(line, start if end is None else end))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "init(options): initializationOptions sent by the settings tests' client")
+    config.addinivalue_line("markers", "config(section): the `bklint` workspace/configuration answer")
