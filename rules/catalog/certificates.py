@@ -160,13 +160,14 @@ class CertFileNotFound(_CertRule):
                 continue
             if status == "missing" or (status == "not-directory" and ref.kind != "tlsconfigdir"):
                 reason = "does not exist" if status == "missing" else "cannot be opened (not a directory)"
-                severity = Severity.WARNING if ref.kind == "tlsconfigdir" else None
+                if ref.copied:
+                    where = " (relative paths resolve against the directory `docker buildx create` runs in; bklint uses --base-dir)"
+                else:
+                    where = " (buildkitd resolves it against its own working directory; bklint looked in --base-dir)"
                 yield self.finding(
-                    f"{_where(ref)}: {_shown(ref, item.path)} {reason}; {_consequence(ref)}"
-                    " (relative paths resolve against the directory `docker buildx create` runs in;"
-                    " bklint uses --base-dir)",
+                    f"{_where(ref)}: {_shown(ref, item.path)} {reason}; {_consequence(ref)}{where}",
                     _span_of(doc, ref),
-                    severity=severity,
+                    severity=None if ref.copied else Severity.WARNING,
                 )
 
 
@@ -179,8 +180,9 @@ class CertFileAbsentHere(_CertRule):
     here may well exist there — but `docker buildx create --config` run on this machine would
     fail with `failed to read CA file: … no such file or directory`. Its own code lets CI that
     lints deployed configs turn it off with `--ignore BK302`. Paths under `/etc/buildkit/`
-    (the in-builder layout buildx writes) and `grpc.tls`/`tlsconfigdir` paths (which buildx
-    never copies, so they always name files inside the builder) are reported as info.
+    (the in-builder layout buildx writes) are reported as info. `grpc.tls` and
+    `tlsconfigdir` paths are not checked here: buildx never copies them, so they always name
+    files inside the builder (BK315 says so).
 
     **Bad** (with `docker buildx create`)
     ```toml
@@ -208,20 +210,15 @@ class CertFileAbsentHere(_CertRule):
             status = item.file.status if item.file else item.folder.status if item.folder else "ok"
             if not os.path.isabs(ref.value) or status not in ("missing", "not-directory"):
                 continue
-            if status == "not-directory" and ref.kind == "tlsconfigdir":
-                continue
-            in_builder = not ref.copied or ref.value.startswith(DEFAULT_PREFIX + "/")
-            if ref.copied:
-                tail = (
-                    "; `docker buildx create --config` run here would fail (it reads the file on this "
-                    "machine). Fine if the config is deployed where the file exists"
-                )
-                if ref.value.startswith(DEFAULT_PREFIX + "/"):
-                    tail = "; it looks like a path inside a builder (buildx's own layout)" + tail
-            elif ref.kind == "tlsconfigdir":
-                tail = "; it must exist inside the builder (buildkitd silently skips a missing folder)"
-            else:
-                tail = "; it must exist where buildkitd runs (it refuses to start otherwise)"
+            if not ref.copied:
+                continue  # daemon-side paths by nature: BK315 says they must exist in the builder
+            in_builder = ref.value.startswith(DEFAULT_PREFIX + "/")
+            tail = (
+                "; `docker buildx create --config` run here would fail (it reads the file on this "
+                "machine). Fine if the config is deployed where the file exists"
+            )
+            if in_builder:
+                tail = "; it looks like a path inside a builder (buildx's own layout)" + tail
             yield self.finding(
                 f"{_where(ref)}: `{ref.value}` does not exist on this machine{tail}",
                 _span_of(doc, ref),
