@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+from bklint.linter.files import is_yaml_path
 from bklint.linter.run import LintResult, lint_text
 from bklint.linter.settings import Settings, enabled
 from bklint.linter.source import decode_bytes
@@ -42,7 +43,6 @@ from bklint.rules.document import line_starts
 if TYPE_CHECKING:
     from bklint.linter.fix import FixOutcome
 
-YAML_SUFFIXES = (".yml", ".yaml")
 ACTION = "docker/setup-buildx-action"
 CONFIG_KEY = "buildkitd.toml"
 INLINE_INPUTS = ("buildkitd-config-inline", "config-inline")
@@ -58,10 +58,6 @@ _USES = re.compile(r"^\s*docker/setup-buildx-action(?:@(?P<ref>\S+))?\s*$", re.I
 _VERSION = re.compile(r"^(?:v(?P<major>\d+)(?:\.(?P<minor>\d+))?|(?P<major2>\d+)\.(?P<minor2>\d+))(?:\.\d+)*$")
 
 Style = Literal["literal", "folded", "plain", "double", "single"]
-
-
-def is_yaml_path(path: str | None) -> bool:
-    return path is not None and path.lower().endswith(YAML_SUFFIXES)
 
 
 def might_embed(path: str, head: bytes | None = None) -> bool:

@@ -7,7 +7,6 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from bklint.linter.embedded import has_embedded, might_embed
 from bklint.linter.settings import path_matches
 
 DEFAULT_PATTERNS = ("buildkitd.toml", "*.buildkitd.toml")
@@ -58,13 +57,25 @@ def discover(paths: Iterable[str], extra_patterns: Iterable[str] = ()) -> Iterat
                     rel = os.path.relpath(full, path)
                     named = is_config_name(name, extra) or any(path_matches(rel, p) for p in extra)
                     # YAML workflows and manifests that embed a config (rule: linter/embedded.py).
-                    if named or (might_embed(full) and _embeds(full)):
+                    if named or (is_yaml_path(full) and _embeds(full)):
                         yield full
         else:
             yield path
 
 
+YAML_SUFFIXES = (".yml", ".yaml")
+
+
+def is_yaml_path(path: str | None) -> bool:
+    return path is not None and path.lower().endswith(YAML_SUFFIXES)
+
+
 def _embeds(path: str) -> bool:
+    # The YAML machinery is imported only when a YAML file is met.
+    from bklint.linter.embedded import has_embedded, might_embed
+
+    if not might_embed(path):
+        return False
     read = read_file(path)
     return read.data is not None and has_embedded(read.data)
 

@@ -11,8 +11,7 @@ from typing import TextIO
 
 from bklint.linter.cli import EXIT_FINDINGS, EXIT_OK, UsageError
 from bklint.linter.config import ConfigError, SettingsResolver
-from bklint.linter.embedded import is_yaml_path, lint_yaml_bytes
-from bklint.linter.files import discover, read_file
+from bklint.linter.files import discover, is_yaml_path, read_file
 from bklint.linter.report import FORMATS, ReportOptions, render
 from bklint.linter.run import LintResult, lint_bytes, rules
 from bklint.linter.settings import Settings, unknown_selectors
@@ -127,10 +126,12 @@ def run(args: argparse.Namespace) -> int:
                     sys.stdout.buffer.write(outcome.data)
                     sys.stdout.flush()
                 results.append(outcome.result)
+            elif is_yaml_path(name):
+                from bklint.linter.embedded import lint_yaml_bytes
+
+                results.append(lint_yaml_bytes(data, name, settings))
             else:
-                results.append(
-                    lint_yaml_bytes(data, name, settings) if is_yaml_path(name) else lint_bytes(data, name, settings)
-                )
+                results.append(lint_bytes(data, name, settings))
         else:
             for path in discover(paths, resolver.for_path(None).files):
                 settings = resolver.for_path(path)
@@ -138,17 +139,16 @@ def run(args: argparse.Namespace) -> int:
                 if read.data is None:
                     results.append(_unreadable(path, read.error or "cannot be read"))
                     continue
-                lint_one: Callable[[bytes, str | None, Settings], LintResult]
+                lint_one: Callable[[bytes, str | None, Settings], LintResult] = lint_bytes
                 if is_yaml_path(path):  # configs embedded in workflows and manifests
                     from bklint.linter import embedded
 
                     lint_one = partial(embedded.lint_yaml_bytes, strict=path in paths)
-                    fix_one = embedded.fix_yaml_file
-                else:
-                    from bklint.linter.fix import fix_file
-
-                    lint_one, fix_one = lint_bytes, fix_file
                 if args.fix or args.diff:
+                    if is_yaml_path(path):
+                        from bklint.linter.embedded import fix_yaml_file as fix_one
+                    else:
+                        from bklint.linter.fix import fix_file as fix_one
                     outcome = fix_one(path, read.data, settings, unsafe=args.unsafe_fixes, write=args.fix)
                     if outcome.error:
                         print(f"bklint: {path}: {outcome.error}", file=sys.stderr)
