@@ -111,6 +111,14 @@ def registries(decoded: Decoded) -> list[str]:
 
 
 def mirrors(decoded: Decoded, host: str) -> list[Mirror]:
+    key = ("registries.mirrors", host)
+    cached: list[Mirror] | None = decoded.memo.get(key)
+    if cached is None:
+        cached = decoded.memo[key] = _parse_mirrors(decoded, host)
+    return cached
+
+
+def _parse_mirrors(decoded: Decoded, host: str) -> list[Mirror]:
     entry = decoded.entry("registry", host, "mirrors")
     if entry is None or not isinstance(entry.value, list) or entry.node.items is None:
         return []
@@ -910,20 +918,27 @@ class SimilarRegistryName(Rule):
         if ready is None:
             return
         doc, decoded = ready
-        hosts = registries(decoded)
-        for i, a in enumerate(hosts):
-            for b in hosts[i + 1 :]:
-                if not _similar(a, b):
-                    continue
-                ka, kb = _settings(decoded, a), _settings(decoded, b)
-                if ka == kb:
-                    continue
-                yield self.finding(
-                    f'`[registry."{b}"]` and `[registry."{a}"]` are different registries to buildkitd; an image '
-                    "reference selects exactly one of them by domain and port",
-                    host_span(doc, decoded, b),
-                    related=((host_span(doc, decoded, a), "the similar name"),),
-                )
+        groups: dict[str, list[str]] = {}
+        for host in registries(decoded):
+            groups.setdefault(_split_port(host)[0], []).append(host)
+        pairs = [
+            (a, b)
+            for hosts in groups.values()
+            if len(hosts) > 1
+            for i, a in enumerate(hosts)
+            for b in hosts[i + 1 :]
+            if _similar(a, b)
+        ]
+        for a, b in pairs:
+            ka, kb = _settings(decoded, a), _settings(decoded, b)
+            if ka == kb:
+                continue
+            yield self.finding(
+                f'`[registry."{b}"]` and `[registry."{a}"]` are different registries to buildkitd; an image '
+                "reference selects exactly one of them by domain and port",
+                host_span(doc, decoded, b),
+                related=((host_span(doc, decoded, a), "the similar name"),),
+            )
 
 
 def _similar(a: str, b: str) -> bool:

@@ -72,25 +72,39 @@ class Decoded:
     def has_table(self, *path: str | int) -> bool:
         return path in self.tables
 
+    # Indexes built on first use: rules ask per registry, and scanning every table or entry
+    # each time made large files quadratic. Built after the runner has finished editing
+    # ``entries``; nothing changes them while rules run.
+    _by_prefix: dict[Path, list[Entry]] | None = field(default=None, init=False, repr=False, compare=False)
+    # Values rules derive from the decoded config and share (e.g. parsed mirrors per registry).
+    memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _children: dict[Path, dict[str | int, None]] | None = field(default=None, init=False, repr=False, compare=False)
+
     def under(self, *prefix: str | int) -> list[Entry]:
-        n = len(prefix)
-        return [e for p, e in self.entries.items() if p[:n] == prefix]
+        if self._by_prefix is None:
+            index: dict[Path, list[Entry]] = {}
+            for p, e in self.entries.items():
+                for n in range(len(p) + 1):
+                    index.setdefault(p[:n], []).append(e)
+            self._by_prefix = index
+        return list(self._by_prefix.get(prefix, ()))
+
+    def _child_index(self) -> dict[Path, dict[str | int, None]]:
+        if self._children is None:
+            index: dict[Path, dict[str | int, None]] = {}
+            for p in self.tables:
+                for n in range(len(p)):
+                    index.setdefault(p[:n], {}).setdefault(p[n], None)
+            self._children = index
+        return self._children
 
     def map_keys(self, *path: str | int) -> list[str]:
         """Keys of a map table such as ``registry``, in file order."""
-        n = len(path)
-        seen: dict[str, None] = {}
-        for p in self.tables:
-            key = p[n] if len(p) == n + 1 and p[:n] == path else None
-            if isinstance(key, str):
-                seen.setdefault(key, None)
-        return list(seen)
+        return [k for k in self._child_index().get(path, {}) if isinstance(k, str)]
 
     def count(self, *path: str | int) -> int:
         """Number of elements of an array of tables such as ``worker.oci.gcpolicy``."""
-        n = len(path)
-        idx = {p[n] for p in self.tables if len(p) > n and p[:n] == path and isinstance(p[n], int)}
-        return len(idx)
+        return sum(1 for k in self._child_index().get(path, {}) if isinstance(k, int))
 
     @property
     def errors(self) -> list[Issue]:
