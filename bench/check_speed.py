@@ -60,7 +60,7 @@ def timed(cmd: Sequence[str], cwd: Path) -> float:
 
 def median_interleaved(cmds: dict[str, list[str]], runs: int, cwd: Path) -> dict[str, float]:
     samples: dict[str, list[float]] = {name: [] for name in cmds}
-    for name, cmd in cmds.items():  # warm the OS caches once
+    for cmd in cmds.values():  # warm the OS caches once
         timed(cmd, cwd)
     for _ in range(runs):
         for name, cmd in cmds.items():

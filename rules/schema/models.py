@@ -19,12 +19,13 @@ import keyword
 import re
 from typing import Annotated, Any, Literal
 
-from bklint.rules.schema import versions
-from bklint.rules.schema.nodes import Leaf, MapOf, Node, Struct
-from bklint.rules.schema.tree import CONFIG
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, model_validator
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
+
+from bklint.rules.schema import versions
+from bklint.rules.schema.nodes import Leaf, MapOf, Node, Struct
+from bklint.rules.schema.tree import CONFIG
 
 __all__ = ["DISK_SPACE_PATTERN", "DURATION_PATTERN", "SCHEMA_DIALECT", "config_model", "json_schema"]
 

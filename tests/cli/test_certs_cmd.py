@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
+
 from bklint.linter.cli import main
 
 CA = b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"

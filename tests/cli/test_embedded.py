@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from bklint.linter.cli import main
 from bklint.linter.embedded import ACTION_DEFAULT_FLAGS, extract, lint_yaml_bytes, mask_expressions
 from bklint.linter.files import discover

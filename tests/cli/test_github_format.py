@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from bklint.linter.cli import main
 from bklint.linter.report.github import annotation, escape_data, escape_property
 from bklint.rules.base import Finding, Severity, Span

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from bklint.linter.commands.migrate import migrate_bytes
 from bklint.linter.run import lint_bytes
 from bklint.linter.settings import Settings

@@ -8,6 +8,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+
 from bklint.linter.cli import main
 from bklint.linter.run import rules
 

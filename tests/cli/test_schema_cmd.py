@@ -11,6 +11,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+
 from bklint.linter.cli import main
 from bklint.linter.run import lint_bytes
 from bklint.linter.settings import Settings

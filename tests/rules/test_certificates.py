@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from bklint.rules.base import Severity
 
+from bklint.rules.base import Severity
 from tests.conftest import lint
 
 DATA = Path(__file__).parents[1] / "data" / "certs"

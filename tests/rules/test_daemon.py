@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+
 from bklint.linter.fix import apply_edits
 from bklint.rules.base import Severity
 from bklint.rules.catalog.daemon import platform_problem, reference_problem
-
 from tests.conftest import lint
 
 CASES = {

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+
 from bklint.linter.fix import fix_data
 from bklint.linter.run import rules
 from bklint.linter.settings import Settings
 from bklint.rules.base import Finding, registered
-
 from tests.conftest import codes, lint
 
 

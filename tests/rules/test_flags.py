@@ -8,6 +8,7 @@ reference.
 from __future__ import annotations
 
 import pytest
+
 from bklint.rules.base import FILE_START, Finding, Severity
 from bklint.rules.flags import (
     FLAGS,
@@ -20,7 +21,6 @@ from bklint.rules.flags import (
     split_flags,
 )
 from bklint.rules.schema.values import DiskSpace
-
 from tests.conftest import lint
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from bklint.linter.fix import fix_data
 from bklint.linter.settings import Settings
 from bklint.rules.base import FILE_START, Finding, Severity
-
 from tests.conftest import lint
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bklint.rules.base import Severity
-
 from tests.conftest import lint
 
 

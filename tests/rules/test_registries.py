@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
 from bklint.linter.fix import apply_edits
 from bklint.rules.base import Severity
-
 from tests.conftest import lint
 
 CASES = {

@@ -11,6 +11,7 @@ from typing import Any
 import jsonschema
 import pydantic
 import pytest
+
 from bklint.rules.schema.models import SCHEMA_DIALECT, config_model, json_schema
 
 if sys.version_info >= (3, 11):

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from bklint.rules.schema import versions
 from bklint.rules.schema.versions import LATEST, Version, parse_version
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import tomllib
+
 from bklint.linter.cli import main
 
 CERTS = Path(__file__).parent / "certs"
