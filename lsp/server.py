@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
+from pygls.exceptions import FeatureRequestError, JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
@@ -34,6 +35,7 @@ class BklintServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("bklint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.client_settings = ClientSettings()
+        self.init_options: Any = None
         self.folders: list[str] = []
         self.resolver = Resolver(self.client_settings, [])
         self.generation = 0
@@ -52,6 +54,9 @@ class BklintServer(LanguageServer):
     # -- errors ----------------------------------------------------------------------
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log instead of pop up: a failed notification must not nag the user or stop the server."""
+        if source is FeatureRequestError or isinstance(error, JsonRpcException):
+            log.debug("request failed (answered with an error): %s", error)
+            return  # the client already got the error as the response
         log.exception("bklint lsp: %s", error, exc_info=error)
         try:
             self.window_log_message(
@@ -196,8 +201,13 @@ class BklintServer(LanguageServer):
         except Exception as exc:
             log.warning("workspace/configuration failed: %s", exc)
             return
-        if answer and isinstance(answer[0], dict):
-            self.apply_settings(answer[0])
+        value = answer[0] if answer else None
+        if isinstance(value, dict) and value:
+            self.apply_settings(value)
+        elif value is None or value == {}:
+            # Nothing configured in this section: keep what initializationOptions said
+            # (clients such as lspconfig users often set only init_options).
+            self.apply_settings(self.init_options)
 
 
 def _uri(path: str) -> str:
@@ -229,6 +239,7 @@ def create_server() -> BklintServer:
             folders = [params.root_uri]
         ls.folders = [p for p in (ls.path_of(u) for u in folders) if p]
         rules()  # load the catalog now rather than on the first keystroke
+        ls.init_options = params.initialization_options
         ls.apply_settings(params.initialization_options)
 
     @server.feature(types.INITIALIZED)

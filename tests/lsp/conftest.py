@@ -22,7 +22,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 from pytest_lsp.client import make_test_lsp_client
 
 SERVER = [sys.executable, "-m", "bklint.linter", "lsp"]
-TIMEOUT = 30.0
+TIMEOUT = 20.0
 
 
 class Recorder:
