@@ -22,6 +22,8 @@ _DATETIME = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})?)?"
     r"|\d{2}:\d{2}:\d{2}(?:\.\d+)?"
 )
+# One key segment with the blanks around it: bare, "basic" or 'literal'.
+_SEGMENT = re.compile(r"""[ \t]*(?:([A-Za-z0-9_-]+)|("(?:[^"\\\n]|\\.)*")|('[^'\n]*'))[ \t]*""")
 _SCALAR = re.compile(r"[^\s,\]\}#]+")
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
 
@@ -38,24 +40,20 @@ class _Scanner:
         """Parse a (dotted) key at ``pos``; return its segments and the offset after it."""
         segments: list[tuple[str, int, int]] = []
         text = self.text
+        n = self.n
         while True:
-            pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
-            ch = text[pos] if pos < self.n else ""
-            if ch == '"':
-                m = _BASIC.match(text, pos)
-                assert m is not None
-                segments.append((_unescape(m.group()[1:-1]), pos, m.end()))
-            elif ch == "'":
-                m = _LITERAL.match(text, pos)
-                assert m is not None
-                segments.append((m.group()[1:-1], pos, m.end()))
+            m = _SEGMENT.match(text, pos)
+            if m is None:
+                raise ValueError(f"expected a key at offset {pos}")
+            bare, basic, literal = m.group(1, 2, 3)
+            if bare is not None:
+                segments.append((bare, m.start(1), m.end(1)))
+            elif basic is not None:
+                segments.append((_unescape(basic[1:-1]), m.start(2), m.end(2)))
             else:
-                m = _BARE.match(text, pos)
-                if m is None:
-                    raise ValueError(f"expected a key at offset {pos}")
-                segments.append((m.group(), pos, m.end()))
-            pos = _WS.match(text, m.end()).end()  # type: ignore[union-attr]
-            if pos < self.n and text[pos] == ".":
+                segments.append((literal[1:-1], m.start(3), m.end(3)))
+            pos = m.end()
+            if pos < n and text[pos] == ".":
                 pos += 1
                 continue
             return segments, pos
