@@ -13,7 +13,7 @@ from bklint.lsp.positions import Lines
 from bklint.lsp.schema_info import DIR_KEYS, describe_node, resolve, struct_at, table_headers
 from bklint.lsp.textscan import Cursor, Layout, cursor_at
 from bklint.rules.base import Position
-from bklint.rules.schema.nodes import ArrayOf, Leaf, MapOf, go_lower
+from bklint.rules.schema.nodes import Leaf, MapOf, go_lower
 
 TRIGGERS = ["[", ".", '"', "=", "/", " "]
 _MAX_FILES = 200

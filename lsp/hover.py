@@ -9,7 +9,14 @@ from lsprotocol import types
 
 from bklint.linter.run import rules
 from bklint.lsp.analysis import Analysis
-from bklint.lsp.schema_info import describe_map_key, describe_node, describe_value, display_path, is_path_key, resolve
+from bklint.lsp.schema_info import (
+    describe_map_key,
+    describe_node,
+    describe_value,
+    display_path,
+    is_path_key,
+    resolve,
+)
 from bklint.lsp.textscan import Cursor, cursor_at
 from bklint.rules.base import Position, Span
 from bklint.rules.schema.nodes import MapOf
@@ -54,9 +61,9 @@ def value_hover(a: Analysis, pos: Position) -> types.Hover | None:
     best = None
     for entry in ctx.decoded.entries.values():
         node = entry.node
-        if node.value_start <= offset <= node.value_end and node.value_start >= 0:
-            if best is None or node.value_start >= best.node.value_start:
-                best = entry
+        inside = 0 <= node.value_start <= offset <= node.value_end
+        if inside and (best is None or node.value_start >= best.node.value_start):
+            best = entry
     if best is None:
         return None
     node = best.node

@@ -88,9 +88,9 @@ def describe_node(node: Node, title: str) -> str:
         if node.flag:
             facts.append(f"Overridden by the buildkitd flag `{node.flag}`")
         if node.deprecated:
-            since = f" since {node.deprecated_since}" if node.deprecated_since else ""
-            facts.append(f"Deprecated{since}: use `{node.deprecated}`")
-    since = getattr(node, "since", None)
+            when = f" since {node.deprecated_since}" if node.deprecated_since else ""
+            facts.append(f"Deprecated{when}: use `{node.deprecated}`")
+    since: str | None = node.since
     facts.append(f"Since BuildKit {since}" if since else "Since BuildKit v0.10 or earlier")
     lines += ["", *(f"- {f}" for f in facts)]
     return "\n".join(lines)

@@ -10,6 +10,7 @@ they are ready, so a burst of edits ends with the diagnostics of its last versio
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -58,12 +59,10 @@ class BklintServer(LanguageServer):
             log.debug("request failed (answered with an error): %s", error)
             return  # the client already got the error as the response
         log.exception("bklint lsp: %s", error, exc_info=error)
-        try:
+        with contextlib.suppress(Exception):  # the transport may be gone
             self.window_log_message(
                 types.LogMessageParams(type=types.MessageType.Error, message=f"bklint: internal error: {error!r}")
             )
-        except Exception:  # pragma: no cover - the transport is gone
-            pass
 
     def tell(self, message: str) -> None:
         """Show a settings/config problem once per distinct message."""
@@ -74,7 +73,8 @@ class BklintServer(LanguageServer):
 
     # -- documents ---------------------------------------------------------------------
     def open_document(self, uri: str) -> TextDocument | None:
-        return self.workspace.text_documents.get(unquote(uri))
+        doc: TextDocument | None = self.workspace.text_documents.get(unquote(uri))
+        return doc
 
     @staticmethod
     def path_of(uri: str) -> str | None:

@@ -126,7 +126,7 @@ def parse_header(line: str, n: int) -> Header | None:
     start = len(line) - len(line.lstrip())
     array = line.startswith("[[", start)
     pos = start + (2 if array else 1)
-    segs, end, _eq = key_segments(line, pos, header=True)
+    segs, _end, _eq = key_segments(line, pos, header=True)
     if not segs:
         return None
     return Header(n, tuple(s[0] for s in segs), segs, array)
@@ -264,7 +264,7 @@ def _in_header(text: str, column: int, table: Header | None) -> Cursor:
     indent = len(text) - len(text.lstrip())
     array = text.startswith("[[", indent)
     body = indent + (2 if array else 1)
-    segs, end, _ = key_segments(text, body, header=True)
+    segs, _end, _ = key_segments(text, body, header=True)
     cur = Cursor("header", table, array=array, segments=segs)
     before = [s for s in segs if s[2] < column]
     inside = [i for i, s in enumerate(segs) if s[1] <= column <= s[2]]
