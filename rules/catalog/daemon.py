@@ -11,6 +11,7 @@ import ipaddress
 import re
 import shlex
 from collections.abc import Iterable
+from typing import ClassVar
 
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
 from bklint.rules.context import Context
@@ -225,6 +226,10 @@ class InvalidLogFormat(Rule):
     summary = "A `[log] format` other than text or json stops buildkitd"
     severity = Severity.ERROR
     fixable = True
+    fix_examples: ClassVar[tuple[str, ...]] = (
+        '[log]\nformat = "JSON"\n',
+        "[log]\r\nformat = 'Text' # for journald\r\nlevel = \"info\"\r\n",
+    )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         ready = _ready(ctx)
@@ -293,6 +298,10 @@ class InvalidGrpcAddress(Rule):
     summary = "A `grpc.address` buildkitd cannot listen on (no or unknown scheme, `fd://N`)"
     severity = Severity.ERROR
     fixable = True
+    fix_examples: ClassVar[tuple[str, ...]] = (
+        '[grpc]\naddress = ["/run/buildkit/buildkitd.sock"]\n',
+        "[grpc]\r\naddress = [\r\n  '/run/user/1000/buildkit/buildkitd.sock', # rootless\r\n  \"tcp://127.0.0.1:1234\",\r\n]\r\n",
+    )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         ready = _ready(ctx)
@@ -399,6 +408,10 @@ class InvalidNameserver(Rule):
     summary = "A DNS nameserver that is not an IP address; every RUN step fails"
     severity = Severity.ERROR
     fixable = True
+    fix_examples: ClassVar[tuple[str, ...]] = (
+        '[dns]\nnameservers = ["1.1.1.1:53", "8.8.8.8"]\n',
+        '[dns]\r\nnameservers = ["10.0.0.2:53"] # VPC resolver\r\noptions = ["edns0"]\r\n',
+    )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         ready = _ready(ctx)
@@ -487,6 +500,10 @@ class UnknownEntitlement(Rule):
     summary = "An entitlement name buildkitd silently drops"
     severity = Severity.WARNING
     fixable = True
+    fix_examples: ClassVar[tuple[str, ...]] = (
+        'insecure-entitlements = ["network-host", "security.insecure"]\n',
+        "# CI builder\r\ninsecure-entitlements = ['Security.Insecure', \"network_host\"] # both\r\n",
+    )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         ready = _ready(ctx)
@@ -699,6 +716,10 @@ class UnknownSnapshotter(Rule):
     summary = "An OCI worker snapshotter name buildkitd does not know"
     severity = Severity.ERROR
     fixable = True
+    fix_examples: ClassVar[tuple[str, ...]] = (
+        '[worker.oci]\nsnapshotter = "overlay2"\n',
+        "[worker.oci]\r\nenabled = true\r\nsnapshotter = 'Native' # no overlay on this kernel\r\n",
+    )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         ready = _ready(ctx)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
 from bklint.rules.context import Context
@@ -466,6 +467,10 @@ class GCFilterInvalid(Rule):
                     )
 
 
+# A value that reads back the same without quotes (a quoted `'a,b'` would split on the comma).
+_PLAIN_FILTER_VALUE = re.compile(r"[A-Za-z0-9_./:+-]+")
+
+
 @register
 class GCFilterCommaAlternatives(Rule):
     """Checks for alternatives joined by commas in one GC filter string.
@@ -490,6 +495,11 @@ class GCFilterCommaAlternatives(Rule):
     summary = "Comma-joined alternatives in one GC filter (comma is AND): it never matches"
     severity = Severity.WARNING
     fixable = True
+    fix_examples: ClassVar[tuple[str, ...]] = (
+        '[[worker.oci.gcpolicy]]\nfilters = ["type==source.local,type==exec.cachemount"]\nkeepDuration = "48h"\n',
+        "[[worker.oci.gcpolicy]]\r\nfilters = ['type==source.local, type==source.git.checkout'] # local and git\r\nreservedSpace = \"10GB\"\r\n",
+        '[[worker.containerd.gcpolicy]]\nfilters = [\n  "type==regular,type==internal,type==regular", # two types\n  "type==frontend",\n]\nmaxUsedSpace = "20GiB"\n',
+    )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         ready = _ready(ctx)
@@ -507,10 +517,18 @@ class GCFilterCommaAlternatives(Rule):
             if not clash:
                 continue
             fix = None
-            if len(fields) == 1 and len(eq) == len(selectors) and "\\" not in text and '"' not in text:
+            plain = all(_PLAIN_FILTER_VALUE.fullmatch(s.value) for s in eq)
+            if (
+                len(fields) == 1
+                and len(eq) == len(selectors)
+                and plain
+                and "\\" not in text
+                and '"' not in text
+            ):
                 raw = doc.slice(node.value_start, node.value_end)
                 quote = "'" if raw.startswith("'") else '"'
-                parts = ", ".join(f"{quote}{s.field}=={s.value}{quote}" for s in eq)
+                alternatives = dict.fromkeys(f"{s.field}=={s.value}" for s in eq)
+                parts = ", ".join(f"{quote}{alt}{quote}" for alt in alternatives)
                 fix = Fix("split into separate filters", (Edit(doc.value_span(node), parts),), "unsafe")
             yield self.finding(
                 f"filter {text!r} in {_label(rule)} never matches: a comma means AND and a record has one "
@@ -691,12 +709,24 @@ class BinarySizeUnit(Rule):
     summary = "`MB`/`GB` in sizes are binary (MiB/GiB) in BuildKit"
     severity = Severity.INFO
     fixable = True
+    fix_examples: ClassVar[tuple[str, ...]] = (
+        '[worker.oci]\nmaxUsedSpace = "20GB"\n',
+        "[[worker.oci.gcpolicy]]\r\nreservedSpace = \"512MB\" # half a gig\r\nmaxUsedSpace = '4 gb'\r\n",
+        # Many sizes: fixed in one pass, within the fixer's pass limit.
+        "".join(
+            f'[[worker.oci.gcpolicy]]\nreservedSpace = "{n}GB"\nmaxUsedSpace = "{2 * n}GB"\n'
+            for n in range(1, 9)
+        ),
+    )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         ready = _ready(ctx)
         if ready is None:
             return
         doc, decoded = ready
+        # (entry, value as written, unit, binary unit) of every size written with a decimal-looking unit.
+        found: list[tuple[Entry, str, str, str]] = []
+        edits: list[Edit] = []
         for entry in _size_entries(decoded):
             raw = doc.slice(entry.node.value_start, entry.node.value_end)
             if raw[:1] not in "\"'" or raw.startswith(('"""', "'''")):
@@ -708,10 +738,20 @@ class BinarySizeUnit(Rule):
             unit = m.group(1)
             binary = unit[0].upper() + "iB"
             new = inner[: m.start(1)] + binary + inner[m.end(1) :]
-            fix = Fix(f"write `{binary}`", (Edit(doc.value_span(entry.node), raw[0] + new + raw[0]),), "safe")
-            yield self.finding(
-                f"`{inner.strip()}` is {entry.value.bytes:,} bytes: `{unit}` means {binary} in BuildKit sizes",
-                doc.value_span(entry.node),
-                fix=fix,
-            )
+            found.append((entry, inner, unit, binary))
+            edits.append(Edit(doc.value_span(entry.node), raw[0] + new + raw[0]))
+        if not found:
             return
+        # Reported once, but fixed everywhere at once: one size per pass would not settle
+        # within the fixer's pass limit on a file with many GC rules.
+        entry, inner, unit, binary = found[0]
+        label = (
+            f"write `{binary}`"
+            if len(edits) == 1
+            else f"write binary units (`{binary}`, …) in {len(edits)} sizes"
+        )
+        yield self.finding(
+            f"`{inner.strip()}` is {entry.value.bytes:,} bytes: `{unit}` means {binary} in BuildKit sizes",
+            doc.value_span(entry.node),
+            fix=Fix(label, tuple(edits), "safe"),
+        )

@@ -11,6 +11,7 @@ import difflib
 import ipaddress
 import re
 from collections.abc import Iterable
+from typing import ClassVar
 
 from bklint.rules.base import FILE_START, Edit, Finding, Fix, Rule, Severity, register
 from bklint.rules.context import Context
@@ -103,6 +104,11 @@ class InvalidNetworkMode(Rule):
     summary = "networkMode is not auto, host, bridge or cni"
     severity = Severity.ERROR
     fixable = True
+    fix_examples: ClassVar[tuple[str | dict[str, str], ...]] = (
+        '[worker.oci]\nnetworkMode = "Host"\n',
+        "[worker.containerd]\r\nnetworkMode = 'CNI' # plugins in /opt/cni/bin\r\n",
+        {"text": '[worker.oci]\nnetworkMode = "Bridge"\n', "target_version": "v0.13"},
+    )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         eff = effective(ctx)
@@ -129,7 +135,12 @@ class InvalidNetworkMode(Rule):
             fix = None
             if value.lower() in MODES:
                 hint = f'did you mean `"{value.lower()}"`? The mode is case-sensitive'
-                if s.entry is not None and ctx.doc is not None:
+                too_old = value.lower() == "bridge" and minor is not None and minor < 13
+                if too_old:
+                    hint += (
+                        f" (and `bridge` needs v0.13.0; the target version is {ctx.settings.target_version})"
+                    )
+                if s.entry is not None and ctx.doc is not None and not too_old:
                     node = s.entry.node
                     quote = ctx.doc.text[node.value_start : node.value_start + 1]
                     quote = quote if quote in ("'", '"') else '"'

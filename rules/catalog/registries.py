@@ -13,6 +13,7 @@ import ipaddress
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, Span, register
 from bklint.rules.context import Context
@@ -146,6 +147,52 @@ def host_span(doc: Document, decoded: Decoded, host: str) -> Span:
     return doc.span(0, 0)
 
 
+def rename_host(doc: Document, host: str, new: str) -> tuple[Edit, ...]:
+    """Edits renaming registry ``host`` to ``new`` in every header and dotted key that spells it.
+
+    Renaming only the first spelling would split the registry into two tables (say the
+    main table and its ``[[registry."x".keypair]]``), so every declaration under the
+    registry is rewritten together.
+    """
+    top = doc.find("registry", host)
+    if top is None:
+        return ()
+    found: dict[tuple[int, int], Edit] = {}
+    stack: list[tuple[int, TomlNode]] = [(2, top)]
+    while stack:
+        depth, node = stack.pop()
+        # A node's segments spell the last len(segments) names of its path; the host is name 2.
+        i = 1 - (depth - len(node.segments))
+        if node.segments and 0 <= i < len(node.segments) and node.segments[i][0] == host:
+            _, start, end = node.segments[i]
+            found[(start, end)] = Edit(doc.span(start, end), toml_string(new, doc.slice(start, end)[:1]))
+        stack.extend((depth + 1, child) for child in (node.children or {}).values())
+        # Array elements add an index to the path, not a name.
+        stack.extend((depth, item) for item in node.items or [])
+    return tuple(found[k] for k in sorted(found))
+
+
+def _rename_targets(decoded: Decoded, hosts: list[str]) -> dict[str, str]:
+    """The renames BK207 and BK209 offer, at most one per target name.
+
+    Two tables renamed to the same name in one pass would define that table twice (invalid
+    TOML), so only the first table claiming a name gets the fix; the next run sees the
+    name taken and offers none.
+    """
+    used = all_mirror_hosts(decoded)
+    taken = set(hosts)
+    out: dict[str, str] = {}
+    for key in hosts:
+        if key in used or templated(key):
+            continue
+        target = _intended_host(key) if _never_matches(key) else (key.lower() if key != key.lower() else None)
+        if target is None or target in taken:
+            continue
+        taken.add(target)
+        out[key] = target
+    return out
+
+
 def _segment_nodes(node: TomlNode) -> Iterator[TomlNode]:
     stack = [node]
     while stack:
@@ -238,6 +285,11 @@ class InvalidMirror(Rule):
     summary = "A mirror entry that is not `host[:port][/path]`; buildkitd can never use it"
     severity = Severity.WARNING
     fixable = True
+    fix_examples: ClassVar[tuple[str, ...]] = (
+        '[registry."docker.io"]\nmirrors = ["mirror.gcr.io ", "mirror.example.com:5000"]\n',
+        '[registry."docker.io"]\r\nmirrors = [" mirror.gcr.io"] # pull-through cache\r\n',
+        '[registry."ghcr.io"]\nmirrors = [\n  "ghcr-cache.local:5000", # first\n  "\\tcache.local\\t",\n]\n',
+    )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         ready = _ready(ctx)
@@ -298,6 +350,10 @@ class MirrorScheme(Rule):
     summary = "A scheme in a mirror is ignored; `http://` does not give plain HTTP"
     severity = Severity.WARNING
     fixable = True
+    fix_examples: ClassVar[tuple[str, ...]] = (
+        '[registry."docker.io"]\nmirrors = ["http://mirror.local:5000"]\n\n[registry."mirror.local:5000"]\nhttp = true\n',
+        '[registry."docker.io"]\r\nmirrors = ["https://mirror.gcr.io", \'HTTP://m.local\'] # two\r\n',
+    )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         ready = _ready(ctx)
@@ -370,6 +426,11 @@ class MirrorIsRegistry(Rule):
     summary = "A registry listed as its own mirror (it is always tried after the mirrors)"
     severity = Severity.INFO
     fixable = True
+    fix_examples: ClassVar[tuple[str, ...]] = (
+        '[registry."docker.io"]\nmirrors = ["mirror.gcr.io", "registry-1.docker.io"]\n',
+        '[registry."ghcr.io"]\r\nmirrors = ["ghcr.io", "ghcr-cache.local"] # cache first\r\n',
+        '[registry."quay.io"]\nmirrors = [\n  "quay-cache.local",\n  "quay.io",\n]\n',
+    )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         ready = _ready(ctx)
@@ -417,6 +478,11 @@ class DuplicateMirror(Rule):
     summary = "The same mirror appears twice in one registry's list"
     severity = Severity.WARNING
     fixable = True
+    fix_examples: ClassVar[tuple[str, ...]] = (
+        '[registry."docker.io"]\nmirrors = ["mirror.gcr.io", "https://mirror.gcr.io/"]\n',
+        '[registry."docker.io"]\r\nmirrors = ["a.local", "a.local", "b.local", "b.local"] # dupes\r\n',
+        '[registry."docker.io"]\nmirrors = [\n  "mirror.gcr.io",\n  "mirror.gcr.io",\n  "mirror.gcr.io",\n]\n',
+    )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         ready = _ready(ctx)
@@ -619,7 +685,9 @@ def _intended_host(key: str) -> str | None:
     if text in _HUB_ALIASES or text == "hub.docker.com":
         return "docker.io"
     if text and _DOMAIN.match(text) and text != key:
-        return text.lower() if text.lower() != text and _DOMAIN.match(text.lower()) else text
+        target = text.lower() if text.lower() != text and _DOMAIN.match(text.lower()) else text
+        # `https://myregistry` is no better as `myregistry`: suggest only names that can match.
+        return target if _never_matches(target) is None else None
     return None
 
 
@@ -671,6 +739,11 @@ class RegistryNeverMatches(Rule):
     summary = "A registry table whose name no image reference can match"
     severity = Severity.WARNING
     fixable = True
+    fix_examples: ClassVar[tuple[str, ...]] = (
+        '[registry."https://ghcr.io/"]\nca = ["/etc/certs/ghcr.pem"]\n\n[[registry."https://ghcr.io/".keypair]]\nkey = "/k.pem"\ncert = "/c.pem"\n',
+        '[registry."registry-1.docker.io"] # hub\r\nmirrors = ["mirror.gcr.io"]\r\n',
+        '[registry]\n"harbor.local/project".http = true\n"harbor.local/project".insecure = true\n',
+    )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         ready = _ready(ctx)
@@ -679,6 +752,7 @@ class RegistryNeverMatches(Rule):
         doc, decoded = ready
         hosts = registries(decoded)
         used = all_mirror_hosts(decoded)
+        renames = _rename_targets(decoded, hosts)
         for key in hosts:
             if key in used:
                 continue
@@ -688,9 +762,9 @@ class RegistryNeverMatches(Rule):
             span = host_span(doc, decoded, key)
             target = _intended_host(key)
             fix = None
-            if target and target not in hosts and span.start != span.end:
-                raw = doc.slice(doc.offset(span.start), doc.offset(span.end))
-                fix = Fix(f'rename to `"{target}"`', (Edit(span, toml_string(target, raw[:1])),), "unsafe")
+            edits = rename_host(doc, key, target) if target and renames.get(key) == target else ()
+            if edits:
+                fix = Fix(f'rename to `"{target}"`', edits, "unsafe")
             if target is None:
                 target_hint = next((h for h in hosts if h.startswith(key + ".")), None)
                 hint = f" (the table `{target_hint}` exists: did you mean it?)" if target_hint else ""
@@ -768,6 +842,11 @@ class RegistryNotLowercase(Rule):
     summary = "A registry name with capitals; references select it only when spelt the same"
     severity = Severity.WARNING
     fixable = True
+    fix_examples: ClassVar[tuple[str, ...]] = (
+        '[registry."GHCR.io"]\nmirrors = ["ghcr-cache.local"]\n',
+        '[registry."Quay.IO"] # quay\r\nhttp = false\r\n\r\n[[registry."Quay.IO".keypair]]\r\nkey = "/k.pem"\r\ncert = "/c.pem"\r\n',
+        'registry."Harbor.Local:5000".http = true\nregistry."Harbor.Local:5000".insecure = false\n',
+    )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         ready = _ready(ctx)
@@ -777,6 +856,7 @@ class RegistryNotLowercase(Rule):
         hosts = registries(decoded)
         lowered = {h.lower() for h in hosts if h == h.lower()}
         used = all_mirror_hosts(decoded)
+        renames = _rename_targets(decoded, hosts)
         for key in hosts:
             if key == key.lower() or key in used or _never_matches(key):
                 continue
@@ -784,11 +864,9 @@ class RegistryNotLowercase(Rule):
             if key.lower() in lowered:
                 continue  # BK208 reports the pair
             fix = None
-            if span.start != span.end:
-                raw = doc.slice(doc.offset(span.start), doc.offset(span.end))
-                fix = Fix(
-                    f'rename to `"{key.lower()}"`', (Edit(span, toml_string(key.lower(), raw[:1])),), "unsafe"
-                )
+            edits = rename_host(doc, key, key.lower()) if renames.get(key) == key.lower() else ()
+            if edits:
+                fix = Fix(f'rename to `"{key.lower()}"`', edits, "unsafe")
             yield self.finding(
                 f'`[registry."{key}"]` is only used for references spelt `{key}/…` with these capitals; registry '
                 f"names are matched exactly, write `{key.lower()}`",
@@ -876,6 +954,10 @@ class MirrorPathV2(Rule):
     summary = "A mirror path ending in /v2 (BuildKit adds /v2 itself)"
     severity = Severity.WARNING
     fixable = True
+    fix_examples: ClassVar[tuple[str, ...]] = (
+        '[registry."docker.io"]\nmirrors = ["mirror.local:5000/v2"]\n',
+        '[registry."docker.io"]\r\nmirrors = ["https://harbor.local/proxy/v2/"] # harbor\r\n',
+    )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         ready = _ready(ctx)
@@ -887,7 +969,12 @@ class MirrorPathV2(Rule):
                 if m.problem or not (m.path == "/v2" or m.path.endswith("/v2")):
                     continue
                 trimmed = re.sub(r"/v2/*$", "", m.raw.rstrip())
-                fix = Fix("drop `/v2`", (_replace_value(doc, m.node, trimmed),), "safe")
+                # With a query or fragment after the path there is nothing safe to cut.
+                fix = (
+                    Fix("drop `/v2`", (_replace_value(doc, m.node, trimmed),), "safe")
+                    if trimmed != m.raw
+                    else None
+                )
                 yield self.finding(
                     f"mirror `{m.raw}` is requested as `{m.path}/v2/…`: BuildKit adds `/v2` itself, so drop it "
                     "from the mirror",

@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
+
 from bklint.linter import fix as engine
 from bklint.linter.fix import (
     ConcurrentChange,
