@@ -644,10 +644,19 @@ def fix_yaml_bytes(data: bytes, name: str | None, settings: Settings, unsafe: bo
         return FixOutcome(data, data, first)
     text = source.text
     eol = "\r\n" if "\r\n" in text else "\n"
-    lines = text.split("\n")
     applied: list[str] = []
     expected: dict[int, str] = {}
     extraction = extract(text)
+    # YAML-level fixes (input renames) stay on their line: apply them first, while their
+    # positions are those of the original text (a block rewrite below may add or drop lines).
+    renames = [
+        f
+        for f in extraction.findings
+        if f.fix is not None and (unsafe or f.fix.applicability == "safe") and enabled(_rule_of(f), settings, path)
+    ]
+    renamed = apply_edits(text, [e for f in renames if f.fix is not None for e in f.fix.edits]) if renames else text
+    applied.extend(f"{f.code}: {f.fix.message}" for f in renames if f.fix is not None)
+    lines = renamed.split("\n")
     # Whole-block rewrites, bottom-up so earlier line numbers stay valid.
     for index, embedded in sorted(enumerate(extraction.configs), key=lambda p: -p[1].key_span.start.line):
         block = embedded.block
@@ -667,20 +676,6 @@ def fix_yaml_bytes(data: bytes, name: str | None, settings: Settings, unsafe: bo
         lines[block.first_line : block.last_line + 1] = new_lines
         applied.extend(outcome.applied)
     new_text = "\n".join(lines)
-    # YAML-level fixes (input renames) do not move lines: apply them on the rewritten text.
-    yaml_edits = [
-        e
-        for f in extraction.findings
-        if f.fix is not None and (unsafe or f.fix.applicability == "safe") and enabled(_rule_of(f), settings, path)
-        for e in f.fix.edits
-    ]
-    if yaml_edits:
-        new_text = apply_edits(new_text, yaml_edits)
-        applied.extend(
-            f"{f.code}: {f.fix.message}"
-            for f in extraction.findings
-            if f.fix is not None and (unsafe or f.fix.applicability == "safe") and enabled(_rule_of(f), settings, path)
-        )
     if new_text == text:
         return FixOutcome(data, data, first)
     check = extract(new_text)

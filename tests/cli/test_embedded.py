@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from bklint.linter.cli import main
-from bklint.linter.embedded import ACTION_DEFAULT_FLAGS, extract, lint_yaml_bytes, mask_expressions
+from bklint.linter.embedded import (
+    ACTION_DEFAULT_FLAGS,
+    extract,
+    fix_yaml_bytes,
+    lint_yaml_bytes,
+    mask_expressions,
+)
 from bklint.linter.files import discover
 from bklint.linter.settings import Settings
 
@@ -167,6 +173,64 @@ def test_fix_renames_the_deprecated_input_on_v3(tmp_path, monkeypatch):
     wf.write_text("steps:\n  - uses: docker/setup-buildx-action@v3\n    with:\n      config-inline: |\n        [log]\n        level = \"debug\"\n")
     main(["check", "--isolated", "--fix", "w.yml"])
     assert "      buildkitd-config-inline: |\n" in wf.read_text()
+
+
+# BK601's fix edits the workflow, not a TOML config, so tests/fix/test_fix_rules.py cannot run
+# it; these tests hold it to the same standard (converges, only the key changes, CRLF kept).
+V4_WORKFLOW = (
+    "jobs:\r\n"
+    "  build:\r\n"
+    "    steps:\r\n"
+    "      - uses: docker/setup-buildx-action@v4\r\n"
+    "        with:\r\n"
+    "          config-inline: | # builder config\r\n"
+    '            [registry."docker.io"]\r\n'
+    '            mirrors = ["mirror.gcr.io"]\r\n'
+    "      - uses: docker/setup-buildx-action@v4\r\n"
+    "        with:\r\n"
+    "          config: .github/buildkitd.toml # checked in\r\n"
+)
+
+
+def test_removed_inputs_are_renamed_only_with_unsafe_fixes_on_v4():
+    data = V4_WORKFLOW.encode()
+    assert not fix_yaml_bytes(data, "w.yml", Settings()).changed  # the config would start to apply
+    outcome = fix_yaml_bytes(data, "w.yml", Settings(), unsafe=True)
+    assert outcome.error is None
+    assert outcome.applied == ["BK601: rename to `buildkitd-config-inline`", "BK601: rename to `buildkitd-config`"]
+    expected = V4_WORKFLOW.replace("config-inline: |", "buildkitd-config-inline: |").replace(
+        "config: .github", "buildkitd-config: .github"
+    )
+    # Only the two keys change: comments, the block and the CRLF line endings stay byte for byte.
+    assert outcome.data == expected.encode()
+    assert not [f for f in outcome.result.findings if f.code == "BK601"]
+    again = fix_yaml_bytes(outcome.data, "w.yml", Settings(), unsafe=True)
+    assert again.error is None and not again.changed
+
+
+def test_renames_land_on_their_key_when_a_block_above_changes_its_line_count():
+    # The BK401 fix turns `debug`/`trace` into a `[log]` table: the first block gains lines.
+    text = (
+        "steps:\n"
+        "  - uses: docker/setup-buildx-action@v4\n"
+        "    with:\n"
+        "      buildkitd-config-inline: |\n"
+        "        debug = true\n"
+        "        trace = true\n"
+        "        [worker.oci]\n"
+        "        enabled = true\n"
+        "  - uses: docker/setup-buildx-action@v4\n"
+        "    with:\n"
+        "      config: .github/buildkitd.toml\n"
+        "  - run: make\n"
+    )
+    outcome = fix_yaml_bytes(text.encode(), "w.yml", Settings(), unsafe=True)
+    assert outcome.error is None
+    after = outcome.data.decode()
+    assert "      buildkitd-config: .github/buildkitd.toml\n  - run: make\n" in after
+    assert "    with:\n      buildkitd-config: " in after
+    assert "[log]" in after and not extract(after).findings
+    assert not fix_yaml_bytes(outcome.data, "w.yml", Settings(), unsafe=True).changed
 
 
 def test_templated_blocks_are_left_alone_by_fix(tree, monkeypatch):
