@@ -230,6 +230,7 @@ class UnknownKey(Rule):
                 and issue.node.key_start >= 0
                 and not isinstance(issue.path[-1], int)
                 and not _already_set(doc, issue, diag.rename)
+                and _same_shape(issue, diag.rename)
             ):
                 node = issue.node
                 start, end = _last_segment(node)
@@ -240,6 +241,17 @@ class UnknownKey(Rule):
                     "safe" if diag.safe else "unsafe",
                 )
             yield self.finding(diag.message, doc.span(*issue.anchor), fix=fix)
+
+
+def _same_shape(issue: Issue, name: str) -> bool:
+    """A rename must not turn a table into a scalar key (or back): that would be a type error."""
+    target = issue.parent.fields.get(name) if issue.parent is not None else None
+    if target is None:
+        return False
+    is_table = issue.node.kind in ("table", "aot")
+    if isinstance(target, Leaf):
+        return is_table == target.go_type.startswith("map[")
+    return is_table
 
 
 def _already_set(doc: Document, issue: Issue, name: str) -> bool:
