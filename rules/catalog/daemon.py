@@ -388,6 +388,47 @@ class TcpWithoutTls(Rule):
 
 
 @register
+class DebugAddressExposed(Rule):
+    """Checks that `grpc.debugAddress` listens on loopback only.
+
+    **Why**: the debug listener serves Go's pprof and trace handlers (heap and goroutine
+    dumps, CPU profiles, request traces) over plain HTTP with no authentication. On
+    `0.0.0.0:6060` or `:6060` anyone who reaches the port can read the daemon's memory
+    profile and slow it down with profiling. BuildKit's documented full example uses
+    `0.0.0.0:6060`, so it is copied often.
+
+    **Bad**: `debugAddress = "0.0.0.0:6060"` — **Good**: `debugAddress = "127.0.0.1:6060"`
+    (and reach it with `kubectl port-forward` or `docker exec`).
+    """
+
+    code = "BK258"
+    name = "debug-address-exposed"
+    summary = "The unauthenticated debug (pprof) listener is reachable from the network"
+    severity = Severity.WARNING
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        ready = _ready(ctx)
+        if ready is None:
+            return
+        doc, decoded = ready
+        entry = decoded.entry("grpc", "debugAddress")
+        if entry is None or not isinstance(entry.value, str) or not entry.value:
+            return
+        value = entry.value
+        if "://" in value and not value.startswith("tcp://"):
+            return  # unix:// and friends are local
+        host = _tcp_host(value if "://" in value else f"tcp://{value}")
+        if _is_loopback_name(host):
+            return
+        where = "every interface" if host in ("", "0.0.0.0", "::") else f"`{host}`"
+        yield self.finding(
+            f"`debugAddress = {value!r}` serves pprof and trace data without authentication on {where}; "
+            "bind it to 127.0.0.1 (or leave it unset)",
+            doc.value_span(entry.node),
+        )
+
+
+@register
 class InvalidNameserver(Rule):
     """Checks that `dns.nameservers` are bare IP addresses.
 

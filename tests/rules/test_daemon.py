@@ -7,7 +7,7 @@ import pytest
 from bklint.linter.fix import apply_edits
 from bklint.rules.base import Severity
 from bklint.rules.catalog.daemon import platform_problem, reference_problem
-from tests.conftest import lint
+from tests.conftest import codes, lint
 
 CASES = {
     "BK240": (
@@ -166,3 +166,13 @@ def test_fix_removes_the_finding_without_new_errors(code: str, text: str, expect
     after = lint(fixed).findings
     assert code not in [f.code for f in after]
     assert not [f for f in after if f.code.startswith("BK0")]
+
+
+def test_debug_address_on_all_interfaces_is_reported() -> None:
+    for address in ("0.0.0.0:6060", ":6060", "tcp://10.0.0.5:6060"):
+        assert "BK258" in codes(f'[grpc]\ndebugAddress = "{address}"\n')
+
+
+def test_debug_address_on_loopback_is_fine() -> None:
+    for address in ("127.0.0.1:6060", "localhost:6060", "[::1]:6060", "unix:///run/buildkit/debug.sock"):
+        assert "BK258" not in codes(f'[grpc]\ndebugAddress = "{address}"\n')
