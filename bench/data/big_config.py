@@ -9,7 +9,6 @@ from __future__ import annotations
 import sys
 
 HEAD = """\
-debug = false
 root = "/var/lib/buildkit"
 insecure-entitlements = ["network.host", "security.insecure"]
 
@@ -23,11 +22,13 @@ insecure-entitlements = ["network.host", "security.insecure"]
   enabled = true
   snapshotter = "overlayfs"
   gc = true
-  reservedSpace = "10%"
 
 [[worker.oci.gcpolicy]]
   keepDuration = "48h"
   filters = ["type==source.local", "type==exec.cachemount"]
+
+[[worker.oci.gcpolicy]]
+  maxUsedSpace = "80%"
 
 [worker.containerd]
   enabled = false
@@ -36,15 +37,19 @@ insecure-entitlements = ["network.host", "security.insecure"]
 
 
 def big_config(registries: int = 400) -> str:
-    """The header above, then ``registries`` tables of three keys and a blank line each."""
+    """The header above, then ``registries`` four-line tables: mirrored public registries
+    alternating with plain-HTTP internal ones (a config bklint finds nothing wrong with)."""
     parts = [HEAD]
     for i in range(registries):
-        parts.append(
-            f'[registry."registry-{i:03d}.example.com"]\n'
-            f'  mirrors = ["mirror-{i:03d}.example.net"]\n'
-            f"  http = {'true' if i % 2 else 'false'}\n"
-            "\n"
-        )
+        if i % 2:
+            parts.append(f'[registry."registry-{i:03d}.internal:5000"]\n  http = true\n  insecure = false\n\n')
+        else:
+            parts.append(
+                f'[registry."registry-{i:03d}.example.com"]\n'
+                f'  mirrors = ["mirror-{i:03d}.example.net",\n'
+                f'             "mirror-{i:03d}b.example.net"]\n'
+                "\n"
+            )
     return "".join(parts)
 
 

@@ -3,12 +3,11 @@ applied live, on top of the project's own bklint configuration."""
 
 from __future__ import annotations
 
+import asyncio
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
-
-import asyncio
-import shutil
 
 import pytest
 import pytest_lsp
