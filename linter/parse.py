@@ -29,6 +29,7 @@ T = TypeVar("T")
 
 # Nesting deeper than this is refused outright: memory and time must stay bounded.
 MAX_DEPTH = 20_000
+LONG_NUMBER = re.compile(r"[0-9a-fA-F_]{16}")
 _POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 _EOD = "(at end of document)"
 
@@ -77,7 +78,8 @@ def parse(text: str) -> ParseOutcome:
             return outcome
         root = _deep(build_source_map, work)
         outcome.doc = Document(text, data, root)
-        _check_integers(outcome)
+        if LONG_NUMBER.search(text):  # an integer beyond 64 bits needs at least 16 digits
+            _check_integers(outcome)
         return outcome
     return outcome
 

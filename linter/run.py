@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bklint.linter import noqa
 from bklint.linter.parse import parse
@@ -14,6 +15,9 @@ from bklint.rules.catalog.meta import UnusedNoqa
 from bklint.rules.context import Context, SourceText
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded, decode
+
+if TYPE_CHECKING:
+    from bklint.linter.incremental import ParseCache
 
 _RULES: list[Rule] | None = None
 
@@ -57,13 +61,18 @@ def lint_bytes(data: bytes, path: str | None, settings: Settings) -> LintResult:
     return lint_source(decode_bytes(data), path, settings)
 
 
-def lint_text(text: str, path: str | None, settings: Settings) -> LintResult:
-    """For editors, whose buffers are already text (a BOM is not part of it)."""
-    return lint_source(SourceText(text), path, settings)
+def lint_text(text: str, path: str | None, settings: Settings, cache: ParseCache | None = None) -> LintResult:
+    """For editors, whose buffers are already text (a BOM is not part of it).
+
+    ``cache`` (one per open document) lets a keystroke re-parse only the table it touched.
+    """
+    return lint_source(SourceText(text), path, settings, cache)
 
 
-def lint_source(source: SourceText, path: str | None, settings: Settings) -> LintResult:
-    ctx = build_context(source, path, settings)
+def lint_source(
+    source: SourceText, path: str | None, settings: Settings, cache: ParseCache | None = None
+) -> LintResult:
+    ctx = build_context(source, path, settings, cache)
     findings: list[Finding] = []
     for rule in active_rules(settings, path):
         for finding in rule.check(ctx):
@@ -94,11 +103,18 @@ def _suppress(findings: list[Finding], ctx: Context, settings: Settings, path: s
     return kept
 
 
-def build_context(source: SourceText, path: str | None, settings: Settings) -> Context:
+def build_context(
+    source: SourceText, path: str | None, settings: Settings, cache: ParseCache | None = None
+) -> Context:
     ctx = Context(path=path, source=source, settings=settings.rules)
     if not source.readable:
         return ctx
-    outcome = parse(source.text)
+    if cache is not None:
+        from bklint.linter.incremental import parse_cached
+
+        outcome = parse_cached(source.text, cache)
+    else:
+        outcome = parse(source.text)
     ctx.syntax = outcome.problems
     if outcome.doc is None:
         return ctx

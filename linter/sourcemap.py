@@ -145,16 +145,20 @@ def _table_child(parent: TomlNode, name: str, start: int, end: int, origin: str)
     return node
 
 
-def build_source_map(text: str) -> TomlNode:
-    """The node tree of a valid TOML document."""
+def build_source_map(text: str, start: int = 0, end: int | None = None) -> TomlNode:
+    """The node tree of a valid TOML document (or of the statements in ``text[start:end]``).
+
+    Offsets are always offsets into ``text``, so a part scanned on its own (the language
+    server re-scans only the table that changed) fits the whole file as is.
+    """
     scanner = _Scanner(text)
     root = TomlNode("table", "root", "", children={})
     current = root
-    pos = 0
-    n = len(text)
+    pos = start
+    n = len(text) if end is None else end
     ws = _WS_NL_COMMENT
     while True:
-        pos = ws.match(text, pos).end()  # type: ignore[union-attr]
+        pos = ws.match(text, pos, n).end()  # type: ignore[union-attr]
         if pos >= n:
             return root
         if text[pos] == "[":

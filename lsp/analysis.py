@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from lsprotocol import types
 
+from bklint.linter.incremental import ParseCache
 from bklint.linter.run import LintResult, lint_text
 from bklint.linter.settings import Settings
 from bklint.lsp.positions import Lines
@@ -48,10 +49,17 @@ class Analysis:
 
 
 def analyse(
-    uri: str, path: str | None, version: int | None, generation: int, text: str, settings: Settings, encoding: str
+    uri: str,
+    path: str | None,
+    version: int | None,
+    generation: int,
+    text: str,
+    settings: Settings,
+    encoding: str,
+    cache: ParseCache | None = None,
 ) -> Analysis:
-    """Lint ``text`` (on a worker thread) and turn the findings into LSP diagnostics."""
-    result = lint_text(text, path, settings)
+    """Lint ``text`` (on the single worker thread, which alone touches ``cache``) into diagnostics."""
+    result = lint_text(text, path, settings, cache)
     lines = Lines(text, encoding)
     out = Analysis(uri, path, version, generation, text, settings, result, lines)
     out.findings = list(result.findings)

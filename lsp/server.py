@@ -25,6 +25,7 @@ from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
 from bklint.linter import __version__
+from bklint.linter.incremental import ParseCache
 from bklint.linter.run import rules
 from bklint.lsp import actions, completion, hover, navigation
 from bklint.lsp.analysis import Analysis, analyse
@@ -46,6 +47,8 @@ class BklintServer(LanguageServer):
         self.config_requests = False
         self.refresh_support = False
         self.cache: dict[str, Analysis] = {}
+        # Per-document memo of table parses: a keystroke re-parses only its table.
+        self.parse_caches: dict[str, ParseCache] = {}
         self.inflight: dict[str, tuple[tuple[int, int | None, str], asyncio.Future[Analysis]]] = {}
         self.running: dict[str, asyncio.Task[None]] = {}
         self.dirty: set[str] = set()
@@ -115,7 +118,16 @@ class BklintServer(LanguageServer):
             self.tell(problem)
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(
-            self.executor, analyse, uri, path, doc.version, self.generation, text, settings, self.encoding
+            self.executor,
+            analyse,
+            uri,
+            path,
+            doc.version,
+            self.generation,
+            text,
+            settings,
+            self.encoding,
+            self.parse_caches.setdefault(uri, ParseCache()),
         )
         self.inflight[uri] = (key, future)
         try:
@@ -167,6 +179,7 @@ class BklintServer(LanguageServer):
 
     def clear(self, uri: str) -> None:
         self.cache.pop(uri, None)
+        self.parse_caches.pop(uri, None)
         self.published.pop(uri, None)
         self.dirty.discard(uri)
         if self.push:

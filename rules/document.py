@@ -8,6 +8,7 @@ character offsets into ``Document.text``. The tree mirrors the parsed value exac
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -148,8 +149,11 @@ def format_path(path: tuple[str | int, ...] | list[str | int]) -> str:
     return out
 
 
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def _is_bare(key: str) -> bool:
-    return bool(key) and all(c.isascii() and (c.isalnum() or c in "-_") for c in key)
+    return _BARE_KEY.fullmatch(key) is not None
 
 
 def utf16_column(line_text: str, column: int) -> int:

@@ -107,13 +107,21 @@ def diagnose(issue: Issue) -> Diagnosis:
         return Diagnosis(f"{base}: {hint}", target, False)
     if low in _HINTS:
         return Diagnosis(f"{base}: {_HINTS[low]}")
-    close = difflib.get_close_matches(key, fields, n=1, cutoff=0.8) or difflib.get_close_matches(
-        low, [f.lower() for f in fields], n=1, cutoff=0.8
-    )
-    if close:
-        target = next(f for f in fields if f.lower() == close[0].lower())
+    target = _closest(key, tuple(fields))
+    if target is not None:
         return Diagnosis(f"{base}: did you mean `{target}`?", target, False)
     return Diagnosis(base)
+
+
+@functools.lru_cache(maxsize=1024)
+def _closest(key: str, fields: tuple[str, ...]) -> str | None:
+    """A close spelling among ``fields`` (memoised: the editor asks again on every keystroke)."""
+    close = difflib.get_close_matches(key, fields, n=1, cutoff=0.8) or difflib.get_close_matches(
+        key.lower(), [f.lower() for f in fields], n=1, cutoff=0.8
+    )
+    if not close:
+        return None
+    return next(f for f in fields if f.lower() == close[0].lower())
 
 
 def elsewhere(issue: Issue) -> list[str]:

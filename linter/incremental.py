@@ -1,0 +1,291 @@
+"""Re-parse only the table that changed: the language server's keystroke path.
+
+A TOML file splits cleanly before every line that starts with `[` (at a statement boundary
+such a line can only be a table header). Each part is parsed on its own and cached — its
+values by text, its source map by text and position — and the parts are merged. The merge
+accepts only what TOML plainly allows across parts (a new table, a header for a table that
+so far existed only as a parent, another `[[array]]` element); anything else, and any part
+that does not parse on its own (the cut fell inside a multi-line string or array), falls
+back to the full parse, which also reports the errors. So the result is always the full
+parse's result, only cheaper; tests compare the two on every vector and real config.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from bklint.linter.parse import LONG_NUMBER, ParseOutcome, parse
+from bklint.linter.sourcemap import build_source_map
+from bklint.rules.document import Document, TomlNode
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+_HEADER_LINE = re.compile(r"^[ \t]*\[", re.MULTILINE)
+# Below this size a full parse is as cheap as the bookkeeping.
+MIN_INCREMENTAL_SIZE = 4096
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(slots=True)
+class _Part:
+    data: dict[str, Any]
+    is_header: bool  # False only for the statements before the first header
+
+
+@dataclass(slots=True)
+class ParseCache:
+    """Per-document memo of part parses; holds only the parts of the last text parsed."""
+
+    values: dict[str, _Part | None] = field(default_factory=dict)
+    nodes: dict[tuple[str, int], TomlNode] = field(default_factory=dict)
+    # How the last parse went, for tests and benchmarks: "full" or "incremental".
+    last: str = ""
+
+
+def parse_cached(text: str, cache: ParseCache | None) -> ParseOutcome:
+    if cache is None or len(text) < MIN_INCREMENTAL_SIZE:
+        if cache is not None:
+            cache.last = "full"
+        return parse(text)
+    outcome = _incremental(text, cache)
+    if outcome is None:
+        cache.values.clear()
+        cache.nodes.clear()
+        cache.last = "full"
+        return parse(text)
+    cache.last = "incremental"
+    return outcome
+
+
+def _split(text: str) -> list[int]:
+    starts = [m.start() for m in _HEADER_LINE.finditer(text)]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    return starts
+
+
+def _incremental(text: str, cache: ParseCache) -> ParseOutcome | None:
+    if LONG_NUMBER.search(text):
+        return None  # the 64-bit range check lives in the full parse
+    starts = _split(text)
+    bounds = list(zip(starts, [*starts[1:], len(text)], strict=True))
+    values: dict[str, _Part | None] = {}
+    nodes: dict[tuple[str, int], TomlNode] = {}
+    parts: list[tuple[_Part, TomlNode]] = []
+    for start, end in bounds:
+        chunk = text[start:end]
+        part = values[chunk] = cache.values[chunk] if chunk in cache.values else _parse_part(chunk)
+        if part is None:
+            return None
+        key = (chunk, start)
+        node = cache.nodes.get(key)
+        if node is None:
+            try:
+                node = build_source_map(text, start, end)
+            except (ValueError, AssertionError, IndexError, RecursionError):
+                return None
+        nodes[key] = node
+        parts.append((part, node))
+    cache.values = values
+    cache.nodes = nodes
+    merged = _Merge().run(parts)
+    if merged is None:
+        return None
+    data, root = merged
+    return ParseOutcome(Document(text, data, root))
+
+
+def _parse_part(chunk: str) -> _Part | None:
+    try:
+        data = tomllib.loads(chunk)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return None
+    return _Part(data, chunk.lstrip(" \t").startswith("["))
+
+
+class _Merge:
+    """Assemble parts into one value and one source map, or say it cannot be done safely."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, Any] = {}
+        self.root = TomlNode("table", "root", "", children={})
+        self.owned: set[int] = {id(self.data), id(self.root)}
+        self.implicit: set[Path] = set()
+        self.headers: set[Path] = set()
+        self.aots: set[Path] = set()
+
+    def run(self, parts: list[tuple[_Part, TomlNode]]) -> tuple[dict[str, Any], TomlNode] | None:
+        for part, node in parts:
+            if not part.is_header:
+                if self.data or (self.root.children or {}):
+                    return None  # statements before the first header appear only once, first
+                self.data.update(part.data)
+                assert self.root.children is not None
+                self.root.children.update(node.children or {})
+                continue
+            if not self._add(part, node):
+                return None
+        return self.data, self.root
+
+    def _own_dict(self, parent: dict[str, Any] | list[Any], key: Any, value: dict[str, Any]) -> dict[str, Any]:
+        if id(value) in self.owned:
+            return value
+        copy = dict(value)
+        self.owned.add(id(copy))
+        parent[key] = copy
+        return copy
+
+    def _own_node(self, parent: TomlNode, key: str | int, node: TomlNode) -> TomlNode:
+        if id(node) in self.owned:
+            return node
+        copy = _copy_node(node)
+        self.owned.add(id(copy))
+        if isinstance(key, int):
+            assert parent.items is not None
+            parent.items[key] = copy
+        else:
+            assert parent.children is not None
+            parent.children[key] = copy
+        return copy
+
+    def _add(self, part: _Part, chunk_root: TomlNode) -> bool:
+        # The header node and the implicit parents the part's own scan created.
+        chain: list[TomlNode] = []
+        cur = chunk_root
+        while True:
+            if not cur.children or len(cur.children) != 1:
+                return False
+            (name, child), = cur.children.items()
+            chain.append(child)
+            if child.kind == "aot" or child.origin == "header":
+                break
+            cur = child
+        header = chain[-1]
+        names = [n.name for n in chain]
+        is_aot = header.kind == "aot"
+        d: dict[str, Any] = self.data
+        node = self.root
+        path: Path = ()
+        value: Any = part.data
+        for i, name in enumerate(names[:-1]):
+            value = value[name]
+            child_value = d.get(name)
+            path = (*path, name)
+            if child_value is None:
+                new: dict[str, Any] = {}
+                self.owned.add(id(new))
+                d[name] = new
+                src = chain[i]
+                implicit = TomlNode("table", "implicit", name, key_start=src.key_start, key_end=src.key_end, children={})
+                self.owned.add(id(implicit))
+                assert node.children is not None
+                node.children[name] = implicit
+                self.implicit.add(path)
+                d, node = new, implicit
+                continue
+            child_node = (node.children or {}).get(name)
+            if child_node is None:
+                return False
+            if isinstance(child_value, list):
+                if path not in self.aots or child_node.kind != "aot" or not child_node.items:
+                    return False
+                elements = child_value if id(child_value) in self.owned else self._own_list(d, name, child_value)
+                child_node = self._own_node(node, name, child_node)
+                idx = len(elements) - 1
+                path = (*path, idx)
+                d = self._own_dict(elements, idx, elements[idx])
+                assert child_node.items is not None
+                node = self._own_node(child_node, idx, child_node.items[idx])
+                continue
+            if not isinstance(child_value, dict) or (path not in self.implicit and path not in self.headers):
+                return False
+            d = self._own_dict(d, name, child_value)
+            node = self._own_node(node, name, child_node)
+        last = names[-1]
+        path = (*path, last)
+        inner = value[last]
+        existing = d.get(last)
+        assert node.children is not None
+        if is_aot:
+            if not isinstance(inner, list) or len(inner) != 1 or not header.items:
+                return False
+            if existing is None:
+                lst: list[Any] = [inner[0]]
+                self.owned.add(id(lst))
+                d[last] = lst
+                aot = _copy_node(header)
+                self.owned.add(id(aot))
+                node.children[last] = aot
+                self.aots.add(path)
+                return True
+            aot_node = node.children.get(last)
+            if not isinstance(existing, list) or path not in self.aots or aot_node is None or aot_node.kind != "aot":
+                return False
+            lst = existing if id(existing) in self.owned else self._own_list(d, last, existing)
+            lst.append(inner[0])
+            aot_node = self._own_node(node, last, aot_node)
+            assert aot_node.items is not None
+            aot_node.items.append(header.items[0])
+            aot_node.headers.extend(header.headers)
+            return True
+        if not isinstance(inner, dict):
+            return False
+        if existing is None:
+            d[last] = inner
+            node.children[last] = header
+            self.headers.add(path)
+            return True
+        old = node.children.get(last)
+        if not isinstance(existing, dict) or path not in self.implicit or old is None or set(existing) & set(inner):
+            return False
+        # A header for a table that so far was only a parent: it becomes a header table.
+        merged_value = self._own_dict(d, last, existing)
+        merged_value.update(inner)
+        merged = TomlNode(
+            "table",
+            "header",
+            last,
+            key_start=old.key_start,
+            key_end=old.key_end,
+            decl_start=header.decl_start,
+            decl_end=header.decl_end,
+            segments=header.segments,
+            children={**(old.children or {}), **(header.children or {})},
+            headers=[*old.headers, *header.headers],
+        )
+        self.owned.add(id(merged))
+        node.children[last] = merged
+        self.implicit.discard(path)
+        self.headers.add(path)
+        return True
+
+    def _own_list(self, parent: dict[str, Any], key: str, value: list[Any]) -> list[Any]:
+        copy = list(value)
+        self.owned.add(id(copy))
+        parent[key] = copy
+        return copy
+
+
+def _copy_node(node: TomlNode) -> TomlNode:
+    return TomlNode(
+        node.kind,
+        node.origin,
+        node.name,
+        key_start=node.key_start,
+        key_end=node.key_end,
+        decl_start=node.decl_start,
+        decl_end=node.decl_end,
+        value_start=node.value_start,
+        value_end=node.value_end,
+        segments=node.segments,
+        children=dict(node.children) if node.children is not None else None,
+        items=list(node.items) if node.items is not None else None,
+        headers=list(node.headers),
+    )
