@@ -691,17 +691,11 @@ def fix_yaml_bytes(data: bytes, name: str | None, settings: Settings, unsafe: bo
 
 
 def fix_yaml_file(path: str, data: bytes, settings: Settings, unsafe: bool = False, write: bool = True) -> FixOutcome:
-    from bklint.linter.fix import ConcurrentChange, write_atomic
+    from bklint.linter.fix import write_outcome
 
     outcome = fix_yaml_bytes(data, path, settings, unsafe)
-    if write and outcome.error is None and outcome.changed:
-        try:
-            write_atomic(path, data, outcome.data)
-        except (OSError, ConcurrentChange) as exc:
-            outcome.error = f"not written: {exc}"
-            outcome.data = data
-            outcome.applied = []
-            outcome.result = lint_yaml_bytes(data, path, settings)
+    if write:
+        write_outcome(path, data, outcome, lambda: lint_yaml_bytes(data, path, settings))
     return outcome
 
 

@@ -240,15 +240,22 @@ def fix_bytes(data: bytes, name: str | None, settings: Settings, unsafe: bool = 
 def fix_file(path: str, data: bytes, settings: Settings, unsafe: bool = False, write: bool = True) -> FixOutcome:
     """Fix ``data`` (the bytes read from ``path``) and, when ``write``, replace the file atomically."""
     outcome = fix_bytes(data, path, settings, unsafe)
-    if write and outcome.error is None and outcome.changed:
-        try:
-            write_atomic(path, data, outcome.data)
-        except (OSError, ConcurrentChange) as exc:
-            outcome.error = f"not written: {exc}"
-            outcome.data = data
-            outcome.applied = []
-            outcome.result = lint_bytes(data, path, settings)
+    if write:
+        write_outcome(path, data, outcome, lambda: lint_bytes(data, path, settings))
     return outcome
+
+
+def write_outcome(path: str, data: bytes, outcome: FixOutcome, relint: Callable[[], LintResult]) -> None:
+    """Write a fixed file atomically; if that fails, the outcome says so and describes the old file."""
+    if outcome.error is not None or not outcome.changed:
+        return
+    try:
+        write_atomic(path, data, outcome.data)
+    except (OSError, ConcurrentChange) as exc:
+        outcome.error = f"not written: {exc}"
+        outcome.data = data
+        outcome.applied = []
+        outcome.result = relint()
 
 
 class ConcurrentChange(Exception):

@@ -63,3 +63,9 @@ class Context:
     decoded: Decoded | None = None
     # Shared per-run memo for expensive reads (certificate files), keyed by the rule's choice.
     cache: dict[str, Any] = field(default_factory=dict)
+
+    def parsed(self) -> tuple[Document, Decoded] | None:
+        """The document and the loader's view of it, or None when the file did not parse."""
+        if self.doc is None or self.decoded is None:
+            return None
+        return self.doc, self.decoded

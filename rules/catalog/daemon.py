@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
 from bklint.rules.context import Context
-from bklint.rules.document import Document, TomlNode
+from bklint.rules.document import TomlNode
 from bklint.rules.schema.decode import Decoded, Entry
 
 WORKERS = ("oci", "containerd")
@@ -78,12 +78,6 @@ _ARCH_ALIASES = {
 }
 _PLATFORM_PART = re.compile(r"^[A-Za-z0-9_.-]+$")
 _PLATFORM_OS = re.compile(r"^([A-Za-z0-9_-]+)(?:\(([A-Za-z0-9_.%-]*)((?:\+[A-Za-z0-9_.%-]+)*)\))?$")
-
-
-def _ready(ctx: Context) -> tuple[Document, Decoded] | None:
-    if ctx.doc is None or ctx.decoded is None:
-        return None
-    return ctx.doc, ctx.decoded
 
 
 def _flags(ctx: Context) -> list[str]:
@@ -149,7 +143,7 @@ class NoProcessSandboxWithoutRootless(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -195,7 +189,7 @@ class InvalidLogLevel(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -232,7 +226,7 @@ class InvalidLogFormat(Rule):
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -304,7 +298,7 @@ class InvalidGrpcAddress(Rule):
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -368,7 +362,7 @@ class TcpWithoutTls(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -407,7 +401,7 @@ class DebugAddressExposed(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -455,7 +449,7 @@ class InvalidNameserver(Rule):
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -505,7 +499,7 @@ class LoopbackNameserver(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -547,7 +541,7 @@ class UnknownEntitlement(Rule):
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -623,7 +617,7 @@ class InvalidPlatform(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -663,7 +657,7 @@ class NegativeHistoryLimit(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -712,7 +706,7 @@ class HistoryTableIncomplete(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -763,7 +757,7 @@ class UnknownSnapshotter(Rule):
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -819,7 +813,7 @@ class ContainerdRuntimeWithoutName(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -861,7 +855,7 @@ class GhaSignWithoutVerify(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -893,7 +887,7 @@ class GatewayFrontendDisabled(Rule):
     severity = Severity.INFO
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -949,7 +943,7 @@ class InvalidAllowedRepository(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -991,7 +985,7 @@ class EntitlementsReplacedByBuildx(Rule):
     severity = Severity.INFO
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready

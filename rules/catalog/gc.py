@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
 from bklint.rules.context import Context
-from bklint.rules.document import Document, TomlNode
+from bklint.rules.document import TomlNode
 from bklint.rules.schema.decode import Decoded, Entry
 from bklint.rules.schema.values import DiskSpace, human_bytes
 
@@ -76,12 +76,6 @@ def _size_entries(decoded: Decoded) -> Iterator[Entry]:
                 yield entry
 
 
-def _ready(ctx: Context) -> tuple[Document, Decoded] | None:
-    if ctx.doc is None or ctx.decoded is None:
-        return None
-    return ctx.doc, ctx.decoded
-
-
 def _gc_off(decoded: Decoded, worker: str) -> bool:
     return decoded.value("worker", worker, "gc") is False
 
@@ -105,7 +99,7 @@ class GCPercentageOutOfRange(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -167,7 +161,7 @@ class ReservedAboveMaxUsed(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -216,7 +210,7 @@ class MinFreeSpaceUnreachable(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -261,7 +255,7 @@ class GCRuleDeletesEverything(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -428,7 +422,7 @@ class GCFilterInvalid(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -502,7 +496,7 @@ class GCFilterCommaAlternatives(Rule):
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -560,7 +554,7 @@ class GCDisabledWithPolicy(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -611,7 +605,7 @@ class WorkerGCSettingIgnored(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -667,7 +661,7 @@ class GCPolicyWithoutSizeCap(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -720,7 +714,7 @@ class BinarySizeUnit(Rule):
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready

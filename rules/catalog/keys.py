@@ -107,9 +107,9 @@ def diagnose(issue: Issue) -> Diagnosis:
         return Diagnosis(f"{base}: {hint}", target, False)
     if low in _HINTS:
         return Diagnosis(f"{base}: {_HINTS[low]}")
-    target = _closest(key, tuple(fields))
-    if target is not None:
-        return Diagnosis(f"{base}: did you mean `{target}`?", target, False)
+    close = _closest(key, tuple(fields))
+    if close is not None:
+        return Diagnosis(f"{base}: did you mean `{close}`?", close, False)
     return Diagnosis(base)
 
 

@@ -249,12 +249,6 @@ def _replace_value(doc: Document, node: TomlNode, value: str) -> Edit:
     return Edit(doc.span(node.value_start, node.value_end), toml_string(value, raw[:1]))
 
 
-def _ready(ctx: Context) -> tuple[Document, Decoded] | None:
-    if ctx.doc is None or ctx.decoded is None:
-        return None
-    return ctx.doc, ctx.decoded
-
-
 @register
 class InvalidMirror(Rule):
     """Checks that every mirror is a `host[:port][/path]` the resolver can use.
@@ -292,7 +286,7 @@ class InvalidMirror(Rule):
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -356,7 +350,7 @@ class MirrorScheme(Rule):
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -433,7 +427,7 @@ class MirrorIsRegistry(Rule):
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -485,7 +479,7 @@ class DuplicateMirror(Rule):
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -557,7 +551,7 @@ class SettingsNotForMirrors(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -650,7 +644,7 @@ class HttpAndInsecure(Rule):
     severity = Severity.INFO
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -746,7 +740,7 @@ class RegistryNeverMatches(Rule):
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -801,7 +795,7 @@ class RegistryCaseDuplicate(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -849,7 +843,7 @@ class RegistryNotLowercase(Rule):
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -900,7 +894,7 @@ class LoopbackRegistryHttp(Rule):
     severity = Severity.INFO
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -960,7 +954,7 @@ class MirrorPathV2(Rule):
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
@@ -1001,7 +995,7 @@ class SimilarRegistryName(Rule):
     severity = Severity.INFO
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = _ready(ctx)
+        ready = ctx.parsed()
         if ready is None:
             return
         doc, decoded = ready
