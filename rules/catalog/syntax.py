@@ -43,6 +43,14 @@ class InvalidToml(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
+        if ctx.syntax and ctx.source.text.lstrip().startswith("{"):
+            first = ctx.syntax[0]
+            yield self.finding(
+                "this is JSON, not TOML (a Docker `daemon.json`?); buildkitd refuses it. BuildKit inside dockerd "
+                "is configured in daemon.json, a BuildKit daemon in buildkitd.toml",
+                Span.at(first.line, first.column, first.line, first.column + 1),
+            )
+            return
         for problem in ctx.syntax:
             line, col = problem.line, problem.column
             yield self.finding(f"invalid TOML: {problem.message}", Span.at(line, col, line, col + 1))

@@ -90,3 +90,8 @@ def test_directory_and_missing_file(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["check", "--output-format", "concise", str(tmp_path / "missing.toml")]) == 1
     out = capsys.readouterr().out
     assert "BK009" in out and "no such file" in out
+
+
+def test_a_json_file_is_recognised_as_json() -> None:
+    [finding] = lint('{\n  "mtu": 1300\n}\n').findings
+    assert finding.code == "BK001" and "JSON" in finding.message
