@@ -30,7 +30,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from bklint.linter.files import is_yaml_path
 from bklint.linter.run import LintResult, lint_text
@@ -76,8 +76,7 @@ def might_embed(path: str, head: bytes | None = None) -> bool:
 # --- where the TOML sits in the YAML ------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class BlockLayout:
+class BlockLayout(NamedTuple):
     """A literal block scalar: its TOML lines are YAML lines ``first_line …`` indented by ``indent``."""
 
     first_line: int  # YAML line of the first content line

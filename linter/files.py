@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bklint.linter.settings import path_matches
 
@@ -32,8 +32,7 @@ SKIP_DIRS = frozenset(
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class ReadResult:
+class ReadResult(NamedTuple):
     data: bytes | None
     error: str | None = None
 

@@ -20,6 +20,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from bklint.linter.run import LintResult, lint_bytes
 from bklint.linter.settings import Settings
@@ -95,8 +96,7 @@ def _newline(text: str) -> str:
     return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
 
 
-@dataclass(frozen=True, slots=True)
-class _Range:
+class _Range(NamedTuple):
     start: int
     end: int
     content: str

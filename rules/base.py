@@ -10,7 +10,7 @@ import enum
 import inspect
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from bklint.rules.context import Context
@@ -38,16 +38,14 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r} (error, warning, info, hint)") from None
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Position:
+class Position(NamedTuple):
     """0-based line and column; the column counts code points (Python ``str`` indices)."""
 
     line: int
     column: int
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     start: Position
     end: Position
 
@@ -67,8 +65,7 @@ FILE_START = Span.at(0, 0)
 Applicability = Literal["safe", "unsafe"]
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace the text of ``span`` by ``content`` (an empty span inserts)."""
 
     span: Span

@@ -25,7 +25,7 @@ import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from bklint.rules.document import TomlNode
 from bklint.rules.schema.decode import Decoded
@@ -174,8 +174,7 @@ def path_refs(decoded: Decoded) -> list[PathRef]:
     return refs
 
 
-@dataclass(frozen=True, slots=True)
-class CopyItem:
+class CopyItem(NamedTuple):
     ref: PathRef
     source: str  # the path buildx opens (resolved against the base directory)
     dest: str  # relative to the prefix: certs/<registry>/<basename>
@@ -217,8 +216,7 @@ def copy_plan(decoded: Decoded, base_dir: str) -> CopyPlan:
 Status = Literal["ok", "missing", "empty-path", "not-regular", "not-directory", "unreadable"]
 
 
-@dataclass(frozen=True, slots=True)
-class FileInfo:
+class FileInfo(NamedTuple):
     """What a bounded look at a path found; ``data`` is at most ``COPY_LIMIT + 1`` bytes."""
 
     path: str
@@ -306,8 +304,7 @@ def _read(path: str) -> FileInfo:
     return FileInfo(path, "ok", size=max(st.st_size, len(data)), data=data)
 
 
-@dataclass(frozen=True, slots=True)
-class DirInfo:
+class DirInfo(NamedTuple):
     """A ``tlsconfigdir`` folder as buildkitd's resolver reads it (bounded listing)."""
 
     path: str
@@ -366,8 +363,7 @@ _PEM = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class CertInfo:
+class CertInfo(NamedTuple):
     subject: str
     not_before: _dt.datetime
     not_after: _dt.datetime
@@ -376,15 +372,13 @@ class CertInfo:
     spki: bytes  # DER SubjectPublicKeyInfo, to match keys
 
 
-@dataclass(frozen=True, slots=True)
-class KeyInfo:
+class KeyInfo(NamedTuple):
     block: str
     spki: bytes | None  # None: unusable (encrypted or unparsable)
     problem: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class PemInfo:
+class PemInfo(NamedTuple):
     """The PEM blocks of a file, as Go's ``encoding/pem`` would find them (in order)."""
 
     blocks: tuple[str, ...] = ()

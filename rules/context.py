@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from bklint.rules.document import Document
     from bklint.rules.schema.decode import Decoded
 
 
-@dataclass(frozen=True, slots=True)
-class DecodeProblem:
+class DecodeProblem(NamedTuple):
     """Why the bytes are not a text buildkitd can read; ``offset`` counts characters of ``text``."""
 
     kind: str  # "bom" | "utf16" | "invalid-utf8" | "binary"
@@ -20,8 +19,7 @@ class DecodeProblem:
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
-class SourceText:
+class SourceText(NamedTuple):
     text: str
     problems: tuple[DecodeProblem, ...] = ()
     had_bom: bool = False
@@ -32,8 +30,7 @@ class SourceText:
         return not any(p.kind in ("utf16", "invalid-utf8", "binary") for p in self.problems)
 
 
-@dataclass(frozen=True, slots=True)
-class SyntaxProblem:
+class SyntaxProblem(NamedTuple):
     message: str
     line: int  # 0-based
     column: int  # 0-based, code points

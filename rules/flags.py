@@ -47,7 +47,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from bklint.rules.base import FILE_START, Finding, Span
 from bklint.rules.schema.values import DiskSpace
@@ -72,8 +72,7 @@ CONTAINERD = ("worker", "containerd")
 # -- the flag table ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class FlagSpec:
+class FlagSpec(NamedTuple):
     """One buildkitd flag and what it does to the config."""
 
     name: str
@@ -255,15 +254,13 @@ def lookup(name: str, *, windows: bool = False) -> FlagSpec | None:
 # -- splitting (google/shlex, as buildx) ------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     text: str
     start: int  # offsets in the flags string
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class Split:
+class Split(NamedTuple):
     tokens: tuple[Token, ...]
     error: str | None = None  # buildx refuses the flags: "failed to parse buildkit flags: …"
     error_offset: int = 0
@@ -326,8 +323,7 @@ def split_flags(text: str) -> Split:
 # -- parsing (urfave/cli v3, as buildkitd) ----------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class FlagUse:
+class FlagUse(NamedTuple):
     """One occurrence of a known flag."""
 
     spec: FlagSpec
@@ -346,8 +342,7 @@ class FlagUse:
         return f"{name}={self.value}"
 
 
-@dataclass(frozen=True, slots=True)
-class BadWord:
+class BadWord(NamedTuple):
     """An unknown flag, a flag without its value, or a word buildkitd does not read."""
 
     text: str

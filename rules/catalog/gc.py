@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
 from bklint.rules.context import Context
@@ -287,8 +287,7 @@ class GCRuleDeletesEverything(Rule):
                     )
 
 
-@dataclass(frozen=True, slots=True)
-class Selector:
+class Selector(NamedTuple):
     field: str
     op: str  # "==", "!=", "~=" or "" (presence)
     value: str

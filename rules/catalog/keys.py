@@ -5,8 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, Span, register
 from bklint.rules.catalog.deprecations import is_ghacache
@@ -77,8 +76,7 @@ def _index() -> dict[str, list[str]]:
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnosis:
+class Diagnosis(NamedTuple):
     """What an ignored key most likely was meant to be."""
 
     message: str

@@ -8,7 +8,7 @@ integer/float/bool/date exactly as written), so parsing works on text, following
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
@@ -35,8 +35,7 @@ _DUR_UNITS = {
 _DUR_PART = re.compile(r"(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)")
 
 
-@dataclass(frozen=True, slots=True)
-class DiskSpace:
+class DiskSpace(NamedTuple):
     bytes: int = 0
     percentage: int = 0
 

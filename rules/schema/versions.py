@@ -17,11 +17,8 @@ known one (no key has ever been removed), and one older than v0.10.0 is refused.
 from __future__ import annotations
 
 import functools
-import json
 import re
-from dataclasses import dataclass
-from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = [
     "FIRST",
@@ -46,8 +43,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, order=True, slots=True)
-class Version:
+class Version(NamedTuple):
     """A BuildKit release ``vMAJOR.MINOR.PATCH``; ordered like releases."""
 
     major: int
@@ -74,8 +70,7 @@ _VERSION_RE = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+][0-9A-Za-z.+-]*)?")
 VersionLike = str | Version
 
 
-@dataclass(frozen=True, slots=True)
-class Deprecation:
+class Deprecation(NamedTuple):
     """A key buildkitd still reads but wants replaced."""
 
     path: str
@@ -90,8 +85,7 @@ class Deprecation:
         return parse_version(self.since.split()[0])
 
 
-@dataclass(frozen=True, slots=True)
-class _History:
+class _History(NamedTuple):
     since: Version
     # (first release, Go type) in release order; the first entry starts at ``since``.
     types: tuple[tuple[Version, str], ...]
@@ -104,8 +98,7 @@ class _History:
         return found
 
 
-@dataclass(frozen=True, slots=True)
-class _Data:
+class _Data(NamedTuple):
     latest: Version
     releases: dict[str, Version]
     toml_library: tuple[tuple[Version, str], ...]
@@ -138,7 +131,10 @@ def _histories(raw: dict[str, Any]) -> dict[str, _History]:
 
 @functools.cache
 def _data() -> _Data:
-    text = resources.files("bklint.rules.schema").joinpath("versions.json").read_text(encoding="utf-8")
+    import json  # only when a version question is actually asked
+    from pathlib import Path
+
+    text = Path(__file__).with_name("versions.json").read_text(encoding="utf-8")
     raw = json.loads(text)
     return _Data(
         latest=_exact(raw["latest"]),
