@@ -92,7 +92,8 @@ def diagnose(issue: Issue) -> Diagnosis:
     what = "table" if issue.node.kind in ("table", "aot") else "key"
     base = f"unknown {what} {label}; {_IGNORED}"
     if parent is None:
-        return Diagnosis(f"{label} is inside a table buildkitd does not know; {_IGNORED}")
+        above = format_path(issue.path[:-1])
+        return Diagnosis(f"{label} is ignored: `{above}` is not a table buildkitd knows" if above else base)
     fields = list(parent.fields)
     # Same letters, other separators or case: certainly meant.
     norm = {_norm(f): f for f in fields}

@@ -353,8 +353,16 @@ class _Decoder:
         return DiskSpace(bytes=fields["bytes"], percentage=fields["percentage"])
 
     def unknown(self, node: TomlNode, wpath: Path, parent: Struct | None) -> None:
-        """Record an ignored key: itself if declared in a known table, and every header below it."""
-        if node.origin not in ("implicit",) and node.kind != "aot":
+        """Record an ignored key: itself if declared in a known table, and every header below it.
+
+        A table made of dotted keys (`a.b = 1`, `a.c = 2`) is several statements, and the
+        loader names each one, so each gets its own record.
+        """
+        if node.origin == "dotted" and node.kind == "table":
+            for sub, leaf in _dotted_statements(node, wpath):
+                # Only the first segment was looked up in ``parent``; the rest is below it.
+                self.add("unknown", sub, leaf, parent=None, anchor=_unknown_anchor(leaf))
+        elif node.origin not in ("implicit",) and node.kind != "aot":
             self.add("unknown", wpath, node, parent=parent, anchor=_unknown_anchor(node))
         self._unknown_headers(node, wpath, parent)
 
@@ -369,6 +377,23 @@ class _Decoder:
                 self.unknown(child, (*wpath, key), None)
             elif child.origin == "implicit":
                 self._unknown_headers(child, (*wpath, key), None)
+
+
+def _dotted_statements(node: TomlNode, wpath: Path) -> list[tuple[Path, TomlNode]]:
+    """The `key.sub = value` statements that built a dotted table, one per statement."""
+    out: list[tuple[Path, TomlNode]] = []
+    seen: set[int] = set()
+    stack: list[tuple[Path, TomlNode]] = [(wpath, node)]
+    while stack:
+        path, cur = stack.pop()
+        for key, child in reversed(list((cur.children or {}).items())):
+            if child.origin == "dotted" and child.kind == "table":
+                stack.append(((*path, key), child))
+            elif child.origin not in ("header", "aot", "implicit") and child.decl_start not in seen:
+                seen.add(child.decl_start)
+                out.append(((*path, key), child))
+    out.sort(key=lambda item: item[1].decl_start)
+    return out
 
 
 def _table_kind(node: Node) -> str:

@@ -1,0 +1,34 @@
+"""The real configs of the shared corpus: no crash, and the loader's verdict on every one.
+
+The corpus (201 configs from public repositories) stays in ../shared (it is not ours to
+copy); CI has it beside the clone, and elsewhere these tests are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bklint.linter.run import lint_bytes
+from bklint.linter.settings import Settings
+from bklint.rules.base import Severity
+from tests.conftest import REPO
+
+CORPUS = REPO.parent / "shared" / "corpus" / "real"
+VERDICTS = {v["file"]: v for v in json.loads((CORPUS / "verdicts.json").read_text())} if CORPUS.is_dir() else {}
+
+
+@pytest.mark.skipif(not VERDICTS, reason="../shared/corpus/real is not beside this checkout")
+@pytest.mark.parametrize("name", sorted(VERDICTS))
+def test_real_config(name: str) -> None:
+    verdict = VERDICTS[name]
+    settings = Settings()
+    settings.rules.base_dir = str(CORPUS)
+    findings = lint_bytes((CORPUS / name).read_bytes(), name, settings).findings
+    loader_errors = [f for f in findings if f.code.startswith("BK0") and f.severity == Severity.ERROR]
+    fails = not verdict["buildkitd_loads"] or not verdict["buildx_parses"]
+    assert bool(loader_errors) == fails, (verdict.get("loader_error") or verdict.get("toml_error"), loader_errors)
+    for ignored in verdict.get("ignored_keys", []):
+        lines = {f.span.start.line + 1 for f in findings if f.code[:3] in ("BK1", "BK4")}
+        assert ignored["line"] in lines, (ignored, findings)
