@@ -118,9 +118,12 @@ def _closest(key: str, fields: tuple[str, ...]) -> str | None:
     close = difflib.get_close_matches(key, fields, n=1, cutoff=0.8) or difflib.get_close_matches(
         key.lower(), [f.lower() for f in fields], n=1, cutoff=0.8
     )
-    if not close:
-        return None
-    return next(f for f in fields if f.lower() == close[0].lower())
+    if close:
+        return next(f for f in fields if f.lower() == close[0].lower())
+    # `selinuxEnabled` for `selinux`: a known name with a word added to it.
+    norm = _norm(key)
+    prefixed = [f for f in fields if len(_norm(f)) >= 5 and norm.startswith(_norm(f))]
+    return max(prefixed, key=len) if prefixed else None
 
 
 def elsewhere(issue: Issue) -> list[str]:
