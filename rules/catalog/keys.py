@@ -96,7 +96,7 @@ def diagnose(issue: Issue) -> Diagnosis:
         return Diagnosis(f"{label} is ignored: `{above}` is not a table buildkitd knows" if above else base)
     fields = list(parent.fields)
     # Same letters, other separators or case: certainly meant.
-    norm = {_norm(f): f for f in fields}
+    norm = _normalised(tuple(fields))
     if _norm(key) in norm:
         target = norm[_norm(key)]
         return Diagnosis(f"{base}: did you mean `{target}`?", target, True)
@@ -110,6 +110,11 @@ def diagnose(issue: Issue) -> Diagnosis:
     if close is not None:
         return Diagnosis(f"{base}: did you mean `{close}`?", close, False)
     return Diagnosis(base)
+
+
+@functools.lru_cache(maxsize=256)
+def _normalised(fields: tuple[str, ...]) -> dict[str, str]:
+    return {_norm(f): f for f in fields}
 
 
 @functools.lru_cache(maxsize=1024)

@@ -9,6 +9,7 @@ not apply, or every pull first waits for a mirror that cannot work.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Iterable, Iterator
@@ -89,6 +90,7 @@ def _split_port(host: str) -> tuple[str, str | None]:
     return host, None
 
 
+@functools.lru_cache(maxsize=4096)
 def is_loopback(host: str) -> bool:
     """containerd's ``docker.MatchLocalhost``: localhost, 127.0.0.0/8 and ::1, any port."""
     name = host
@@ -685,6 +687,7 @@ def _intended_host(key: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _never_matches(key: str) -> str | None:
     """Why no image reference can name this registry, or None."""
     if _SCHEME.match(key):
