@@ -48,12 +48,6 @@ def _before(ctx: Context, version: Version) -> bool:
     return t is not None and t < version
 
 
-def _doc(ctx: Context) -> tuple[Document, Decoded] | None:
-    if ctx.doc is None or ctx.decoded is None:
-        return None
-    return ctx.doc, ctx.decoded
-
-
 def _log_level(decoded: Decoded) -> str:
     value = decoded.value("log", "level")
     return value if isinstance(value, str) else ""
@@ -138,7 +132,7 @@ class DeprecatedDebugTrace(Rule):
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        got = _doc(ctx)
+        got = ctx.parsed()
         if got is None or _before(ctx, V0_30):
             return
         doc, decoded = got
@@ -219,7 +213,7 @@ class DeprecatedGcKeepStorage(Rule):
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        got = _doc(ctx)
+        got = ctx.parsed()
         if got is None or _before(ctx, V0_17):
             return
         doc, decoded = got
@@ -276,7 +270,7 @@ class DeprecatedKeepBytes(Rule):
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        got = _doc(ctx)
+        got = ctx.parsed()
         if got is None or _before(ctx, V0_17):
             return
         doc, decoded = got
@@ -406,7 +400,7 @@ class GhaCacheTable(Rule):
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        got = _doc(ctx)
+        got = ctx.parsed()
         if got is None:
             return
         doc, decoded = got
@@ -475,7 +469,7 @@ class DeprecatedSigstoreField(Rule):
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        got = _doc(ctx)
+        got = ctx.parsed()
         if got is None:
             return
         doc, decoded = got
@@ -571,7 +565,7 @@ class UnknownAtTarget(Rule):
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        got = _doc(ctx)
+        got = ctx.parsed()
         version = target(ctx)
         if got is None or version is None:
             return
@@ -620,7 +614,7 @@ class TypeAtTarget(Rule):
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        got = _doc(ctx)
+        got = ctx.parsed()
         version = target(ctx)
         if got is None or version is None or version >= V0_12:
             return
@@ -679,7 +673,7 @@ class CaseIgnoredAtTarget(Rule):
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        got = _doc(ctx)
+        got = ctx.parsed()
         version = target(ctx)
         if got is None or version is None or version >= V0_28:
             return
@@ -741,7 +735,7 @@ class IntegerFormAtTarget(Rule):
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        got = _doc(ctx)
+        got = ctx.parsed()
         version = target(ctx)
         if got is None or version is None or version >= V0_28:
             return
