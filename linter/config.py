@@ -126,6 +126,12 @@ def apply_config(settings: Settings, config: ConfigFile) -> Settings:
     if "buildkitd-flags" in v:
         out.rules.buildkitd_flags = str(v["buildkitd-flags"])
     if "target-version" in v:
+        from bklint.rules.schema.versions import parse_version
+
+        try:
+            parse_version(str(v["target-version"]))
+        except ValueError as exc:
+            raise ConfigError(f"{config.path}: target-version: {exc}") from None
         out.rules.target_version = str(v["target-version"])
     if "cert-expiry-days" in v:
         days = v["cert-expiry-days"]

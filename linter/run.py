@@ -39,6 +39,8 @@ def active_rules(settings: Settings, path: str | None) -> list[Rule]:
         return [r for r in rules() if enabled(type(r), settings, path)]
     cached = _ACTIVE.get(id(settings))
     if cached is None or cached[0] is not settings:
+        if len(_ACTIVE) > 64:  # a long-running server makes new settings on every change
+            _ACTIVE.clear()
         cached = (settings, [r for r in rules() if enabled(type(r), settings, None)])
         _ACTIVE[id(settings)] = cached
     return cached[1]

@@ -232,23 +232,3 @@ def _unescape(body: str) -> str:
             out.append(nxt)
             i += 2
     return "".join(out)
-
-
-def string_content(raw: str) -> str:
-    """The decoded content of a TOML string token as written (any of the four forms)."""
-    if raw.startswith('"""'):
-        body = raw[3:-3]
-        if body.startswith("\r\n"):
-            body = body[2:]
-        elif body.startswith("\n"):
-            body = body[1:]
-        body = re.sub(r"\\[ \t]*\r?\n[ \t\r\n]*", "", body)
-        return _unescape(body)
-    if raw.startswith("'''"):
-        body = raw[3:-3]
-        if body.startswith("\r\n"):
-            return body[2:]
-        return body[1:] if body.startswith("\n") else body
-    if raw.startswith('"'):
-        return _unescape(raw[1:-1])
-    return raw[1:-1]

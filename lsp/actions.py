@@ -57,7 +57,7 @@ def code_actions(
     ]
     if wanted(types.CodeActionKind.QuickFix, only):
         for finding, diag in picked:
-            if finding.fix is not None:
+            if finding.fix is not None and finding.fix.available:
                 out.append(quick_fix(a, finding, diag, versioned))
         seen: set[tuple[str, int]] = set()
         for finding, diag in picked:

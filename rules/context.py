@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     from bklint.rules.document import Document
     from bklint.rules.schema.decode import Decoded
+    from bklint.rules.schema.versions import Version
 
 
 class DecodeProblem(NamedTuple):
@@ -60,6 +61,18 @@ class Context:
     decoded: Decoded | None = None
     # Shared per-run memo for expensive reads (certificate files), keyed by the rule's choice.
     cache: dict[str, Any] = field(default_factory=dict)
+
+    def target_version(self) -> Version | None:
+        """The release the file is judged for; None for the latest (the CLI rejects bad values)."""
+        text = self.settings.target_version
+        if not text:
+            return None
+        from bklint.rules.schema.versions import parse_version
+
+        try:
+            return parse_version(text)
+        except ValueError:
+            return None
 
     def parsed(self) -> tuple[Document, Decoded] | None:
         """The document and the loader's view of it, or None when the file did not parse."""

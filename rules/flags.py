@@ -44,7 +44,6 @@ vendored urfave/cli v3 parser; docker/buildx ``builder/builder.go`` for the spli
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
@@ -818,11 +817,8 @@ def _flag_code(code: str) -> bool:
 
 def target_minor(ctx: Context) -> int | None:
     """The minor of ``--target-version`` (``v0.13.2`` -> 13); None when not given."""
-    text = ctx.settings.target_version
-    if not text:
-        return None
-    m = re.match(r"v?0\.(\d+)", text.strip())
-    return int(m.group(1)) if m else None
+    version = ctx.target_version()
+    return None if version is None else version.minor
 
 
 def since_minor(spec: FlagSpec) -> int:

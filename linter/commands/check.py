@@ -72,6 +72,12 @@ def cli_settings(args: argparse.Namespace) -> Settings:
     if args.base_dir:
         settings.rules.base_dir = os.path.abspath(args.base_dir)
     if args.target_version:
+        from bklint.rules.schema.versions import parse_version
+
+        try:
+            parse_version(args.target_version)
+        except ValueError as exc:
+            raise UsageError(f"--target-version: {exc}") from None
         settings.rules.target_version = args.target_version
     if args.buildkitd_flags is not None:
         settings.rules.buildkitd_flags = args.buildkitd_flags

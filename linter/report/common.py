@@ -13,6 +13,12 @@ def row_col(pos: Position) -> tuple[int, int]:
     return pos.line + 1, pos.column + 1
 
 
+def applicable(finding: Finding, unsafe_fixes: bool) -> bool:
+    """Whether `--fix` (with or without --unsafe-fixes) would apply this finding's fix."""
+    fix = finding.fix
+    return fix is not None and (fix.applicability == "safe" or unsafe_fixes) and fix.available
+
+
 def display_path(result: LintResult) -> str:
     return result.path or "-"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bklint.linter.report import ReportOptions
-from bklint.linter.report.common import display_path, ordered, row_col
+from bklint.linter.report.common import applicable, display_path, ordered, row_col
 from bklint.linter.run import LintResult
 
 
@@ -13,6 +13,6 @@ def render(results: Sequence[LintResult], options: ReportOptions) -> str:
     lines = []
     for result, finding in ordered(results):
         row, col = row_col(finding.span.start)
-        fixable = " [*]" if finding.fix is not None and (finding.fix.applicability == "safe" or options.unsafe_fixes) else ""
+        fixable = " [*]" if applicable(finding, options.unsafe_fixes) else ""
         lines.append(f"{display_path(result)}:{row}:{col}: {finding.code}{fixable} {finding.message}")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bklint.linter.report import ReportOptions
-from bklint.linter.report.common import Style, display_path, ordered, row_col
+from bklint.linter.report.common import Style, applicable, display_path, ordered, row_col
 from bklint.linter.run import LintResult
 from bklint.rules.base import Finding, Severity
 
@@ -19,7 +19,7 @@ def render(results: Sequence[LintResult], options: ReportOptions) -> str:
     total = fixable = 0
     for result, finding in ordered(results):
         total += 1
-        can_fix = finding.fix is not None and (finding.fix.applicability == "safe" or options.unsafe_fixes)
+        can_fix = applicable(finding, options.unsafe_fixes)
         fixable += can_fix
         out.append(_one(result, finding, style, can_fix))
     if options.show_fixes and options.fixed:
@@ -51,7 +51,7 @@ def _one(result: LintResult, finding: Finding, style: Style, can_fix: bool) -> s
     frame = _frame(result, finding, style)
     if frame:
         lines.extend(frame)
-    if finding.fix is not None:
+    if finding.fix is not None and finding.fix.available:
         tag = "fix" if finding.fix.applicability == "safe" else "unsafe fix"
         lines.append(f"  {style.cyan('=')} {tag}: {finding.fix.message}")
     for span, note in finding.related:

@@ -19,7 +19,7 @@ def _loc(pos: Position) -> dict[str, int]:
 
 def finding_to_json(path: str, finding: Finding) -> dict[str, Any]:
     fix = None
-    if finding.fix is not None:
+    if finding.fix is not None and finding.fix.available:
         fix = {
             "message": finding.fix.message,
             "applicability": finding.fix.applicability,

@@ -82,7 +82,7 @@ def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
 
 def _fix(path: str | None, finding: Finding) -> dict[str, Any] | None:
     fix = finding.fix
-    if fix is None:
+    if fix is None or not fix.available:
         return None
     return {
         "description": {"text": fix.message},

@@ -32,19 +32,8 @@ V0_30 = Version(0, 30, 0)
 NS = 1_000_000_000
 
 
-def target(ctx: Context) -> Version | None:
-    """The release the file is judged for (None: the latest; an unparsable value is ignored here)."""
-    text = ctx.settings.target_version
-    if not text:
-        return None
-    try:
-        return versions.parse_version(text)
-    except ValueError:
-        return None
-
-
 def _before(ctx: Context, version: Version) -> bool:
-    t = target(ctx)
+    t = ctx.target_version()
     return t is not None and t < version
 
 
@@ -566,7 +555,7 @@ class UnknownAtTarget(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         got = ctx.parsed()
-        version = target(ctx)
+        version = ctx.target_version()
         if got is None or version is None:
             return
         doc, decoded = got
@@ -615,7 +604,7 @@ class TypeAtTarget(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         got = ctx.parsed()
-        version = target(ctx)
+        version = ctx.target_version()
         if got is None or version is None or version >= V0_12:
             return
         doc, decoded = got
@@ -674,7 +663,7 @@ class CaseIgnoredAtTarget(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         got = ctx.parsed()
-        version = target(ctx)
+        version = ctx.target_version()
         if got is None or version is None or version >= V0_28:
             return
         doc, decoded = got
@@ -736,7 +725,7 @@ class IntegerFormAtTarget(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         got = ctx.parsed()
-        version = target(ctx)
+        version = ctx.target_version()
         if got is None or version is None or version >= V0_28:
             return
         doc, decoded = got

@@ -383,13 +383,6 @@ def _table_name(path: tuple[str | int, ...]) -> str:
     return f"`[{format_path(path)}]`"
 
 
-def _old_loader(target: str) -> bool:
-    try:
-        return uses_go_toml_v1(target)
-    except ValueError:
-        return False
-
-
 def _table_of(path: str, written: str) -> str:
     """`worker.oci.networkMode` -> "`[worker.oci]` (as `networkMode`)"; the name only when it differs."""
     if path.startswith("[["):
@@ -421,8 +414,8 @@ class NonCanonicalCase(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         doc = ctx.doc
-        target = ctx.settings.target_version
-        if target and _old_loader(target):
+        target = ctx.target_version()
+        if target is not None and uses_go_toml_v1(target):
             return  # BK412 (deprecations.py) reports these as ignored by the target release
         for issue in ctx.decoded.issues if ctx.decoded else ():
             if issue.kind != "case" or (issue.canonical == "registry" and len(issue.path) == 1):

@@ -9,6 +9,7 @@ from typing import ClassVar
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
 from bklint.rules.context import Context
 from bklint.rules.document import Document, format_path
+from bklint.rules.migration import legacy_integer
 from bklint.rules.schema.decode import Issue
 from bklint.rules.schema.values import go_parse_duration
 from bklint.rules.schema.versions import uses_go_toml_v1
@@ -20,7 +21,8 @@ def _issues(ctx: Context, kind: str) -> Iterable[Issue]:
     if ctx.decoded is None:
         return ()
     issues = (i for i in ctx.decoded.issues if i.kind == kind)
-    if kind == "value" and ctx.doc is not None and _old_loader(ctx.settings.target_version):
+    target = ctx.target_version()
+    if kind == "value" and ctx.doc is not None and target is not None and uses_go_toml_v1(target):
         # go-toml v1 (BuildKit < v0.28) normalised hex and underscore integers before BuildKit
         # parsed sizes and durations; BK413 reports them as a risk for newer releases instead.
         doc = ctx.doc
@@ -28,20 +30,10 @@ def _issues(ctx: Context, kind: str) -> Iterable[Issue]:
     return issues
 
 
-def _old_loader(target: str | None) -> bool:
-    if not target:
-        return False
-    try:
-        return uses_go_toml_v1(target)
-    except ValueError:
-        return False
-
-
 def _legacy_integer(doc: Document, issue: Issue) -> bool:
     if issue.canonical not in ("DiskSpace", "Duration", "*Duration") or issue.node.kind != "value":
         return False
-    raw = doc.slice(issue.node.value_start, issue.node.value_end)
-    return raw[:1] not in "\"'" and re.fullmatch(r"[+-]?(0[xob][0-9a-fA-F_]+|[0-9][0-9_]*)", raw) is not None
+    return legacy_integer(doc.slice(issue.node.value_start, issue.node.value_end)) is not None
 
 
 def _label(issue: Issue) -> str:

@@ -8,6 +8,68 @@ from __future__ import annotations
 
 from bklint.rules.schema.nodes import ArrayOf, Leaf, MapOf, Struct
 
+
+def _gcpolicy(worker: str) -> ArrayOf:
+    """`[[worker.<worker>.gcpolicy]]`: both workers embed the same GCPolicy struct."""
+    return ArrayOf(
+        "gcpolicy",
+        doc="GC rules applied in order; one or more replace the default policy and the worker-level sizes.",
+        item=Struct(
+            "gcpolicy",
+            doc="One GC rule: which cache records it covers and how far it prunes them.",
+            fields={
+                "all": Leaf(
+                    "all",
+                    "bool",
+                    doc="Also cover internal, frontend and image-store-shared records.",
+                    default="false",
+                ),
+                "filters": Leaf(
+                    "filters",
+                    "[]string",
+                    doc="containerd filters selecting records: separate strings are OR, commas in one string AND.",
+                    default="[] (every record)",
+                ),
+                "keepBytes": Leaf(
+                    "keepBytes",
+                    "DiskSpace",
+                    doc="Deprecated size this rule never prunes below; use reservedSpace.",
+                    default="unset",
+                    deprecated=f"worker.{worker}.gcpolicy[].reservedSpace",
+                    deprecated_since="v0.17.0",
+                ),
+                "keepDuration": Leaf(
+                    "keepDuration",
+                    "Duration",
+                    doc="Records used within this window are kept (seconds or Go duration).",
+                    default="0 (no age protection)",
+                ),
+                "maxUsedSpace": Leaf(
+                    "maxUsedSpace",
+                    "DiskSpace",
+                    doc="Prune this rule's records down to this size.",
+                    default="0 (no cap)",
+                    since="v0.17.0",
+                ),
+                "minFreeSpace": Leaf(
+                    "minFreeSpace",
+                    "DiskSpace",
+                    doc="Prune until the disk has this much free space.",
+                    default="0 (no target)",
+                    since="v0.17.0",
+                ),
+                "reservedSpace": Leaf(
+                    "reservedSpace",
+                    "DiskSpace",
+                    doc="Size this rule never prunes below.",
+                    default="0",
+                    since="v0.17.0",
+                ),
+            },
+        ),
+    )
+
+
 CONFIG = Struct(
     "",
     doc="buildkitd's daemon configuration (buildkitd.toml).",
@@ -687,63 +749,7 @@ CONFIG = Struct(
                             deprecated_since="v0.17.0",
                             flag="--containerd-worker-gc-keepstorage",
                         ),
-                        "gcpolicy": ArrayOf(
-                            "gcpolicy",
-                            doc="GC rules applied in order; one or more replace the default policy and the worker-level sizes.",
-                            item=Struct(
-                                "gcpolicy",
-                                doc="One GC rule: which cache records it covers and how far it prunes them.",
-                                fields={
-                                    "all": Leaf(
-                                        "all",
-                                        "bool",
-                                        doc="Also cover internal, frontend and image-store-shared records.",
-                                        default="false",
-                                    ),
-                                    "filters": Leaf(
-                                        "filters",
-                                        "[]string",
-                                        doc="containerd filters selecting records: separate strings are OR, commas in one string AND.",
-                                        default="[] (every record)",
-                                    ),
-                                    "keepBytes": Leaf(
-                                        "keepBytes",
-                                        "DiskSpace",
-                                        doc="Deprecated size this rule never prunes below; use reservedSpace.",
-                                        default="unset",
-                                        deprecated="worker.containerd.gcpolicy[].reservedSpace",
-                                        deprecated_since="v0.17.0",
-                                    ),
-                                    "keepDuration": Leaf(
-                                        "keepDuration",
-                                        "Duration",
-                                        doc="Records used within this window are kept (seconds or Go duration).",
-                                        default="0 (no age protection)",
-                                    ),
-                                    "maxUsedSpace": Leaf(
-                                        "maxUsedSpace",
-                                        "DiskSpace",
-                                        doc="Prune this rule's records down to this size.",
-                                        default="0 (no cap)",
-                                        since="v0.17.0",
-                                    ),
-                                    "minFreeSpace": Leaf(
-                                        "minFreeSpace",
-                                        "DiskSpace",
-                                        doc="Prune until the disk has this much free space.",
-                                        default="0 (no target)",
-                                        since="v0.17.0",
-                                    ),
-                                    "reservedSpace": Leaf(
-                                        "reservedSpace",
-                                        "DiskSpace",
-                                        doc="Size this rule never prunes below.",
-                                        default="0",
-                                        since="v0.17.0",
-                                    ),
-                                },
-                            ),
-                        ),
+                        "gcpolicy": _gcpolicy("containerd"),
                         "labels": Leaf(
                             "labels",
                             "map[string]string",
@@ -936,63 +942,7 @@ CONFIG = Struct(
                             deprecated_since="v0.17.0",
                             flag="--oci-worker-gc-keepstorage",
                         ),
-                        "gcpolicy": ArrayOf(
-                            "gcpolicy",
-                            doc="GC rules applied in order; one or more replace the default policy and the worker-level sizes.",
-                            item=Struct(
-                                "gcpolicy",
-                                doc="One GC rule: which cache records it covers and how far it prunes them.",
-                                fields={
-                                    "all": Leaf(
-                                        "all",
-                                        "bool",
-                                        doc="Also cover internal, frontend and image-store-shared records.",
-                                        default="false",
-                                    ),
-                                    "filters": Leaf(
-                                        "filters",
-                                        "[]string",
-                                        doc="containerd filters selecting records: separate strings are OR, commas in one string AND.",
-                                        default="[] (every record)",
-                                    ),
-                                    "keepBytes": Leaf(
-                                        "keepBytes",
-                                        "DiskSpace",
-                                        doc="Deprecated size this rule never prunes below; use reservedSpace.",
-                                        default="unset",
-                                        deprecated="worker.oci.gcpolicy[].reservedSpace",
-                                        deprecated_since="v0.17.0",
-                                    ),
-                                    "keepDuration": Leaf(
-                                        "keepDuration",
-                                        "Duration",
-                                        doc="Records used within this window are kept (seconds or Go duration).",
-                                        default="0 (no age protection)",
-                                    ),
-                                    "maxUsedSpace": Leaf(
-                                        "maxUsedSpace",
-                                        "DiskSpace",
-                                        doc="Prune this rule's records down to this size.",
-                                        default="0 (no cap)",
-                                        since="v0.17.0",
-                                    ),
-                                    "minFreeSpace": Leaf(
-                                        "minFreeSpace",
-                                        "DiskSpace",
-                                        doc="Prune until the disk has this much free space.",
-                                        default="0 (no target)",
-                                        since="v0.17.0",
-                                    ),
-                                    "reservedSpace": Leaf(
-                                        "reservedSpace",
-                                        "DiskSpace",
-                                        doc="Size this rule never prunes below.",
-                                        default="0",
-                                        since="v0.17.0",
-                                    ),
-                                },
-                            ),
-                        ),
+                        "gcpolicy": _gcpolicy("oci"),
                         "labels": Leaf(
                             "labels",
                             "map[string]string",

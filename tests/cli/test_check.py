@@ -177,3 +177,20 @@ def test_shipped_example_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
     finally:
         os.chdir(cwd)
     assert code == 0, out
+
+
+def test_an_unknown_target_version_is_a_usage_error(bad: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["check", "--target-version", "banana", str(bad)], capsys)[0] == 2
+    (tmp_path / "bklint.toml").write_text('target-version = "0.x"\n')
+    assert run(["check", str(bad)], capsys)[0] == 2
+
+
+def test_a_fix_that_turns_out_impossible_is_not_offered() -> None:
+    from bklint.linter.report import ReportOptions, render
+    from bklint.rules.base import Fix
+    from tests.conftest import lint
+
+    result = lint("[worker.oci]\nmax_parallelism = 4\n")
+    result.findings[0].fix = Fix("never mind", None, "safe", compute=lambda: None)
+    assert "[*]" not in render("concise", [result], ReportOptions())
+    assert '"fix": null' in render("json", [result], ReportOptions())
