@@ -204,12 +204,17 @@ def insert_header(draw: st.DrawFn, text: str) -> str:
 _VALUE_AT = re.compile(r"(=[ \t]*)([^#\n]*?)([ \t]*(?:#[^\n]*)?)$", re.M)
 
 
-def change_value(draw: st.DrawFn, text: str) -> str:
-    matches = list(_VALUE_AT.finditer(text))
+def _rewrite_match(draw: st.DrawFn, text: str, pattern: re.Pattern[str], new: Callable[[str], str]) -> str:
+    """``text`` with group 2 of one match of ``pattern`` replaced by ``new(group)``."""
+    matches = list(pattern.finditer(text))
     if not matches:
         return text
     m = draw(st.sampled_from(matches))
-    return text[: m.start(2)] + draw(values()) + text[m.end(2) :]
+    return text[: m.start(2)] + new(m.group(2)) + text[m.end(2) :]
+
+
+def change_value(draw: st.DrawFn, text: str) -> str:
+    return _rewrite_match(draw, text, _VALUE_AT, lambda _: draw(values()))
 
 
 def _respell(draw: st.DrawFn, key: str) -> str:
@@ -237,11 +242,7 @@ _KEY_AT = re.compile(r"^([ \t]*)([A-Za-z0-9_\-]+)([ \t]*=)", re.M)
 
 def respell_key(draw: st.DrawFn, text: str) -> str:
     """A key as users misspell it: case, ``-``/``_``, a dropped or added letter."""
-    matches = list(_KEY_AT.finditer(text))
-    if not matches:
-        return text
-    m = draw(st.sampled_from(matches))
-    return text[: m.start(2)] + _respell(draw, m.group(2)) + text[m.end(2) :]
+    return _rewrite_match(draw, text, _KEY_AT, lambda key: _respell(draw, key))
 
 
 _QUOTED_NAME = re.compile(r'"([A-Za-z0-9.\-:_]+)"')
