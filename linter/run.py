@@ -11,7 +11,7 @@ from bklint.linter.settings import Settings, enabled
 from bklint.linter.source import decode_bytes
 from bklint.rules.base import Finding, Rule, iter_rules
 from bklint.rules.catalog import load_all
-from bklint.rules.catalog.meta import UnusedNoqa
+from bklint.rules.catalog.meta import InternalError, UnusedNoqa
 from bklint.rules.context import Context, SourceText
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded, decode
@@ -74,16 +74,26 @@ def lint_text(text: str, path: str | None, settings: Settings, cache: ParseCache
 def lint_source(
     source: SourceText, path: str | None, settings: Settings, cache: ParseCache | None = None
 ) -> LintResult:
-    ctx = build_context(source, path, settings, cache)
     findings: list[Finding] = []
+    try:
+        ctx = build_context(source, path, settings, cache)
+    except Exception as exc:  # a parser bug: say so, and let the text-level rules still run
+        ctx = Context(path=path, source=source, settings=settings.rules)
+        findings.append(InternalError.of("the parse", exc))
     for rule in active_rules(settings, path):
-        for finding in rule.check(ctx):
-            finding.path = path
-            override = settings.severity.get(finding.code)
-            if override is not None:
-                finding.severity = override
-            findings.append(finding)
-    findings = _suppress(findings, ctx, settings, path)
+        try:
+            findings.extend(rule.check(ctx))
+        except Exception as exc:  # one rule's bug must not take the others' findings with it
+            findings.append(InternalError.of(type(rule).code, exc))
+    for finding in findings:
+        finding.path = path
+        override = settings.severity.get(finding.code)
+        if override is not None:
+            finding.severity = override
+    try:
+        findings = _suppress(findings, ctx, settings, path)
+    except Exception as exc:
+        findings.append(InternalError.of("the noqa comments", exc))
     findings.sort(key=lambda f: f.sort_key)
     return LintResult(path, source, findings, ctx.doc, ctx)
 

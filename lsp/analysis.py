@@ -17,6 +17,8 @@ from bklint.linter.settings import Settings
 from bklint.lsp.positions import Lines
 from bklint.lsp.textscan import Layout, layout
 from bklint.rules.base import Finding, Severity
+from bklint.rules.catalog.meta import InternalError
+from bklint.rules.context import SourceText
 
 SOURCE = "bklint"
 _TAGS = {"BK901": [types.DiagnosticTag.Unnecessary]}
@@ -58,13 +60,33 @@ def analyse(
     encoding: str,
     cache: ParseCache | None = None,
 ) -> Analysis:
-    """Lint ``text`` (on the single worker thread, which alone touches ``cache``) into diagnostics."""
-    result = lint_text(text, path, settings, cache)
+    """Lint ``text`` (on the single worker thread, which alone touches ``cache``) into diagnostics.
+
+    Never raises: a failure becomes a BK902 diagnostic, so the editor shows that the lint
+    failed (and every finding that did come out) instead of keeping stale diagnostics.
+    """
+    try:
+        result = lint_text(text, path, settings, cache)
+    except Exception as exc:
+        result = LintResult(path, SourceText(text), [InternalError.of("the lint", exc)])
     lines = Lines(text, encoding)
     out = Analysis(uri, path, version, generation, text, settings, result, lines)
-    out.findings = list(result.findings)
-    out.diagnostics = [diagnostic(f, lines, uri) for f in out.findings]
+    for finding in result.findings:
+        try:
+            made = diagnostic(finding, lines, uri)
+        except Exception as exc:
+            finding = InternalError.of(f"the diagnostic for {finding.code}", exc)
+            made = diagnostic(finding, lines, uri)
+        out.findings.append(finding)
+        out.diagnostics.append(made)
     return out
+
+
+def failure_report(exc: Exception) -> types.RelatedFullDocumentDiagnosticReport:
+    """The pull-diagnostics answer when serving the request itself failed: say so."""
+    return types.RelatedFullDocumentDiagnosticReport(
+        items=[diagnostic(InternalError.of("the diagnostics request", exc), Lines(""), "")]
+    )
 
 
 def diagnostic(finding: Finding, lines: Lines, uri: str) -> types.Diagnostic:

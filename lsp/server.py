@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
@@ -28,7 +30,8 @@ from bklint.linter import __version__
 from bklint.linter.incremental import ParseCache
 from bklint.linter.run import rules
 from bklint.lsp import actions, completion, hover, navigation
-from bklint.lsp.analysis import Analysis, analyse
+from bklint.lsp.analysis import Analysis, analyse, failure_report
+from bklint.lsp.protocol import BklintProtocol
 from bklint.lsp.settings import ClientSettings, Resolver, parse_client_settings
 
 log = logging.getLogger("bklint.lsp")
@@ -36,7 +39,12 @@ log = logging.getLogger("bklint.lsp")
 
 class BklintServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("bklint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "bklint",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=BklintProtocol,
+        )
         self.client_settings = ClientSettings()
         self.init_options: Any = None
         self.folders: list[str] = []
@@ -59,9 +67,14 @@ class BklintServer(LanguageServer):
     # -- errors ----------------------------------------------------------------------
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log instead of pop up: a failed notification must not nag the user or stop the server."""
-        if source is FeatureRequestError or isinstance(error, JsonRpcException):
+        if source is FeatureRequestError:
             log.debug("request failed (answered with an error): %s", error)
-            return  # the client already got the error as the response
+            return  # pygls sent this error as the response
+        if isinstance(error, JsonRpcException):
+            # A message that could not be read. Requests among them were answered with
+            # -32602 by BklintProtocol; a notification has nobody to answer.
+            log.warning("bklint lsp: unreadable message: %s", error)
+            return
         log.exception("bklint lsp: %s", error, exc_info=error)
         with contextlib.suppress(Exception):  # the transport may be gone
             self.window_log_message(
@@ -224,6 +237,42 @@ class BklintServer(LanguageServer):
             self.apply_settings(self.init_options)
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def contained(empty: Callable[[Exception], Any] = lambda exc: None) -> Callable[[F], F]:
+    """A request handler that answers ``empty(error)`` instead of -32603 when it fails.
+
+    The failure is logged; the editor gets a valid empty answer (no hover, no actions…)
+    rather than an error popup, and the server goes on serving.
+    """
+
+    def wrap(handler: F) -> F:
+        if asyncio.iscoroutinefunction(handler):
+
+            @functools.wraps(handler)
+            async def run_async(ls: BklintServer, params: Any) -> Any:
+                try:
+                    return await handler(ls, params)
+                except Exception as exc:
+                    ls.report_server_error(exc, None)
+                    return empty(exc)
+
+            return cast(F, run_async)
+
+        @functools.wraps(handler)
+        def run(ls: BklintServer, params: Any) -> Any:
+            try:
+                return handler(ls, params)
+            except Exception as exc:
+                ls.report_server_error(exc, None)
+                return empty(exc)
+
+        return cast(F, run)
+
+    return wrap
+
+
 def _uri(path: str) -> str:
     from pygls.uris import from_fs_path
 
@@ -300,6 +349,7 @@ def create_server() -> BklintServer:
         types.TEXT_DOCUMENT_DIAGNOSTIC,
         types.DiagnosticOptions(identifier="bklint", inter_file_dependencies=False, workspace_diagnostics=False),
     )
+    @contained(failure_report)
     async def pull_diagnostics(ls: BklintServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
         a = await ls.analysis(params.text_document.uri)
         if a is None:
@@ -312,6 +362,7 @@ def create_server() -> BklintServer:
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(code_action_kinds=list(actions.KINDS), resolve_provider=False),
     )
+    @contained()
     async def code_action(ls: BklintServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
         a = await ls.analysis(params.text_document.uri)
         if a is None:
@@ -323,6 +374,7 @@ def create_server() -> BklintServer:
         return actions.code_actions(a, params, ls.versioned_edits, fix_all)
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
+    @contained()
     async def on_hover(ls: BklintServer, params: types.HoverParams) -> types.Hover | None:
         a = await ls.analysis(params.text_document.uri)
         if a is None:
@@ -332,6 +384,7 @@ def create_server() -> BklintServer:
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=list(completion.TRIGGERS))
     )
+    @contained()
     def on_completion(ls: BklintServer, params: types.CompletionParams) -> types.CompletionList | None:
         uri = params.text_document.uri
         doc = ls.open_document(uri)
@@ -347,11 +400,13 @@ def create_server() -> BklintServer:
         return types.CompletionList(is_incomplete=False, items=items)
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK)
+    @contained()
     async def on_links(ls: BklintServer, params: types.DocumentLinkParams) -> list[types.DocumentLink] | None:
         a = await ls.analysis(params.text_document.uri)
         return navigation.document_links(a) if a is not None else None
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    @contained()
     async def on_definition(ls: BklintServer, params: types.DefinitionParams) -> list[types.Location] | None:
         a = await ls.analysis(params.text_document.uri)
         if a is None:
@@ -359,6 +414,7 @@ def create_server() -> BklintServer:
         return navigation.definition(a, a.lines.from_client(params.position)) or None
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    @contained()
     async def on_symbols(ls: BklintServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol] | None:
         a = await ls.analysis(params.text_document.uri)
         return navigation.document_symbols(a) if a is not None else None

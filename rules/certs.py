@@ -264,19 +264,44 @@ def read_file(path: str, cache: dict[str, Any] | None = None) -> FileInfo:
     return info
 
 
-def _read(path: str) -> FileInfo:
+def name_problem(path: str) -> str | None:
+    """Why no file can have this name, or None: checked before a config path meets the OS.
+
+    A config string is Unicode text and the file it names is its UTF-8 form. A ``\\u0000``
+    escape cannot be part of a file name (buildkitd's ``open`` fails with EINVAL), and an
+    unpaired surrogate, which only an unsaved editor buffer can hold, has no UTF-8 form.
+    """
+    if "\0" in path:
+        return "invalid argument: a file name cannot hold a NUL character"
+    if not path.isascii():
+        try:
+            path.encode("utf-8")
+        except UnicodeEncodeError:
+            return "not a valid file name: it holds an unpaired UTF-16 surrogate"
+    return None
+
+
+def _stat(path: str) -> os.stat_result | tuple[Status, str]:
+    """``os.stat`` of a config-named path, or the status and reason it has no file."""
     if path == "":
-        return FileInfo(path, "empty-path", reason="the path is empty")
+        return "empty-path", "the path is empty"
+    problem = name_problem(path)
+    if problem is not None:
+        return "unreadable", problem
     try:
-        st = os.stat(path)
+        return os.stat(path)
     except FileNotFoundError:
-        return FileInfo(path, "missing", reason="no such file or directory")
-    except NotADirectoryError:
-        return FileInfo(path, "not-directory", reason="not a directory")
+        return "missing", "no such file or directory"
     except OSError as exc:
-        if exc.errno == errno.ENOTDIR:
-            return FileInfo(path, "not-directory", reason="not a directory")
-        return FileInfo(path, "unreadable", reason=_reason(exc))
+        if isinstance(exc, NotADirectoryError) or exc.errno == errno.ENOTDIR:
+            return "not-directory", "not a directory"
+        return "unreadable", _reason(exc)
+
+
+def _read(path: str) -> FileInfo:
+    st = _stat(path)
+    if not isinstance(st, os.stat_result):
+        return FileInfo(path, st[0], reason=st[1])
     kind = _kind(st.st_mode)
     if kind != "file":
         return FileInfo(path, "not-regular", kind=kind, size=st.st_size, reason=f"is a {kind}")
@@ -329,16 +354,9 @@ def read_dir(path: str, cache: dict[str, Any] | None = None) -> DirInfo:
 
 
 def _read_dir(path: str) -> DirInfo:
-    if path == "":
-        return DirInfo(path, "empty-path", reason="the path is empty")
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return DirInfo(path, "missing", reason="no such file or directory")
-    except OSError as exc:
-        if exc.errno == errno.ENOTDIR:
-            return DirInfo(path, "not-directory", reason="not a directory")
-        return DirInfo(path, "unreadable", reason=_reason(exc))
+    st = _stat(path)
+    if not isinstance(st, os.stat_result):
+        return DirInfo(path, st[0], reason=st[1])
     if not stat.S_ISDIR(st.st_mode):
         return DirInfo(path, "not-directory", reason=f"is a {_kind(st.st_mode)}, not a directory")
     names: list[str] = []

@@ -156,6 +156,15 @@ def _is_bare(key: str) -> bool:
     return _BARE_KEY.fullmatch(key) is not None
 
 
+def utf8(text: str) -> bytes:
+    """``text`` as the UTF-8 bytes an editor saves: the one place text is measured in bytes.
+
+    An unpaired surrogate (only an unsaved editor buffer holds one) takes the three bytes of
+    its code point instead of raising ``UnicodeEncodeError``.
+    """
+    return text.encode("utf-8", "surrogatepass")
+
+
 def utf16_column(line_text: str, column: int) -> int:
     """A code-point column as UTF-16 code units (what LSP positions count by default)."""
     prefix = line_text[:column]

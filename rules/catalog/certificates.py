@@ -27,6 +27,7 @@ from bklint.rules.certs import (
     PemInfo,
     copy_plan,
     inspect_pem,
+    name_problem,
     now_utc,
     path_refs,
     read_dir,
@@ -933,7 +934,7 @@ def _identity(info: FileInfo, source: str) -> object:
     """Files with the same bytes collide harmlessly; unreadable ones are told apart by path."""
     if info.status == "ok":
         return ("bytes", info.copied_bytes)
-    return ("path", os.path.realpath(source) if source else source)
+    return ("path", os.path.realpath(source) if source and name_problem(source) is None else source)
 
 
 @register

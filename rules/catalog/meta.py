@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from bklint.rules.base import Finding, Rule, Severity, register
+from bklint.rules.base import FILE_START, Finding, Rule, Severity, register
 from bklint.rules.context import Context
 
 
@@ -39,3 +39,37 @@ class UnusedNoqa(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         return ()
+
+
+@register
+class InternalError(Rule):
+    """Reports a bklint bug: a rule (or the parse) raised an exception on this file.
+
+    The engine contains the failure to the rule that raised: every other rule still
+    reports, and the failure itself becomes this finding instead of a traceback (in the
+    CLI) or silently stale diagnostics (in an editor).
+
+    **Why**: a linter that crashes on one odd file hides every real problem in it.
+
+    Please report it with the file (or the smallest part that still triggers it).
+    """
+
+    code = "BK902"
+    name = "internal-error"
+    summary = "bklint failed on this file (a bug in bklint); the other rules still ran"
+    severity = Severity.ERROR
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        return ()
+
+    @classmethod
+    def of(cls, where: str, exc: BaseException) -> Finding:
+        """The finding for ``exc`` raised by ``where`` (a rule code, or a step of the lint)."""
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        if len(detail) > 300:
+            detail = detail[:300] + "…"
+        return cls.finding(
+            f"internal error in {where} ({detail}); its findings for this file are missing. "
+            "This is a bug in bklint: please report it",
+            FILE_START,
+        )

@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from bklint.rules.base import FILE_START, Edit, Finding, Fix, Rule, Severity, register
 from bklint.rules.context import Context
+from bklint.rules.document import utf8
 from bklint.rules.flags import FROM_FLAGS, Effective, Setting, effective, flag_finding, target_minor
 
 WORKERS = ("oci", "containerd")
@@ -313,7 +314,7 @@ class InvalidBridgeName(Rule):
             if s is None or s.value == "":
                 continue
             name: str = s.value
-            size = len(name.encode())
+            size = len(utf8(name))
             if size >= IFNAMSIZ:
                 problem = f"is {size} bytes long; Linux interface names hold at most 15"
             elif name in (".", "..") or any(c in name for c in "/:") or any(c.isspace() for c in name):

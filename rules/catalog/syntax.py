@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, Span, register
 from bklint.rules.context import Context
+from bklint.rules.document import utf8
 
 
 def _offset_span(text: str, offset: int) -> Span:
@@ -143,7 +144,7 @@ class ConfigTooLarge(Rule):
         text = ctx.source.text
         if len(text) <= BUILDX_READ_LIMIT // 4:
             return
-        data = text.encode("utf-8")
+        data = utf8(text)
         if len(data) <= BUILDX_READ_LIMIT:
             return
         cut = data[:BUILDX_READ_LIMIT].decode("utf-8", errors="ignore")

@@ -1,0 +1,93 @@
+"""The JSON-RPC layer under the server: two gaps of pygls 2.x closed in one subclass.
+
+- A request whose params do not validate (``position.line = -1``, a missing ``position``)
+  fails while the message is being read, before pygls knows its id, so pygls answers
+  nothing and the client waits forever. Here the request is answered with -32602
+  (invalid params) and its id.
+- pygls keeps a Future per notification in ``_request_futures`` and only ever removes the
+  futures of requests (every 2.x release through 2.1.1, and its main branch): about 2 KiB
+  per keystroke for the life of the server. Here a handler's future is dropped from that
+  table once it is done; a request's own future is still removed by pygls when it answers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future
+from functools import partial
+from typing import Any
+
+from cattrs.errors import ClassValidationError
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+from pygls.protocol import LanguageServerProtocol
+
+log = logging.getLogger("bklint.lsp")
+
+
+class _Answered:
+    """What a request that was answered while it was being read turns into (then ignored)."""
+
+    jsonrpc = ""
+
+
+ANSWERED = _Answered()
+
+
+class BklintProtocol(LanguageServerProtocol):
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if not (isinstance(data, dict) and "method" in data and "id" in data):
+                raise  # a notification or a response: nobody to answer
+            msg_id = data["id"] if isinstance(data["id"], (int, str)) else None
+            cause = exc.__cause__
+            detail = _messages(cause) if isinstance(cause, ClassValidationError) else str(cause or exc)
+            log.warning("invalid params for %s (id %r): %s", data.get("method"), msg_id, detail)
+            error = JsonRpcInvalidParams(f"invalid params for {data.get('method')}: {detail}")
+            self._send_response(msg_id, error=error.to_response_error())  # type: ignore[arg-type]
+            return ANSWERED
+
+    def handle_message(self, message: Any) -> None:
+        if message is ANSWERED:
+            return
+        super().handle_message(message)
+
+    def _execute_handler(
+        self,
+        msg_id: Any,
+        handler: Any,
+        callback: Callable[..., Any],
+        args: tuple[Any, ...] | None = None,
+        kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
+        future = self._request_futures.get(msg_id)
+        if future is None or _answers_request(callback):
+            return  # not stored, or pygls removes it when it sends the response
+        future.add_done_callback(partial(self._forget, msg_id))
+
+    def _forget(self, msg_id: Any, future: Future[Any]) -> None:
+        if self._request_futures.get(msg_id) is future:
+            del self._request_futures[msg_id]
+
+
+def _answers_request(callback: Callable[..., Any]) -> bool:
+    return isinstance(callback, partial) and getattr(callback.func, "__name__", "") == "_send_handler_result"
+
+
+def _messages(exc: BaseException) -> str:
+    """The innermost validation messages of a cattrs error, on one line."""
+    parts: list[str] = []
+
+    def walk(e: BaseException) -> None:
+        subs = getattr(e, "exceptions", None)
+        if subs:
+            for sub in subs:
+                walk(sub)
+        else:
+            parts.append(str(e))
+
+    walk(exc)
+    return "; ".join(parts)[:300] or str(exc)
