@@ -86,6 +86,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # a bug outside the lint (which contains its own): one line, no traceback
+        print(
+            f"bklint {args.command}: internal error: {type(exc).__name__}: {exc} (a bug in bklint; please report it)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     return code
 
 

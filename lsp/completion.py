@@ -175,7 +175,7 @@ def path_items(lines: Lines, cur: Cursor, pos: Position, base_dir: str, dirs_onl
     try:
         with os.scandir(directory or ".") as it:
             entries = sorted(it, key=lambda e: e.name)[:_MAX_FILES]
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL or a lone surrogate, which no file name holds
         return []
     start = cur.replace_start + (len(head) + 1 if head or typed.startswith("/") else 0)
     items = []
