@@ -13,6 +13,7 @@ import shlex
 from collections.abc import Iterable
 from typing import ClassVar
 
+from bklint.rules import toml_text
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
 from bklint.rules.context import Context
 from bklint.rules.document import TomlNode
@@ -102,12 +103,6 @@ def _string_items(entry: Entry | None) -> list[tuple[str, TomlNode]]:
     if entry is None or not isinstance(entry.value, list) or entry.node.items is None:
         return []
     return [(v, n) for v, n in zip(entry.value, entry.node.items, strict=False) if isinstance(v, str)]
-
-
-def _toml_string(value: str, like: str) -> str:
-    if like.startswith("'") and "'" not in value:
-        return f"'{value}'"
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 @register
@@ -238,7 +233,7 @@ class InvalidLogFormat(Rule):
             raw = doc.slice(entry.node.value_start, entry.node.value_end)
             fix = Fix(
                 f"use {entry.value.lower()!r}",
-                (Edit(doc.value_span(entry.node), _toml_string(entry.value.lower(), raw[:1])),),
+                (Edit(doc.value_span(entry.node), toml_text.string(entry.value.lower(), raw[:1])),),
                 "safe",
             )
         yield self.finding(
@@ -309,7 +304,7 @@ class InvalidGrpcAddress(Rule):
                 if value.startswith("/"):
                     raw = doc.slice(node.value_start, node.value_end)
                     fix = Fix(
-                        "prefix with unix://", (Edit(span, _toml_string("unix://" + value, raw[:1])),), "safe"
+                        "prefix with unix://", (Edit(span, toml_text.string("unix://" + value, raw[:1])),), "safe"
                     )
                 yield self.finding(
                     f"address {value!r} has no scheme: buildkitd stops at start-up; write `unix://{value}` or "
@@ -462,7 +457,7 @@ class InvalidNameserver(Rule):
                 raw = doc.slice(node.value_start, node.value_end)
                 fix = Fix(
                     "drop the port",
-                    (Edit(doc.value_span(node), _toml_string(m.group(1), raw[:1])),),
+                    (Edit(doc.value_span(node), toml_text.string(m.group(1), raw[:1])),),
                     "safe",
                 )
             yield self.finding(
@@ -563,7 +558,7 @@ class UnknownEntitlement(Rule):
             fix = None
             if target is not None:
                 raw = doc.slice(node.value_start, node.value_end)
-                fix = Fix(f"use {target!r}", (Edit(span, _toml_string(target, raw[:1])),), "safe")
+                fix = Fix(f"use {target!r}", (Edit(span, toml_text.string(target, raw[:1])),), "safe")
             hint = f"; did you mean {target!r}?" if target else f" (known: {', '.join(ENTITLEMENTS)})"
             yield self.finding(
                 f"entitlement {value!r} does not exist: buildkitd drops it silently{hint}",
@@ -772,7 +767,7 @@ class UnknownSnapshotter(Rule):
         if target is not None:
             raw = doc.slice(entry.node.value_start, entry.node.value_end)
             fix = Fix(
-                f"use {target!r}", (Edit(doc.value_span(entry.node), _toml_string(target, raw[:1])),), "safe"
+                f"use {target!r}", (Edit(doc.value_span(entry.node), toml_text.string(target, raw[:1])),), "safe"
             )
         hint = f"; did you mean {target!r}?" if target else f" (known: {', '.join(OCI_SNAPSHOTTERS)})"
         yield self.finding(

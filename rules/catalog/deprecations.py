@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from bklint.rules import migration
+from bklint.rules import migration, toml_text
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
 from bklint.rules.context import Context
 from bklint.rules.document import Document, TomlNode, format_path
@@ -336,7 +336,7 @@ def ghacache_fix(doc: Document, data: dict[str, Any]) -> tuple[Fix | None, str]:
             if rename is None:
                 return None, ""
             edits.append(rename)
-            edits.append(Edit(doc.value_span(cmd_node), migration.toml_string_array(argv)))
+            edits.append(Edit(doc.value_span(cmd_node), toml_text.string_array(argv)))
     edits = list({(e.span, e.content): e for e in edits}.values())
     if not edits:
         return None, ""
@@ -673,7 +673,7 @@ class CaseIgnoredAtTarget(Rule):
             written = str(issue.path[-1])
             if v1_accepts(written, issue.canonical):
                 continue
-            new = migration.key_text(issue.canonical)
+            new = toml_text.key(issue.canonical, doc.slice(*issue.anchor)[:1])
             fix = Fix(f"rename to `{issue.canonical}`", (Edit(doc.span(*issue.anchor), new),), "safe")
             yield self.finding(
                 f"BuildKit {version.minor_name} (go-toml v1) ignores `{written}`; it only matches "

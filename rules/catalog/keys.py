@@ -7,6 +7,7 @@ import functools
 from collections.abc import Iterable
 from typing import ClassVar, NamedTuple
 
+from bklint.rules import toml_text
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, Span, register
 from bklint.rules.catalog.deprecations import is_ghacache
 from bklint.rules.context import Context
@@ -62,7 +63,7 @@ def _index() -> dict[str, list[str]]:
     def walk(node: Node, path: str) -> None:
         if isinstance(node, Struct):
             for name, child in node.fields.items():
-                seg = f'"{name}"' if "." in name else name
+                seg = toml_text.basic_string(name) if "." in name else name
                 walk(child, f"{path}.{seg}" if path else seg)
         elif isinstance(node, MapOf):
             walk(node.item, f'{path}."<host>"')
@@ -249,7 +250,7 @@ class UnknownKey(Rule):
             ):
                 node = issue.node
                 start, end = _last_segment(node)
-                new = diag.rename if _bare(diag.rename) else f'"{diag.rename}"'
+                new = toml_text.key(diag.rename, doc.slice(start, end)[:1])
                 fix = Fix(
                     f"rename to `{diag.rename}`",
                     (Edit(doc.span(start, end), new),),
@@ -287,10 +288,6 @@ def _last_segment(node: TomlNode) -> tuple[int, int]:
     return node.key_start, node.key_end
 
 
-def _bare(name: str) -> bool:
-    return all(c.isascii() and (c.isalnum() or c in "-_") for c in name)
-
-
 @register
 class UnquotedDottedName(Rule):
     """Checks for registry and frontend names written without quotes.
@@ -321,7 +318,8 @@ class UnquotedDottedName(Rule):
                 continue
             name, start, end = hit
             head = str(issue.path[0])
-            fix = Fix(f'quote the name: {head}."{name}"', (Edit(doc.span(start, end), f'"{name}"'),), "safe")
+            quoted = toml_text.basic_string(name)
+            fix = Fix(f"quote the name: {head}.{quoted}", (Edit(doc.span(start, end), quoted),), "safe")
             yield self.finding(
                 f'`{doc.slice(start, end)}` is read as nested tables, not the name "{name}": '
                 f'{_IGNORED}; write {head}."{name}"',
@@ -421,7 +419,7 @@ class NonCanonicalCase(Rule):
             if issue.kind != "case" or (issue.canonical == "registry" and len(issue.path) == 1):
                 continue
             assert doc is not None
-            new = issue.canonical if _bare(issue.canonical) else f'"{issue.canonical}"'
+            new = toml_text.key(issue.canonical, doc.slice(*issue.anchor)[:1])
             fix = Fix(f"rename to `{issue.canonical}`", (Edit(doc.span(*issue.anchor), new),), "safe")
             yield self.finding(
                 f"`{issue.path[-1]}` is matched to `{issue.canonical}` only because buildkitd ignores case "

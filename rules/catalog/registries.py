@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
+from bklint.rules import toml_text
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, Span, register
 from bklint.rules.context import Context
 from bklint.rules.document import Document, TomlNode
@@ -167,7 +168,7 @@ def rename_host(doc: Document, host: str, new: str) -> tuple[Edit, ...]:
         i = 1 - (depth - len(node.segments))
         if node.segments and 0 <= i < len(node.segments) and node.segments[i][0] == host:
             _, start, end = node.segments[i]
-            found[(start, end)] = Edit(doc.span(start, end), toml_string(new, doc.slice(start, end)[:1]))
+            found[(start, end)] = Edit(doc.span(start, end), toml_text.key(new, doc.slice(start, end)[:1]))
         stack.extend((depth + 1, child) for child in (node.children or {}).values())
         # Array elements add an index to the path, not a name.
         stack.extend((depth, item) for item in node.items or [])
@@ -205,14 +206,6 @@ def _segment_nodes(node: TomlNode) -> Iterator[TomlNode]:
         stack.extend(cur.items or [])
 
 
-def toml_string(value: str, like: str = '"') -> str:
-    """A TOML string for ``value``, literal (single-quoted) when the original was."""
-    if like.startswith("'") and "'" not in value and "\n" not in value:
-        return f"'{value}'"
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
-
-
 def remove_element(doc: Document, array: TomlNode, index: int) -> Edit | None:
     """Delete one element of an array with its comma; None when comments are in the way."""
     items = array.items or []
@@ -248,7 +241,7 @@ def _has_keypair(decoded: Decoded, host: str) -> bool:
 
 def _replace_value(doc: Document, node: TomlNode, value: str) -> Edit:
     raw = doc.slice(node.value_start, node.value_end)
-    return Edit(doc.span(node.value_start, node.value_end), toml_string(value, raw[:1]))
+    return Edit(doc.span(node.value_start, node.value_end), toml_text.string(value, raw[:1]))
 
 
 @register
