@@ -31,7 +31,7 @@ from bklint.linter.files import read_file as read_config
 from bklint.linter.run import build_context
 from bklint.linter.settings import Settings
 from bklint.linter.source import decode_bytes
-from bklint.rules.certs import (
+from bklint.rules.buildx_certs import (
     CONFIG_NAME,
     COPY_LIMIT,
     DEFAULT_PREFIX,
