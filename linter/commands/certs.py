@@ -19,14 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
-import stat
 import sys
-import tempfile
-from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from bklint.linter.cli import EXIT_FINDINGS, EXIT_OK, UsageError
+from bklint.linter.confined import write_tree
 from bklint.linter.files import read_file as read_config
 from bklint.linter.run import build_context
 from bklint.linter.settings import Settings
@@ -354,81 +351,7 @@ def toml_string(value: str, original: str = '"') -> str:
     return '"' + "".join(out) + '"'
 
 
-# -- writing --------------------------------------------------------------------------------
-
-
-def _check_relative(rel: str) -> list[str]:
-    parts = rel.split("/")
-    if os.path.isabs(rel) or go_clean(rel) != rel or any(p in ("", ".", "..") for p in parts):
-        raise CertsError(f"refusing to write `{rel}`: it is not a plain path inside the output folder")
-    return parts
-
-
-def write_tree(out_dir: str, outputs: dict[str, bytes], secret: Collection[str] = ()) -> None:
-    """Write ``outputs`` under ``out_dir`` and nowhere else."""
-    paths = {rel: _check_relative(rel) for rel in outputs}
-    dirs = {"/".join(parts[:i]) for parts in paths.values() for i in range(1, len(parts))}
-    clash = sorted(dirs & set(paths))
-    if clash:
-        raise CertsError(f"refusing to write: `{clash[0]}` would be both a file and a folder")
-    if os.path.lexists(out_dir):
-        if not os.path.isdir(out_dir):
-            raise CertsError(f"--out {out_dir}: exists and is not a directory")
-        root = os.path.realpath(out_dir)
-        for parts in paths.values():
-            _check_inside(root, parts)
-        for rel, data in sorted(outputs.items()):
-            _write_inside(root, paths[rel], data, 0o600 if rel in secret else 0o644)
-        return
-    parent = os.path.dirname(os.path.abspath(out_dir))
-    if not os.path.isdir(parent):
-        raise CertsError(f"--out {out_dir}: the parent folder {parent} does not exist")
-    tmp = tempfile.mkdtemp(prefix=f".{os.path.basename(os.path.abspath(out_dir))}.bklint-", dir=parent)
-    try:
-        os.chmod(tmp, 0o755)
-        for rel, data in sorted(outputs.items()):
-            _write_inside(tmp, paths[rel], data, 0o600 if rel in secret else 0o644)
-        os.rename(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def _check_inside(root: str, parts: list[str]) -> None:
-    """Every existing component must be a real folder (last: a regular file), never a symlink."""
-    cur = root
-    for i, part in enumerate(parts):
-        cur = os.path.join(cur, part)
-        try:
-            st = os.lstat(cur)
-        except FileNotFoundError:
-            return
-        last = i == len(parts) - 1
-        if stat.S_ISLNK(st.st_mode):
-            raise CertsError(f"refusing to write through the symbolic link {cur}")
-        if not last and not stat.S_ISDIR(st.st_mode):
-            raise CertsError(f"refusing to write: {cur} is not a folder")
-        if last and not stat.S_ISREG(st.st_mode):
-            raise CertsError(f"refusing to write: {cur} exists and is not a regular file")
-
-
-def _write_inside(root: str, parts: list[str], data: bytes, mode: int) -> None:
-    _check_inside(root, parts)
-    folder = root
-    for part in parts[:-1]:
-        folder = os.path.join(folder, part)
-        if not os.path.lexists(folder):
-            os.mkdir(folder, 0o755)
-    fd, tmp = tempfile.mkstemp(prefix=".bklint-", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, mode)
-        os.replace(tmp, os.path.join(folder, parts[-1]))
-    except BaseException:
-        if os.path.lexists(tmp):
-            os.unlink(tmp)
-        raise
+# -- writing: bklint.linter.confined.write_tree (through folder descriptors, never re-resolved paths)
 
 
 # -- command --------------------------------------------------------------------------------
