@@ -29,7 +29,7 @@ from bklint.linter.run import build_context
 from bklint.linter.settings import Settings
 from bklint.linter.source import decode_bytes
 from bklint.rules import toml_text
-from bklint.rules.certs import (
+from bklint.rules.buildx_certs import (
     CONFIG_NAME,
     COPY_LIMIT,
     DEFAULT_PREFIX,
