@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future
 from functools import partial
 from typing import Any
 
@@ -35,6 +34,13 @@ ANSWERED = _Answered()
 
 
 class BklintProtocol(LanguageServerProtocol):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Ids of finished handler futures still in pygls's table. They are removed on the
+        # next message rather than from the done-callback: pygls iterates the table while
+        # cancelling its futures (shutdown), and a cancelled future calls back at once.
+        self._done: list[Any] = []
+
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:
             return super().structure_message(data)
@@ -62,15 +68,20 @@ class BklintProtocol(LanguageServerProtocol):
         args: tuple[Any, ...] | None = None,
         kwargs: dict[str, Any] | None = None,
     ) -> None:
+        self._release_done()
         super()._execute_handler(msg_id, handler, callback, args, kwargs)
         future = self._request_futures.get(msg_id)
         if future is None or _answers_request(callback):
             return  # not stored, or pygls removes it when it sends the response
-        future.add_done_callback(partial(self._forget, msg_id))
+        future.add_done_callback(lambda _: self._done.append(msg_id))
 
-    def _forget(self, msg_id: Any, future: Future[Any]) -> None:
-        if self._request_futures.get(msg_id) is future:
-            del self._request_futures[msg_id]
+    def _release_done(self) -> None:
+        done = self._done
+        while done:
+            msg_id = done.pop()
+            future = self._request_futures.get(msg_id)
+            if future is not None and future.done():
+                del self._request_futures[msg_id]
 
 
 def _answers_request(callback: Callable[..., Any]) -> bool:

@@ -109,7 +109,8 @@ class BklintServer(LanguageServer):
 
     @property
     def encoding(self) -> str:
-        return str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+        encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
+        return str(getattr(encoding, "value", encoding))  # "utf-8", not "PositionEncodingKind.Utf8"
 
     async def analysis(self, uri: str) -> Analysis | None:
         """The analysis of the document's current text (cached, or linted now on the worker)."""

@@ -156,23 +156,3 @@ def utf8(text: str) -> bytes:
     its code point instead of raising ``UnicodeEncodeError``.
     """
     return text.encode("utf-8", "surrogatepass")
-
-
-def utf16_column(line_text: str, column: int) -> int:
-    """A code-point column as UTF-16 code units (what LSP positions count by default)."""
-    prefix = line_text[:column]
-    if prefix.isascii():
-        return len(prefix)
-    return len(prefix) + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
-
-
-def column_from_utf16(line_text: str, units: int) -> int:
-    """The code-point column of a UTF-16 offset into ``line_text`` (clamped to the line)."""
-    if line_text.isascii():
-        return min(units, len(line_text))
-    count = 0
-    for i, ch in enumerate(line_text):
-        if count >= units:
-            return i
-        count += 2 if ord(ch) > 0xFFFF else 1
-    return len(line_text)
