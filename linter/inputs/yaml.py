@@ -128,13 +128,7 @@ def _map_finding(embedded: Embedded, finding: Finding) -> Finding:
     mapped = embedded.span(finding.span)
     if mapped is None:
         where = f"line {finding.span.start.line + 1}, column {finding.span.start.column + 1} of the embedded config"
-        return replace(
-            finding,
-            message=f"{finding.message} ({where})",
-            span=embedded.key_span,
-            fix=None,
-            related=(),
-        )
+        return _on_key(embedded, finding, where)
     related = tuple((s, note) for s, note in ((embedded.span(r), note) for r, note in finding.related) if s is not None)
     return replace(finding, span=mapped, fix=_map_fix(embedded, finding.fix), related=related)
 
@@ -164,26 +158,21 @@ def lint_embedded(embedded: Embedded, path: str | None, settings: Settings) -> l
         if "flags_span" in finding.data:
             if embedded.flags_input is not None:
                 continue  # about the flags alone: reported once, on the `buildkitd-flags` input
-            out.append(_default_flags_finding(embedded, finding))
+            out.append(_on_key(embedded, finding, f"setup-buildx-action's default buildkitd-flags: {ACTION_DEFAULT_FLAGS}"))
             continue
         out.append(_map_finding(embedded, finding))
     return out
 
 
-def _default_flags_finding(embedded: Embedded, finding: Finding) -> Finding:
-    return replace(
-        finding,
-        message=f"{finding.message} (setup-buildx-action's default buildkitd-flags: {ACTION_DEFAULT_FLAGS})",
-        span=embedded.key_span,
-        fix=None,
-        related=(),
-    )
+def _on_key(embedded: Embedded, finding: Finding, note: str) -> Finding:
+    """A finding that cannot point into the config: on its key, with ``note`` saying where it is."""
+    return replace(finding, message=f"{finding.message} ({note})", span=embedded.key_span, fix=None, related=())
 
 
 def lint_flags_input(flags: Embedded, path: str | None, settings: Settings) -> list[Finding]:
     """The daemon-flag rules on a `buildkitd-flags` input, anchored on the offending words."""
     from bklint.rules.context import Context
-    from bklint.rules.flags import lint_flags
+    from bklint.rules.daemon_flags import lint_flags
 
     ctx = Context(path=path, source=SourceText(""), settings=settings.rules)
     out = []
