@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from lsprotocol import types
 
 from bklint.linter.incremental import ParseCache
-from bklint.linter.run import LintResult, lint_text
+from bklint.linter.inputs import kind_for
+from bklint.linter.run import LintResult
 from bklint.linter.settings import Settings
 from bklint.lsp.positions import Lines
 from bklint.lsp.textscan import Layout, layout
@@ -66,7 +67,7 @@ def analyse(
     failed (and every finding that did come out) instead of keeping stale diagnostics.
     """
     try:
-        result = lint_text(text, path, settings, cache)
+        result = kind_for(path).lint(SourceText(text), path, settings, cache)
     except Exception as exc:
         result = LintResult(path, SourceText(text), [InternalError.of("the lint", exc)])
     lines = Lines(text, encoding)

@@ -21,8 +21,8 @@ from bklint.lsp import positions
 from bklint.lsp.positions import Lines
 from bklint.rules.base import Position
 from tests.fuzz.limits import bounded
-from tests.lsp.conftest import CONFIG, capabilities, open_doc
 from tests.fuzz.strategies import budget
+from tests.lsp.conftest import CONFIG, capabilities, open_doc
 
 UTF8, UTF16, UTF32 = (types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf16, types.PositionEncodingKind.Utf32)
 ALPHABET = st.sampled_from(["a", "=", " ", "\t", "é", "€", "🐳", "\U0010ffff", "\ud800", "\udfff", "\r"])
