@@ -13,7 +13,7 @@ from bklint.lsp.positions import Lines
 from bklint.lsp.schema_info import DIR_KEYS, describe_node, resolve, struct_at, table_headers
 from bklint.lsp.textscan import Cursor, Layout, cursor_at
 from bklint.rules import toml_text
-from bklint.rules.base import Position
+from bklint.rules.base import Position, Span
 from bklint.rules.schema.nodes import Leaf, MapOf, go_lower
 
 TRIGGERS = ["[", ".", '"', "=", "/", " "]
@@ -36,11 +36,7 @@ def complete(lay: Layout, lines: Lines, pos: Position, base_dir: str) -> list[ty
 
 
 def _edit(lines: Lines, line: int, start: int, end: int, text: str) -> types.TextEdit:
-    rng = types.Range(
-        start=types.Position(line=line, character=lines.to_client_column(line, start)),
-        end=types.Position(line=line, character=lines.to_client_column(line, end)),
-    )
-    return types.TextEdit(range=rng, new_text=text)
+    return types.TextEdit(range=lines.range(Span.at(line, start, line, end)), new_text=text)
 
 
 def registry_names(lay: Layout) -> list[str]:

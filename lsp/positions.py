@@ -1,26 +1,41 @@
-"""Code-point positions (what the engine speaks) to and from the client's position encoding.
+"""Code-point positions (what the engine speaks) to and from the client's positions.
 
-LSP counts columns in UTF-16 code units unless client and server agree on UTF-8 or UTF-32;
-pygls picks the encoding at initialisation and every range the server sends or reads goes
-through here, so an emoji or an ``é`` before a key never shifts a diagnostic.
+Two differences are bridged here, so every range the server sends or reads agrees with
+the editor:
+
+- columns: LSP counts UTF-16 code units unless client and server agree on UTF-8 or
+  UTF-32 (pygls picks at initialisation), so an emoji or an ``é`` before a key must not
+  shift a diagnostic;
+- lines: the engine counts ``\\n`` only (TOML's line ends), LSP also ends a line at a bare
+  ``\\r``. Such a file is invalid TOML, but the editor still numbers its lines that way.
 
 Cost is proportional to the positions converted, not to the line length: a line's wide
 characters (those taking more than one unit) are indexed once, on first use, and each
-conversion is a binary search. A 35 KB line with one ``é`` and 2,000 findings on it would
-otherwise be rescanned 4,000 times per keystroke.
+conversion is a binary search. A 35 KB line with one ``é`` and 2,000 findings on it was
+otherwise rescanned 4,000 times per keystroke.
 """
 
 from __future__ import annotations
 
 import bisect
-import itertools
+import re
 
 from lsprotocol import types
 
 from bklint.rules.base import Position, Span
+from bklint.rules.document import line_starts
 
 _UTF8 = types.PositionEncodingKind.Utf8.value
 _UTF32 = types.PositionEncodingKind.Utf32.value
+_BARE_CR = re.compile(r"\r(?!\n)")
+_LSP_EOL = re.compile(r"\r\n|\r|\n")
+
+
+def lsp_line_starts(text: str) -> list[int]:
+    """Where each line starts as LSP counts lines (``\\r\\n``, ``\\r`` and ``\\n`` end one)."""
+    if _BARE_CR.search(text) is None:
+        return line_starts(text)
+    return [0, *(m.end() for m in _LSP_EOL.finditer(text))]
 
 
 class _Widths:
@@ -50,35 +65,60 @@ class _Widths:
         return column + (self.extra[k - 1] if k else 0)
 
 
-class Lines:
-    """The lines of a text, for converting columns (kept per document version)."""
+def _content_end(text: str, starts: list[int], n: int) -> int:
+    """Where line ``n``'s content ends (before its line break)."""
+    end = starts[n + 1] if n + 1 < len(starts) else len(text)
+    if end > starts[n] and text[end - 1] == "\n":
+        end -= 1
+    if end > starts[n] and text[end - 1] == "\r":
+        end -= 1
+    return end
 
-    __slots__ = ("_starts", "_stripped", "_widths", "encoding", "lines")
+
+class Lines:
+    """A text's lines, for converting positions (kept per document version)."""
+
+    __slots__ = ("_client", "_widths", "encoding", "starts", "text")
 
     def __init__(self, text: str, encoding: str = types.PositionEncodingKind.Utf16) -> None:
-        self.lines = text.split("\n")
+        self.text = text
         # "utf-8", not "PositionEncodingKind.Utf8" (what str() of the enum member gives).
         self.encoding: str = getattr(encoding, "value", encoding)
-        self._stripped: dict[int, str] = {}
+        self.starts = line_starts(text)  # the engine's lines
+        self._client: list[int] | None = None
         self._widths: dict[int, _Widths | None] = {}
-        self._starts: list[int] | None = None
+
+    @property
+    def client_starts(self) -> list[int]:
+        if self._client is None:
+            self._client = self.starts if _BARE_CR.search(self.text) is None else lsp_line_starts(self.text)
+        return self._client
 
     def line(self, n: int) -> str:
-        if not 0 <= n < len(self.lines):
+        """The engine's line ``n`` without its line break ("" past the end)."""
+        if not 0 <= n < len(self.starts):
             return ""
-        raw = self.lines[n]
-        if not raw.endswith("\r"):
-            return raw
-        text = self._stripped.get(n)
-        if text is None:
-            text = self._stripped[n] = raw.rstrip("\r")
-        return text
+        return self.text[self.starts[n] : _content_end(self.text, self.starts, n)]
 
+    def offset(self, pos: Position) -> int:
+        """Character offset of a (clamped) code-point position in the text."""
+        if pos.line >= len(self.starts):
+            return len(self.text)
+        line = max(pos.line, 0)
+        start = self.starts[line]
+        return start + min(max(pos.column, 0), _content_end(self.text, self.starts, line) - start)
+
+    def position(self, offset: int) -> Position:
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return Position(line, offset - self.starts[line])
+
+    # -- the client's side ---------------------------------------------------------------
     def _wide(self, n: int) -> _Widths | None:
-        """The index of line ``n``'s wide characters; None when every character is one unit."""
+        """The index of client line ``n``'s wide characters; None when all take one unit."""
         if n in self._widths:
             return self._widths[n]
-        text = self.line(n)
+        starts = self.client_starts
+        text = self.text[starts[n] : _content_end(self.text, starts, n)]
         widths = None
         if not text.isascii() and self.encoding != _UTF32:
             widths = _Widths(text, self.encoding == _UTF8)
@@ -87,20 +127,33 @@ class Lines:
         self._widths[n] = widths
         return widths
 
-    def to_client_column(self, line: int, column: int) -> int:
-        column = min(max(column, 0), len(self.line(line)))
+    def to_client(self, pos: Position) -> types.Position:
+        offset = self.offset(pos)
+        starts = self.client_starts
+        line = pos.line if starts is self.starts and 0 <= pos.line < len(starts) else bisect.bisect_right(starts, offset) - 1
+        column = min(offset, _content_end(self.text, starts, line)) - starts[line]
         widths = self._wide(line)
-        return column if widths is None else widths.units(column)
+        return types.Position(line=line, character=column if widths is None else widths.units(column))
 
-    def from_client_column(self, line: int, units: int) -> int:
-        """The column at ``units``; inside a character, UTF-16 rounds up and UTF-8 down."""
-        text = self.line(line)
-        units = max(units, 0)
+    def range(self, span: Span) -> types.Range:
+        return types.Range(start=self.to_client(span.start), end=self.to_client(span.end))
+
+    def client_offset(self, pos: types.Position) -> int:
+        """The text offset of a client position, clamped into the text (past the end: the end).
+
+        Inside a character, UTF-16 rounds up and UTF-8 down.
+        """
+        starts = self.client_starts
+        if pos.line >= len(starts):
+            return len(self.text)
+        line = max(pos.line, 0)
+        length = _content_end(self.text, starts, line) - starts[line]
+        units = max(pos.character, 0)
         widths = self._wide(line)
         if widths is None:
-            return min(units, len(text))
+            return starts[line] + min(units, length)
         # The smallest column whose unit offset reaches ``units`` (offsets only grow).
-        lo, hi = 0, len(text)
+        lo, hi = 0, length
         while lo < hi:
             mid = (lo + hi) // 2
             if widths.units(mid) < units:
@@ -109,29 +162,8 @@ class Lines:
                 hi = mid
         if self.encoding == _UTF8 and lo > 0 and widths.units(lo) > units:
             lo -= 1
-        return lo
-
-    def to_client(self, pos: Position) -> types.Position:
-        line = min(max(pos.line, 0), max(len(self.lines) - 1, 0))
-        column = pos.column if line == pos.line else len(self.line(line))
-        return types.Position(line=line, character=self.to_client_column(line, column))
-
-    def range(self, span: Span) -> types.Range:
-        return types.Range(start=self.to_client(span.start), end=self.to_client(span.end))
+        return starts[line] + lo
 
     def from_client(self, pos: types.Position) -> Position:
         """A client position as a code-point position, clamped into the text."""
-        if pos.line >= len(self.lines):
-            last = len(self.lines) - 1
-            return Position(last, len(self.line(last)))
-        line = max(pos.line, 0)
-        return Position(line, self.from_client_column(line, pos.character))
-
-    def offset(self, pos: Position) -> int:
-        """Character offset of a (clamped) code-point position in the text."""
-        if self._starts is None:
-            self._starts = [0, *itertools.accumulate(len(text) + 1 for text in self.lines[:-1])]
-        line = min(max(pos.line, 0), len(self.lines))
-        if line >= len(self.lines):
-            return self._starts[-1] + len(self.lines[-1])
-        return self._starts[line] + min(max(pos.column, 0), len(self.line(line)))
+        return self.position(self.client_offset(pos))

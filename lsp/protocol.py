@@ -1,4 +1,4 @@
-"""The JSON-RPC layer under the server: two gaps of pygls 2.x closed in one subclass.
+"""The JSON-RPC layer under the server: gaps of pygls 2.x closed in one subclass.
 
 - A request whose params do not validate (``position.line = -1``, a missing ``position``)
   fails while the message is being read, before pygls knows its id, so pygls answers
@@ -8,6 +8,10 @@
   futures of requests (every 2.x release through 2.1.1, and its main branch): about 2 KiB
   per keystroke for the life of the server. Here a handler's future is dropped from that
   table once it is done; a request's own future is still removed by pygls when it answers.
+- pygls splits a document into lines with ``str.splitlines`` (which also breaks at form
+  feeds, ``\x85``, U+2028…) and drops an edit that starts past the last line, so its copy
+  of the text drifts from the editor's. Here documents count lines as LSP does (``\r\n``,
+  ``\r``, ``\n``) and an edit past the end applies at the end.
 """
 
 from __future__ import annotations
@@ -18,8 +22,12 @@ from functools import partial
 from typing import Any
 
 from cattrs.errors import ClassValidationError
+from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.protocol import LanguageServerProtocol
+from pygls.workspace import TextDocument, Workspace
+
+from bklint.lsp.positions import Lines, lsp_line_starts
 
 log = logging.getLogger("bklint.lsp")
 
@@ -33,7 +41,57 @@ class _Answered:
 ANSWERED = _Answered()
 
 
+class LspTextDocument(TextDocument):
+    """A pygls document whose lines and edits follow the LSP's definition of a line."""
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        text = self.source
+        starts = lsp_line_starts(text)
+        ends = [*starts[1:], len(text)]
+        return tuple(text[a:b] for a, b in zip(starts, ends, strict=True) if a < b)
+
+    def _apply_incremental_change(self, change: types.TextDocumentContentChangePartial) -> None:
+        encoding = getattr(self._position_codec, "encoding", types.PositionEncodingKind.Utf16)
+        lines = Lines(self.source, encoding)
+        start = lines.client_offset(change.range.start)
+        end = lines.client_offset(change.range.end)
+        if end < start:
+            start, end = end, start
+        self._source = self.source[:start] + change.text + self.source[end:]
+
+
+class LspWorkspace(Workspace):
+    def _create_text_document(
+        self,
+        doc_uri: str,
+        source: str | None = None,
+        version: int | None = None,
+        language_id: str | None = None,
+    ) -> TextDocument:
+        return LspTextDocument(
+            doc_uri,
+            source=source,
+            version=version,
+            language_id=language_id,
+            sync_kind=self._sync_kind,
+            position_codec=self._position_codec,
+        )
+
+
 class BklintProtocol(LanguageServerProtocol):
+    @property
+    def _workspace(self) -> Workspace | None:
+        ws: Workspace | None = self.__dict__.get("_bklint_workspace")
+        return ws
+
+    @_workspace.setter
+    def _workspace(self, workspace: Workspace | None) -> None:
+        """pygls creates its Workspace at initialisation: give it LSP lines (same state, subclass)."""
+        if workspace is not None and type(workspace) is Workspace:
+            workspace.__class__ = LspWorkspace
+        self.__dict__["_bklint_workspace"] = workspace
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Ids of finished handler futures still in pygls's table. They are removed on the

@@ -25,7 +25,7 @@ from tests.fuzz.strategies import budget
 from tests.lsp.conftest import CONFIG, capabilities, open_doc
 
 UTF8, UTF16, UTF32 = (types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf16, types.PositionEncodingKind.Utf32)
-ALPHABET = st.sampled_from(["a", "=", " ", "\t", "é", "€", "🐳", "\U0010ffff", "\ud800", "\udfff", "\r"])
+ALPHABET = st.sampled_from(["a", "=", " ", "\t", "é", "€", "🐳", "\U0010ffff", "\ud800", "\udfff", "\u2028", "\x0c"])
 
 
 def units(text: str, encoding: str) -> int:
@@ -43,7 +43,7 @@ def units(text: str, encoding: str) -> int:
 def test_conversion_matches_the_encoded_length(encoding: str, line: str, data: st.DataObject) -> None:
     text = f"first\n{line}\nlast"
     lines = Lines(text, encoding)
-    body = line.rstrip("\r")
+    body = line
     column = data.draw(st.integers(0, len(body) + 3))
     shown = units(body[:column], encoding)
     assert lines.to_client(Position(1, column)) == types.Position(line=1, character=shown)
@@ -54,6 +54,17 @@ def test_conversion_matches_the_encoded_length(encoding: str, line: str, data: s
     assert 0 <= back <= len(body)
     assert units(body[:back], encoding) <= offset or encoding == UTF16
     assert lines.offset(Position(1, column)) == len("first\n") + min(column, len(body))
+
+
+def test_a_bare_cr_ends_a_line_for_the_client_not_for_the_engine() -> None:
+    lines = Lines("a = 1\r[x]\r\nb = 2\né = 3\r", UTF16)
+    assert lines.line(0) == "a = 1\r[x]"
+    assert lines.to_client(Position(0, 7)) == types.Position(line=1, character=1)
+    assert lines.to_client(Position(1, 2)) == types.Position(line=2, character=2)
+    assert lines.to_client(Position(2, 5)) == types.Position(line=3, character=5)
+    assert lines.from_client(types.Position(line=1, character=1)) == Position(0, 7)
+    assert lines.from_client(types.Position(line=1, character=99)) == Position(0, 9)
+    assert lines.from_client(types.Position(line=9, character=0)) == Position(2, 6)  # the end
 
 
 def test_each_line_is_indexed_once_however_many_positions(monkeypatch: pytest.MonkeyPatch) -> None:
