@@ -36,6 +36,6 @@ def test_header_with_a_thousand_parts_is_a_finding_not_a_traceback() -> None:
 
 
 def test_integer_beyond_pythons_text_limit_is_a_syntax_error() -> None:
-    [finding] = lint("x = " + "1" * 5000 + "\n").findings
+    [finding] = [f for f in lint("x = " + "1" * 5000 + "\n").findings if f.code.startswith("BK0")]
     assert finding.code == "BK001" and "64-bit" in finding.message
     assert (finding.span.start.line, finding.span.start.column) == (0, 4)
