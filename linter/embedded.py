@@ -554,7 +554,7 @@ def _default_flags_finding(embedded: Embedded, finding: Finding, path: str | Non
 def lint_flags_input(flags: Embedded, path: str | None, settings: Settings) -> list[Finding]:
     """The daemon-flag rules on a `buildkitd-flags` input, anchored on the offending words."""
     try:
-        from bklint.rules.flags import lint_flags
+        from bklint.rules.daemon_flags import lint_flags
     except ImportError:  # the flag rules are optional for this module
         return []
     from bklint.rules.context import Context
