@@ -126,8 +126,8 @@ class _Name:
         """The node and dict that keys below this name go into (an array's last table)."""
         if self.kind == _AOT:
             assert self.node.items
-            return self.node.items[-1], self.data[-1]  # type: ignore[no-any-return]
-        return self.node, self.data  # type: ignore[no-any-return]
+            return self.node.items[-1], self.data[-1]
+        return self.node, self.data
 
 
 class _Frame:
@@ -333,6 +333,10 @@ class _Parser:
         while True:
             q = text.find(delimiter, i, end)
             if q < 0:
+                # go-toml's scan stops at the first character it refuses before the end.
+                bad = (scalars.LONE_CR if quote == '"' else scalars.ML_REFUSED).search(text, pos + 3, end)
+                if bad is not None:
+                    raise _Syntax(bad.start(), f"{describe(bad.group())} is not allowed in a string")
                 raise _Syntax(pos, "the multi-line string is never closed")
             if quote == '"':
                 k = q
@@ -625,6 +629,7 @@ class _Parser:
             raise _Syntax(pos, "expected a value, not the end of the file")
         c = text[pos]
         value: Any
+        convert: Callable[[str, int, int], Any]
         if c == "t" and text.startswith("true", pos, end):
             stop, value = pos + 4, True
         elif c == "f" and text.startswith("false", pos, end):

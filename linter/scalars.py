@@ -29,8 +29,8 @@ OUT_OF_RANGE = "integer out of the 64-bit range buildkitd can read"
 # Characters no TOML string or comment may hold raw (tab, LF and CR are checked apart);
 # surrogates only reach us from editor buffers, where they stand for invalid UTF-8.
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\ud800-\udfff]")
-_ML_CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f\ud800-\udfff]|\r(?!\n)")
-_LONE_CR = re.compile(r"\r(?!\n)")
+ML_REFUSED = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f\ud800-\udfff]|\r(?!\n)")
+LONE_CR = re.compile(r"\r(?!\n)")
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\", "e": "\x1b"}
 _LINE_END_BACKSLASH = re.compile(r"\\[ \t]*\r?\n[ \t\r\n]*")
 _HEX = frozenset("0123456789abcdefABCDEF")
@@ -48,7 +48,7 @@ def describe(ch: str) -> str:
 # -- strings ------------------------------------------------------------------------------
 def check_comment(text: str, start: int, end: int) -> None:
     """A comment may hold any character but the control ones (tab allowed, CR only before LF)."""
-    m = _ML_CONTROL.search(text, start, end)
+    m = ML_REFUSED.search(text, start, end)
     if m is not None:
         raise ScalarError(m.start(), f"{describe(text[m.start()])} is not allowed in a comment")
 
@@ -63,7 +63,7 @@ def literal(text: str, start: int, end: int) -> str:
 
 def ml_literal(text: str, start: int, end: int) -> str:
     """The body of a '''multi-line literal string''' (after the opening delimiter)."""
-    m = _ML_CONTROL.search(text, start, end)
+    m = ML_REFUSED.search(text, start, end)
     if m is not None:
         raise ScalarError(m.start(), f"{describe(text[m.start()])} is not allowed in a string")
     return text[_after_first_newline(text, start, end) : end]
@@ -79,11 +79,11 @@ def basic(text: str, start: int, end: int) -> str:
 def ml_basic(text: str, start: int, end: int) -> str:
     """The body of a \"\"\"multi-line basic string\"\"\" (line-ending backslashes trimmed)."""
     begin = _after_first_newline(text, start, end)
-    cr = _LONE_CR.search(text, begin, end)
+    cr = LONE_CR.search(text, begin, end)
     if cr is not None:
         raise ScalarError(cr.start(), "a carriage return must be followed by a line feed")
     if "\\" not in text[begin:end]:
-        m = _ML_CONTROL.search(text, begin, end)
+        m = ML_REFUSED.search(text, begin, end)
         if m is not None:
             raise ScalarError(m.start(), f"{describe(text[m.start()])} is not allowed in a string")
         return text[begin:end]
@@ -100,7 +100,7 @@ def _after_first_newline(text: str, start: int, end: int) -> int:
 
 def _unescape(text: str, start: int, end: int, multiline: bool) -> str:
     out: list[str] = []
-    control = _ML_CONTROL if multiline else _CONTROL
+    control = ML_REFUSED if multiline else _CONTROL
     i = start
     while True:
         j = text.find("\\", i, end)
@@ -351,10 +351,7 @@ def date_time(text: str, start: int, end: int, kind: str) -> _dt.date | _dt.time
             raise ScalarError(start + rest, "unexpected characters after the date-time")
         return _dt.datetime.combine(d, t)
     zone = token[rest:]
-    if zone in ("Z", "z"):
-        tz = _dt.timezone.utc
-    else:
-        tz = _offset(zone, start + rest)
+    tz = _dt.timezone.utc if zone in ("Z", "z") else _offset(zone, start + rest)
     return _dt.datetime.combine(d, t.replace(tzinfo=tz))
 
 
