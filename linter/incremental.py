@@ -103,35 +103,17 @@ def _moved(root: TomlNode, delta: int) -> TomlNode:
     """A copy of the source map ``root`` with every offset moved by ``delta`` (no recursion)."""
     if not delta:
         return root
-
-    def shift(node: TomlNode) -> TomlNode:
-        return TomlNode(
-            node.kind,
-            node.origin,
-            node.name,
-            key_start=node.key_start + delta if node.key_start >= 0 else -1,
-            key_end=node.key_end + delta if node.key_end >= 0 else -1,
-            decl_start=node.decl_start + delta if node.decl_start >= 0 else -1,
-            decl_end=node.decl_end + delta if node.decl_end >= 0 else -1,
-            value_start=node.value_start + delta if node.value_start >= 0 else -1,
-            value_end=node.value_end + delta if node.value_end >= 0 else -1,
-            segments=tuple((name, s + delta, e + delta) for name, s, e in node.segments),
-            children=dict(node.children) if node.children is not None else None,
-            items=list(node.items) if node.items is not None else None,
-            headers=[(s + delta, e + delta) for s, e in node.headers],
-        )
-
-    top = shift(root)
+    top = _copy_node(root, delta)
     stack = [top]
     while stack:
         node = stack.pop()
         if node.children:
             for name, child in node.children.items():
-                node.children[name] = moved = shift(child)
+                node.children[name] = moved = _copy_node(child, delta)
                 stack.append(moved)
         if node.items:
             for i, item in enumerate(node.items):
-                node.items[i] = moved = shift(item)
+                node.items[i] = moved = _copy_node(item, delta)
                 stack.append(moved)
     return top
 
@@ -299,19 +281,24 @@ class _Merge:
         return copy
 
 
-def _copy_node(node: TomlNode) -> TomlNode:
+def _copy_node(node: TomlNode, delta: int = 0) -> TomlNode:
+    """A shallow copy of ``node``, its offsets moved by ``delta``."""
+
+    def at(offset: int) -> int:
+        return offset + delta if offset >= 0 else offset
+
     return TomlNode(
         node.kind,
         node.origin,
         node.name,
-        key_start=node.key_start,
-        key_end=node.key_end,
-        decl_start=node.decl_start,
-        decl_end=node.decl_end,
-        value_start=node.value_start,
-        value_end=node.value_end,
-        segments=node.segments,
+        key_start=at(node.key_start),
+        key_end=at(node.key_end),
+        decl_start=at(node.decl_start),
+        decl_end=at(node.decl_end),
+        value_start=at(node.value_start),
+        value_end=at(node.value_end),
+        segments=tuple((name, s + delta, e + delta) for name, s, e in node.segments) if delta else node.segments,
         children=dict(node.children) if node.children is not None else None,
         items=list(node.items) if node.items is not None else None,
-        headers=list(node.headers),
+        headers=[(s + delta, e + delta) for s, e in node.headers],
     )

@@ -262,6 +262,15 @@ class _Parser:
             pos = nxt
         return pos
 
+    def attach(self, cur: _Name, name: str, node: TomlNode, value: Any, kind: int, explicit: bool, kv: bool) -> _Name:
+        """Put ``name`` (its node and value) in the table ``cur`` stands for, and record it."""
+        parent, data = cur.table()
+        assert parent.children is not None
+        parent.children[name] = node
+        data[name] = value
+        found = cur.children[name] = _Name(kind, explicit, kv, node, value)
+        return found
+
     def void(self) -> _Name:
         """Where the keys under a broken header go: checked, but part of no document."""
         return _Name(_TABLE, True, False, TomlNode("table", "header", "", children={}), {})
@@ -378,21 +387,14 @@ class _Parser:
         for name, s, e in segments[:-1]:
             found = cur.children.get(name)
             if found is None:
-                node, data = cur.table()
                 child = TomlNode("table", "implicit", name, key_start=s, key_end=e, children={})
-                value: dict[str, Any] = {}
-                assert node.children is not None
-                node.children[name] = child
-                data[name] = value
-                found = cur.children[name] = _Name(_TABLE, False, False, child, value)
+                found = self.attach(cur, name, child, {}, _TABLE, False, False)
             elif found.kind == _VALUE:
                 self.error(s, f"`{name}` is already a value, so it cannot hold a table")
                 return self.void()
             cur = found
         name, s, e = segments[-1]
         found = cur.children.get(name)
-        node, data = cur.table()
-        assert node.children is not None
         if not aot:
             if found is not None:
                 if found.kind != _TABLE:
@@ -406,10 +408,7 @@ class _Parser:
                 table.origin = "header"
             else:
                 table = TomlNode("table", "header", name, key_start=s, key_end=e, children={})
-                value = {}
-                node.children[name] = table
-                data[name] = value
-                found = cur.children[name] = _Name(_TABLE, True, False, table, value)
+                found = self.attach(cur, name, table, {}, _TABLE, True, False)
             table.decl_start, table.decl_end = header
             table.segments = tuple(segments)
             table.headers.append(header)
@@ -417,10 +416,7 @@ class _Parser:
         if found is None:
             array = TomlNode("aot", "aot", name, key_start=s, key_end=e, items=[])
             array.decl_start, array.decl_end = header
-            items: list[Any] = []
-            node.children[name] = array
-            data[name] = items
-            found = cur.children[name] = _Name(_AOT, True, False, array, items)
+            found = self.attach(cur, name, array, [], _AOT, True, False)
         elif found.kind != _AOT:
             self.error(s, f"`{name}` is already {_KIND[found.kind]}, so it cannot be an array of tables")
             return self.void()
@@ -490,28 +486,19 @@ class _Parser:
         for name, s, e in segments[:-1]:
             found = cur.children.get(name)
             if found is None:
-                parent, data = cur.table()
                 child = TomlNode("table", origin, name, key_start=s, key_end=e, children={})  # type: ignore[arg-type]
                 child.decl_start, child.decl_end = decl
-                sub: dict[str, Any] = {}
-                assert parent.children is not None
-                parent.children[name] = child
-                data[name] = sub
-                found = cur.children[name] = _Name(_TABLE, False, True, child, sub)
+                found = self.attach(cur, name, child, {}, _TABLE, False, True)
                 if top:
                     self.pending.append(found)
             elif found.node.decl_start < 0:
                 found.node.decl_start, found.node.decl_end = decl
             cur = found
         name, s, e = segments[-1]
-        parent, data = cur.table()
         node.key_start, node.key_end = s, e
         node.decl_start, node.decl_end = decl
         node.segments = tuple(segments)
-        assert parent.children is not None
-        parent.children[name] = node
-        data[name] = value
-        found = cur.children[name] = _Name(_VALUE, False, True, node, None)
+        found = self.attach(cur, name, node, value, _VALUE, False, True)
         if top:
             self.pending.append(found)
         return True
