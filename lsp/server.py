@@ -32,7 +32,7 @@ from bklint.linter.run import rules
 from bklint.lsp import actions, completion, hover, navigation
 from bklint.lsp.analysis import Analysis, analyse, failure_report
 from bklint.lsp.protocol import BklintProtocol
-from bklint.lsp.settings import ClientSettings, Resolver, parse_client_settings
+from bklint.lsp.settings import Resolver, client_values
 
 log = logging.getLogger("bklint.lsp")
 
@@ -45,7 +45,7 @@ class BklintServer(LanguageServer):
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             protocol_cls=BklintProtocol,
         )
-        self.client_settings = ClientSettings()
+        self.client_settings: dict[str, Any] = {}
         self.init_options: Any = None
         self.folders: list[str] = []
         self.resolver = Resolver(self.client_settings, [])
@@ -129,7 +129,7 @@ class BklintServer(LanguageServer):
         path = self.path_of(uri)
         settings = self.resolver.for_path(path)
         for problem in self.resolver.problems:
-            self.tell(problem)
+            self.tell(str(problem))
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(
             self.executor,
@@ -201,7 +201,7 @@ class BklintServer(LanguageServer):
 
     # -- settings ------------------------------------------------------------------------
     def apply_settings(self, raw: Any, force: bool = False) -> None:
-        new = parse_client_settings(raw)
+        new = client_values(raw)
         if new == self.client_settings and not force and self.generation:
             return  # the usual echo of the initializationOptions: nothing to redo
         self.client_settings = new
@@ -210,7 +210,7 @@ class BklintServer(LanguageServer):
         self.cache.clear()
         self.published.clear()
         for problem in self.resolver.problems:
-            self.tell(problem)
+            self.tell(str(problem))
         for uri in list(self.workspace.text_documents):
             if self.serves(uri):
                 self.request_lint(uri)
@@ -322,7 +322,7 @@ def create_server() -> BklintServer:
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     def did_change_folders(ls: BklintServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
         ls.folders = [p for p in (ls.path_of(f.uri) for f in ls.workspace.folders.values()) if p]
-        ls.apply_settings(_raw(ls.client_settings), force=True)
+        ls.apply_settings(ls.client_settings, force=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: BklintServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -425,21 +425,6 @@ def create_server() -> BklintServer:
         ls.executor.shutdown(wait=False, cancel_futures=True)
 
     return server
-
-
-def _raw(c: ClientSettings) -> dict[str, Any]:
-    """ClientSettings back to the wire shape (to rebuild the resolver with new folders)."""
-    out: dict[str, Any] = {
-        "ignore": c.ignore,
-        "files": c.files,
-        "severity": {k: v.label for k, v in c.severity.items()},
-    }
-    if c.select is not None:
-        out["select"] = c.select
-    for key, value in (("targetVersion", c.target_version), ("buildkitdFlags", c.buildkitd_flags), ("baseDir", c.base_dir)):
-        if value is not None:
-            out[key] = value
-    return out
 
 
 def _tune_gc() -> None:
