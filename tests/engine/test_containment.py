@@ -88,10 +88,11 @@ def test_server_analysis_publishes_the_failure_with_the_other_findings(monkeypat
 def test_server_analysis_never_raises(monkeypatch: pytest.MonkeyPatch) -> None:
     from bklint.lsp import analysis
 
-    def explode(*args: Any, **kwargs: Any) -> Any:
-        raise MemoryError()
+    class Exploding:
+        def lint(self, *args: Any, **kwargs: Any) -> Any:
+            raise MemoryError()
 
-    monkeypatch.setattr(analysis, "lint_text", explode)
+    monkeypatch.setattr(analysis, "kind_for", lambda path: Exploding())
     a = analyse("file:///b/buildkitd.toml", None, 1, 1, TEXT, Settings(), types.PositionEncodingKind.Utf16)
     assert [d.code for d in a.diagnostics] == ["BK902"]
 
