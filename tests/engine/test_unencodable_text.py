@@ -14,6 +14,7 @@ import pytest
 from bklint.linter.cli import main
 from bklint.linter.run import lint_text
 from bklint.linter.settings import Settings
+from bklint.rules.buildx_certs import read_dir, read_file
 
 
 def lint_codes(text: str) -> list[tuple[str, str]]:
@@ -30,21 +31,32 @@ def lint_codes(text: str) -> list[tuple[str, str]]:
     ],
     ids=["ca", "keypair", "tlsconfigdir", "grpc-tls"],
 )
-def test_lone_surrogate_in_a_path_is_an_unreadable_file(config: str) -> None:
+def test_lone_surrogate_in_a_path_is_a_finding(config: str) -> None:
+    """The parser refuses the string (BK001) or the path is an unreadable file (BK304)."""
     found = lint_codes(config)
-    assert found
+    assert any(code in ("BK001", "BK304") for code, _ in found), found
+    assert "BK902" not in {code for code, _ in found}
     assert all("unpaired UTF-16 surrogate" in message for code, message in found if code == "BK304")
-    assert any(code == "BK304" for code, _ in found) or config.startswith("[grpc")
+
+
+@pytest.mark.parametrize("path", ["certs/\ud800.pem", "/etc/\udc00d", "a\x00b", "\x00"])
+def test_a_path_no_file_can_have_is_unreadable_not_an_error(path: str) -> None:
+    """The one place a config path meets the OS (buildx_certs._stat) refuses it with a reason."""
+    for info in (read_file(path), read_dir(path)):
+        assert info.status == "unreadable"
+        assert "surrogate" in info.reason or "NUL" in info.reason
 
 
 def test_lone_surrogate_in_a_document_over_256k_characters() -> None:
     text = 'root = "\ud800"\n' + "# é\n" * 300_000  # > 1 MiB as UTF-8
     found = lint_codes(text)
-    assert [code for code, _ in found] == ["BK010"]
+    assert "BK010" in [code for code, _ in found]
+    assert "BK902" not in [code for code, _ in found]
 
 
 def test_lone_surrogate_in_a_bridge_name() -> None:
-    assert lint_codes('[worker.oci]\nbridgeName = "\ud800\ud800\ud800\ud800\ud800\ud800"\n')[0][0] == "BK263"
+    codes = {code for code, _ in lint_codes('[worker.oci]\nbridgeName = "\ud800\ud800\ud800\ud800\ud800\ud800"\n')}
+    assert codes & {"BK001", "BK263"} and "BK902" not in codes
 
 
 def test_nul_escape_in_paths_is_an_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
