@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 
 from bklint.rules.document import TomlNode
+from bklint.rules.toml_text import BASIC as _BASIC
+from bklint.rules.toml_text import LITERAL as _LITERAL
+from bklint.rules.toml_text import ML_BASIC as _ML_BASIC
+from bklint.rules.toml_text import ML_LITERAL as _ML_LITERAL
 
 _WS = re.compile(r"[ \t]*")
 _WS_NL_COMMENT = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
-_BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
-_LITERAL = re.compile(r"'[^'\n]*'")
-_ML_BASIC = re.compile(r'"""(?:[^"\\]|\\[\s\S]|"(?!""))*"{3,5}')
-_ML_LITERAL = re.compile(r"'''(?:[^']|'(?!''))*'{3,5}")
 _DATETIME = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})?)?"
     r"|\d{2}:\d{2}:\d{2}(?:\.\d+)?"
