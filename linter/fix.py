@@ -154,6 +154,11 @@ def _newline(text: str) -> str:
     return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
 
 
+def _styled(content: str, eol: str) -> str:
+    content = content.replace("\r\n", "\n")
+    return content.replace("\n", eol) if eol != "\n" else content
+
+
 class _Range(NamedTuple):
     start: int
     end: int
@@ -174,11 +179,20 @@ def _ranges(text: str, starts: list[int], edits: Iterable[Edit], eol: str) -> tu
     for edit in edits:
         start = _offsets(text, starts, edit.span.start)
         end = max(start, _offsets(text, starts, edit.span.end))
-        content = edit.content.replace("\r\n", "\n")
-        if eol != "\n":
-            content = content.replace("\n", eol)
-        out.append(_Range(start, end, content))
+        out.append(_Range(start, end, _styled(edit.content, eol)))
     return tuple(sorted(out, key=lambda r: (r.start, r.end)))
+
+
+def in_file_style(text: str, edits: Iterable[Edit]) -> tuple[Edit, ...]:
+    """The edits with the file's own line ending in what they insert, as ``--fix`` writes them."""
+    eol = _newline(text)
+    return tuple(Edit(edit.span, _styled(edit.content, eol)) for edit in edits)
+
+
+def refused(before: LintResult, edits: Iterable[Edit], relint: Callable[[str], LintResult]) -> str | None:
+    """:func:`judge` of ``edits`` on the text ``before`` was linted from; ``relint`` lints the
+    edited text the same way. What the language server asks before it offers a code action."""
+    return judge(before, relint(apply_edits(before.text, edits)))
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
@@ -471,5 +485,10 @@ __all__ = [
     "fix_data",
     "fix_file",
     "fix_pass",
+    "in_file_style",
+    "judge",
+    "lost_comments",
+    "refusals",
+    "refused",
     "write_atomic",
 ]
