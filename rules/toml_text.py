@@ -12,8 +12,8 @@ is UTF-8), never as a JSON-style surrogate pair.
 Where the original spelling is known (``like``: the token being replaced), its style is
 kept when it can hold the new value, so a fix changes what it must and nothing more.
 
-The string grammar below is also what the source map scans with, and :func:`comments`
-finds every ``#`` outside a string, for fixes that must keep the comments they move.
+:func:`comments` finds every ``#`` outside a string, for fixes (and the fixer's judge)
+that must keep every comment they move.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ _BASIC_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
 _LITERAL_REFUSES = re.compile(r"[\x00-\x08\x0a-\x1f\x7f']")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
-# String tokens as written (valid TOML); the source map scans with these too.
+# String tokens as written in valid TOML, for telling a comment from a `#` inside a string.
 BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 LITERAL = re.compile(r"'[^'\n]*'")
 ML_BASIC = re.compile(r'"""(?:[^"\\]|\\[\s\S]|"(?!""))*"{3,5}')

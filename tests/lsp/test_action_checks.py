@@ -33,7 +33,7 @@ def _titles(a: actions.Analysis) -> list[str]:
 def test_an_edit_that_breaks_the_file_is_not_offered() -> None:
     a = _with(Fix("break it", (Edit(Span.at(1, 0, 1, 7), "enabled = true\nenabled"),)))
     assert _titles(a) == ["Disable BK999 for this line"]
-    assert list(a.verdicts.values())[0] == "it would introduce BK001"
+    assert "it would introduce BK001" in a.verdicts.values()
 
 
 def test_an_edit_that_deletes_a_comment_is_not_offered() -> None:
