@@ -107,6 +107,8 @@ def _span_of(doc: Document, ref: PathRef) -> Any:
 class _CertRule(Rule):
     """Shared plumbing; not registered."""
 
+    reads_files = True
+
     def checked(self, ctx: Context) -> Iterator[tuple[Document, _Checked]]:
         if ctx.doc is None:
             return
@@ -799,6 +801,7 @@ class KeypairIncomplete(_CertRule):
     name = "keypair-incomplete"
     summary = "A keypair with only a key or only a certificate"
     severity = Severity.ERROR
+    reads_files = False  # reads only which keys are set
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         decoded, doc = ctx.decoded, ctx.doc
@@ -883,6 +886,7 @@ class CertDestinationCollision(_CertRule):
     name = "cert-destination-collision"
     summary = "Two certificate files buildx would copy to the same destination"
     severity = Severity.WARNING
+    reads_files = False  # reads files only to excuse identical copies
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         decoded, doc = ctx.decoded, ctx.doc
@@ -965,6 +969,7 @@ class CertPathNotCopied(_CertRule):
     name = "cert-path-not-copied"
     summary = "A grpc.tls or tlsconfigdir path buildx does not copy into the builder"
     severity = Severity.INFO
+    reads_files = False  # reads only which keys name the paths
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         for doc, item in self.checked(ctx):
