@@ -1,9 +1,9 @@
 """What the browser playground (``editors/web``) asks the engine: findings, fixes, hover, rule docs.
 
 The page runs this module in Pyodide inside a Web Worker, on text it holds in memory. Each
-call goes through the path the CLI and the language server use — ``lint_text``, the fixer
-of ``linter.fix``, the hover text of ``lsp.hover``, the docs of ``bklint rule`` — and answers
-in JSON. Columns cross as UTF-16 code units, which is what the browser's strings count.
+call goes through the path the CLI and the language server use — an in-memory
+``linter.inputs.Input`` for findings (the one finding filter) and fixes (``linter.fix``), the
+hover text of ``lsp.hover``, the docs of ``bklint rule`` — and answers in JSON. Columns cross as UTF-16 code units, which is what the browser's strings count.
 
 A browser cannot read the files a config names, so rules that need them
 (``Rule.reads_files``) are switched off and listed, for the page to say so.
@@ -15,8 +15,9 @@ import json
 from typing import Any
 
 from bklint.linter import __version__
-from bklint.linter.fix import FixFilter, default_filter, fix_data
-from bklint.linter.run import LintResult, lint_text, rules
+from bklint.linter.fix import FixFilter, default_filter
+from bklint.linter.inputs import Input
+from bklint.linter.run import LintResult, rules
 from bklint.linter.settings import Settings
 from bklint.lsp.hover import hover_text
 from bklint.rules.base import Finding, Position, Span
@@ -48,9 +49,13 @@ def _lint(text: str, target_version: str, buildkitd_flags: str) -> LintResult:
     key = (text, target_version, buildkitd_flags)
     if _last is not None and _last[0] == key:
         return _last[1]
-    result = lint_text(text, DOCUMENT, settings(target_version, buildkitd_flags))
+    result = _input(text).lint(settings(target_version, buildkitd_flags))
     _last = (key, result)
     return result
+
+
+def _input(text: str) -> Input:
+    return Input.memory(text.encode("utf-8", "surrogatepass"), DOCUMENT)
 
 
 class _Lines:
@@ -98,8 +103,7 @@ def fix(text: str, target_version: str = "", buildkitd_flags: str = "", index: i
         if index >= len(findings):
             return json.dumps({"text": text, "applied": [], "error": "that finding is gone; try again"})
         accept = _only(findings[index])
-    data = text.encode("utf-8", "surrogatepass")
-    outcome = fix_data(data, DOCUMENT, settings(target_version, buildkitd_flags), accept)
+    outcome = _input(text).fix(settings(target_version, buildkitd_flags), accept)
     new = outcome.data.decode("utf-8", "surrogatepass")
     return json.dumps({"text": new, "applied": outcome.applied, "error": outcome.error})
 
