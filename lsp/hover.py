@@ -93,5 +93,23 @@ def _segment_hover(a: Analysis, cur: Cursor, line: int) -> types.Hover | None:
         return _markdown(describe_map_key(parent, seg[0]), a, span)
     node, canonical = resolve(written)
     if node is None:
-        return None
+        return _unknown_key_hover(a, written, span)
     return _markdown(describe_node(node, display_path(canonical, written)), a, span)
+
+
+def _unknown_key_hover(a: Analysis, written: tuple[str, ...], span: Span) -> types.Hover | None:
+    """A key buildkitd does not know: the docs of the key a finding's fix renames it to, else the finding."""
+    flagged = [f for f in a.findings if f.span == span]
+    for finding in flagged:
+        edits = finding.fix.edits if finding.fix is not None else ()
+        if len(edits) != 1 or edits[0].span != span:
+            continue
+        renamed = (*written[:-1], edits[0].content)
+        node, canonical = resolve(renamed)
+        if node is None:
+            continue
+        head = f"`{written[-1]}` is not a key buildkitd knows ({finding.code}); the fix renames it to `{edits[0].content}`:"
+        return _markdown(f"{head}\n\n{describe_node(node, display_path(canonical, renamed))}", a, span)
+    if flagged:
+        return _markdown("\n\n".join(f"**{f.code}** {f.message}" for f in flagged), a, span)
+    return None
