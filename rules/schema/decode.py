@@ -356,27 +356,35 @@ class _Decoder:
         """Record an ignored key: itself if declared in a known table, and every header below it.
 
         A table made of dotted keys (`a.b = 1`, `a.c = 2`) is several statements, and the
-        loader names each one, so each gets its own record.
+        loader names each one, so each gets its own record. An explicit stack, not recursion:
+        a header may have as many parts as the parser allows.
         """
+        # (what to record first: "key", "item" or nothing; node; path; struct it was looked up in)
+        stack: list[tuple[str, TomlNode, Path, Struct | None]] = [("key", node, wpath, parent)]
+        while stack:
+            record, cur, path, owner = stack.pop()
+            if record == "key":
+                self._record_unknown(cur, path, owner)
+            elif record == "item":
+                self.add("unknown", path, cur, parent=owner, anchor=_unknown_anchor(cur))
+            below: list[tuple[str, TomlNode, Path, Struct | None]] = []
+            if cur.kind == "aot":
+                below.extend(("item", item, (*path, i), owner) for i, item in enumerate(cur.items or []))
+            else:
+                for key, child in (cur.children or {}).items():
+                    if child.origin == "header" or child.kind == "aot":
+                        below.append(("key", child, (*path, key), None))
+                    elif child.origin == "implicit":
+                        below.append(("", child, (*path, key), None))
+            stack.extend(reversed(below))
+
+    def _record_unknown(self, node: TomlNode, wpath: Path, parent: Struct | None) -> None:
         if node.origin == "dotted" and node.kind == "table":
             for sub, leaf in _dotted_statements(node, wpath):
                 # Only the first segment was looked up in ``parent``; the rest is below it.
                 self.add("unknown", sub, leaf, parent=None, anchor=_unknown_anchor(leaf))
         elif node.origin not in ("implicit",) and node.kind != "aot":
             self.add("unknown", wpath, node, parent=parent, anchor=_unknown_anchor(node))
-        self._unknown_headers(node, wpath, parent)
-
-    def _unknown_headers(self, node: TomlNode, wpath: Path, parent: Struct | None) -> None:
-        if node.kind == "aot":
-            for i, item in enumerate(node.items or []):
-                self.add("unknown", (*wpath, i), item, parent=parent, anchor=_unknown_anchor(item))
-                self._unknown_headers(item, (*wpath, i), None)
-            return
-        for key, child in (node.children or {}).items():
-            if child.origin == "header" or child.kind == "aot":
-                self.unknown(child, (*wpath, key), None)
-            elif child.origin == "implicit":
-                self._unknown_headers(child, (*wpath, key), None)
 
 
 def _dotted_statements(node: TomlNode, wpath: Path) -> list[tuple[Path, TomlNode]]:
