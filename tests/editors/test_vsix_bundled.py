@@ -210,3 +210,25 @@ def test_bundled_launcher_runs_other_bklint_commands(extension: Path, tmp_path: 
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("# BK101 ")
+
+
+def test_bundled_bklint_without_cryptography_says_once_what_it_skipped(extension: Path, tmp_path: Path) -> None:
+    """The bundle has no cryptography: the certificate contents are skipped, said once, as info."""
+    certs = REPO / "tests" / "data" / "certs"
+    for name in ("ca.pem", "expired-ca.pem", "ca.der"):
+        shutil.copy(certs / name, tmp_path / name)
+    (tmp_path / "buildkitd.toml").write_text(
+        '[registry."r.example"]\nca = ["ca.pem", "expired-ca.pem", "ca.der", "missing.pem"]\n', encoding="utf-8"
+    )
+    launcher = str(extension / "bundled" / "tool" / "lsp_server.py")
+    done = subprocess.run(
+        [_bare_python(), "-S", launcher, "check", "--output-format", "json", "--base-dir", str(tmp_path), "buildkitd.toml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    findings = json.loads(done.stdout)
+    codes = sorted(f["code"] for f in findings)
+    # BK306 (DER, no PEM) and BK301 (missing) need no cryptography; BK309 (expired) does.
+    assert codes == ["BK301", "BK306", "BK319"], done.stdout + done.stderr

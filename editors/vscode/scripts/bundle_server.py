@@ -29,9 +29,9 @@ try:
     from packaging.requirements import Requirement
     from packaging.utils import canonicalize_name
 except ImportError:  # pip always carries a copy
-    from pip._vendor.packaging.markers import Marker, default_environment  # type: ignore[no-redef]
-    from pip._vendor.packaging.requirements import Requirement  # type: ignore[no-redef]
-    from pip._vendor.packaging.utils import canonicalize_name  # type: ignore[no-redef]
+    from pip._vendor.packaging.markers import Marker, default_environment  # type: ignore[assignment]
+    from pip._vendor.packaging.requirements import Requirement  # type: ignore[assignment]
+    from pip._vendor.packaging.utils import canonicalize_name  # type: ignore[assignment]
 
 HERE = Path(__file__).resolve().parent
 # Dependencies with native code, left out: the server runs without them (module docstring).
@@ -58,7 +58,7 @@ def _needed(marker: Marker | None) -> bool:
         return True
     for version in PYTHONS:
         for sys_platform, system in PLATFORMS:
-            env = dict(default_environment())
+            env = {str(k): str(v) for k, v in default_environment().items()}
             env.update(
                 python_version=version,
                 python_full_version=f"{version}.0",

@@ -12,9 +12,10 @@ import sys
 MINIMUM = (3, 10)
 
 if sys.version_info < MINIMUM:
+    # %-formatting and no f-strings: this part must run (and say why it stops) on any Python.
     sys.stderr.write(
-        "bklint needs Python %d.%d or newer; %s is Python %d.%d. Set bklint.interpreter to a newer one.\n"
-        % (MINIMUM + (sys.executable,) + tuple(sys.version_info[:2]))
+        "bklint needs Python %d.%d or newer; %s is Python %d.%d. Set bklint.interpreter to a newer one.\n"  # noqa: UP031
+        % (MINIMUM + (sys.executable,) + tuple(sys.version_info[:2]))  # noqa: RUF005
     )
     sys.exit(3)
 
