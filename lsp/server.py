@@ -327,7 +327,11 @@ def create_server() -> BklintServer:
         a = await ls.analysis(params.text_document.uri)
         if a is None:
             return None
-        return hover.hover(a, a.lines.from_client(params.position))
+        found = hover.hover_text(a.result, a.lines.from_client(params.position), a.settings.rules.base_dir, a.layout)
+        if found is None:
+            return None
+        markdown = types.MarkupContent(kind=types.MarkupKind.Markdown, value=found.markdown)
+        return types.Hover(contents=markdown, range=a.lines.range(found.span))
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=list(completion.TRIGGERS))
