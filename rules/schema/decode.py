@@ -374,7 +374,8 @@ class _Decoder:
                 for key, child in (cur.children or {}).items():
                     if child.origin == "header" or child.kind == "aot":
                         below.append(("key", child, (*path, key), None))
-                    elif child.origin == "implicit":
+                    elif child.origin == "implicit" or (child.origin == "dotted" and child.kind == "table"):
+                        # (a dotted table's own keys are not listed, but headers below it are)
                         below.append(("", child, (*path, key), None))
             stack.extend(reversed(below))
 
