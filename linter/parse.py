@@ -30,6 +30,7 @@ T = TypeVar("T")
 # Nesting deeper than this is refused outright: memory and time must stay bounded.
 MAX_DEPTH = 20_000
 LONG_NUMBER = re.compile(r"[0-9a-fA-F_]{16}")
+_HUGE_DIGITS = re.compile(r"[0-9_]{4000,}")
 _POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 _EOD = "(at end of document)"
 
@@ -75,6 +76,9 @@ def parse(text: str) -> ParseOutcome:
             continue
         except (RecursionError, MemoryError):
             outcome.problems.append(SyntaxProblem("the file nests arrays or inline tables too deeply to check", 0, 0))
+            return outcome
+        except ValueError:  # Python's int-from-text limit (4,300 digits), far beyond 64 bits
+            outcome.problems.append(_huge_integer(work))
             return outcome
         root = _deep(build_source_map, work)
         outcome.doc = Document(text, data, root)
@@ -128,6 +132,14 @@ def _check_integers(outcome: ParseOutcome) -> None:
                 SyntaxProblem("integer out of the 64-bit range buildkitd can read", pos.line, pos.column)
             )
             outcome.masked.append((node.value_start, node.value_end))
+
+
+def _huge_integer(text: str) -> SyntaxProblem:
+    m = _HUGE_DIGITS.search(text)
+    offset = m.start() if m else 0
+    line = text.count("\n", 0, offset)
+    column = offset - (text.rfind("\n", 0, offset) + 1)
+    return SyntaxProblem("integer out of the 64-bit range buildkitd can read", line, column)
 
 
 def _deep(fn: Callable[[str], T], text: str) -> T:

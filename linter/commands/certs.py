@@ -19,19 +19,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
-import stat
 import sys
-import tempfile
-from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from bklint.linter.cli import EXIT_FINDINGS, EXIT_OK, UsageError
+from bklint.linter.confined import write_tree
 from bklint.linter.files import read_file as read_config
 from bklint.linter.run import build_context
 from bklint.linter.settings import Settings
 from bklint.linter.source import decode_bytes
-from bklint.rules.certs import (
+from bklint.rules import toml_text
+from bklint.rules.buildx_certs import (
     CONFIG_NAME,
     COPY_LIMIT,
     DEFAULT_PREFIX,
@@ -268,7 +266,7 @@ def _path_edits(doc: Document, decoded: Decoded, prefix: str) -> list[tuple[int,
                 if item.kind != "value" or not isinstance(value, str):
                     return None
                 raw = doc.text[item.value_start : item.value_end]
-                edits.append((item.value_start, item.value_end, toml_string(_dest(prefix, reg, value), raw)))
+                edits.append((item.value_start, item.value_end, toml_text.string(_dest(prefix, reg, value), raw)))
         count = decoded.count("registry", reg, "keypair")
         if count:
             kp_node = reg_node.child("keypair")
@@ -288,7 +286,7 @@ def _path_edits(doc: Document, decoded: Decoded, prefix: str) -> list[tuple[int,
                         return None
                     raw = doc.text[child.value_start : child.value_end]
                     edits.append(
-                        (child.value_start, child.value_end, toml_string(_dest(prefix, reg, e.value), raw))
+                        (child.value_start, child.value_end, toml_text.string(_dest(prefix, reg, e.value), raw))
                     )
     return edits
 
@@ -332,103 +330,7 @@ def _tomlkit_rewrite(text: str, decoded: Decoded, prefix: str) -> str:
     return tomlkit.dumps(document)
 
 
-def toml_string(value: str, original: str = '"') -> str:
-    """A TOML string for ``value``, in the original's quoting style when it can hold it."""
-    literal_ok = "'" not in value and not any((ord(c) < 0x20 and c != "\t") or ord(c) == 0x7F for c in value)
-    if original.startswith("'") and literal_ok:
-        return f"'{value}'"
-    out = []
-    for c in value:
-        if c == "\\":
-            out.append("\\\\")
-        elif c == '"':
-            out.append('\\"')
-        elif c == "\n":
-            out.append("\\n")
-        elif c == "\t":
-            out.append("\\t")
-        elif ord(c) < 0x20 or ord(c) == 0x7F:
-            out.append(f"\\u{ord(c):04x}")
-        else:
-            out.append(c)
-    return '"' + "".join(out) + '"'
-
-
-# -- writing --------------------------------------------------------------------------------
-
-
-def _check_relative(rel: str) -> list[str]:
-    parts = rel.split("/")
-    if os.path.isabs(rel) or go_clean(rel) != rel or any(p in ("", ".", "..") for p in parts):
-        raise CertsError(f"refusing to write `{rel}`: it is not a plain path inside the output folder")
-    return parts
-
-
-def write_tree(out_dir: str, outputs: dict[str, bytes], secret: Collection[str] = ()) -> None:
-    """Write ``outputs`` under ``out_dir`` and nowhere else."""
-    paths = {rel: _check_relative(rel) for rel in outputs}
-    dirs = {"/".join(parts[:i]) for parts in paths.values() for i in range(1, len(parts))}
-    clash = sorted(dirs & set(paths))
-    if clash:
-        raise CertsError(f"refusing to write: `{clash[0]}` would be both a file and a folder")
-    if os.path.lexists(out_dir):
-        if not os.path.isdir(out_dir):
-            raise CertsError(f"--out {out_dir}: exists and is not a directory")
-        root = os.path.realpath(out_dir)
-        for parts in paths.values():
-            _check_inside(root, parts)
-        for rel, data in sorted(outputs.items()):
-            _write_inside(root, paths[rel], data, 0o600 if rel in secret else 0o644)
-        return
-    parent = os.path.dirname(os.path.abspath(out_dir))
-    if not os.path.isdir(parent):
-        raise CertsError(f"--out {out_dir}: the parent folder {parent} does not exist")
-    tmp = tempfile.mkdtemp(prefix=f".{os.path.basename(os.path.abspath(out_dir))}.bklint-", dir=parent)
-    try:
-        os.chmod(tmp, 0o755)
-        for rel, data in sorted(outputs.items()):
-            _write_inside(tmp, paths[rel], data, 0o600 if rel in secret else 0o644)
-        os.rename(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def _check_inside(root: str, parts: list[str]) -> None:
-    """Every existing component must be a real folder (last: a regular file), never a symlink."""
-    cur = root
-    for i, part in enumerate(parts):
-        cur = os.path.join(cur, part)
-        try:
-            st = os.lstat(cur)
-        except FileNotFoundError:
-            return
-        last = i == len(parts) - 1
-        if stat.S_ISLNK(st.st_mode):
-            raise CertsError(f"refusing to write through the symbolic link {cur}")
-        if not last and not stat.S_ISDIR(st.st_mode):
-            raise CertsError(f"refusing to write: {cur} is not a folder")
-        if last and not stat.S_ISREG(st.st_mode):
-            raise CertsError(f"refusing to write: {cur} exists and is not a regular file")
-
-
-def _write_inside(root: str, parts: list[str], data: bytes, mode: int) -> None:
-    _check_inside(root, parts)
-    folder = root
-    for part in parts[:-1]:
-        folder = os.path.join(folder, part)
-        if not os.path.lexists(folder):
-            os.mkdir(folder, 0o755)
-    fd, tmp = tempfile.mkstemp(prefix=".bklint-", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, mode)
-        os.replace(tmp, os.path.join(folder, parts[-1]))
-    except BaseException:
-        if os.path.lexists(tmp):
-            os.unlink(tmp)
-        raise
+# -- writing: bklint.linter.confined.write_tree (through folder descriptors, never re-resolved paths)
 
 
 # -- command --------------------------------------------------------------------------------
@@ -475,4 +377,4 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-__all__ = ["CertsError", "CertsResult", "build", "resolve", "rewrite", "toml_string", "write_tree"]
+__all__ = ["CertsError", "CertsResult", "build", "resolve", "rewrite", "write_tree"]

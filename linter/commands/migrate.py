@@ -21,7 +21,7 @@ from bklint.linter.run import LintResult, lint_bytes, rules
 from bklint.linter.settings import Settings
 from bklint.linter.source import UTF8_BOM, decode_bytes
 from bklint.rules.base import Edit, Finding
-from bklint.rules.catalog.deprecations import legacy_integer_issues, v1_accepts
+from bklint.rules.catalog.deprecations.target_version import legacy_integer_issues, v1_accepts
 from bklint.rules.schema import versions
 
 MIGRATION_CODES = ("BK401", "BK402", "BK403", "BK404", "BK405", "BK410", "BK411", "BK412", "BK413")

@@ -7,6 +7,6 @@ import pkgutil
 
 
 def load_all() -> None:
-    """Import every rule module (cheap: a few small modules, once per process)."""
-    for info in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{info.name}")
+    """Import every rule module, family packages included (once per process)."""
+    for info in pkgutil.walk_packages(__path__, f"{__name__}."):
+        importlib.import_module(info.name)

@@ -9,7 +9,7 @@ from typing import ClassVar
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
 from bklint.rules.context import Context
 from bklint.rules.document import Document, format_path
-from bklint.rules.migration import legacy_integer
+from bklint.rules.restructure import legacy_integer
 from bklint.rules.schema.decode import Issue
 from bklint.rules.schema.values import go_parse_duration
 from bklint.rules.schema.versions import uses_go_toml_v1

@@ -430,7 +430,9 @@ class _Decoder:
 
     def register(self, at: _At) -> None:
         """Note a table (struct, registry map, array element) the statement reached."""
-        if at.tn is None or at.type.kind not in ("struct", "map", "slice") or at.type.leaf is not None:
+        if at.tn is None or at.owner is not None or at.type.leaf is not None:
+            return  # not a table of the schema: a key's value (labels, free-form options)
+        if at.type.kind not in ("struct", "map", "slice"):
             return
         nodes = self.out.tables.setdefault(at.cpath, [])
         if not any(n is at.tn for n in nodes):
@@ -488,7 +490,11 @@ class _Decoder:
         if elem.kind == "any" and make is not None:
             t = _dynamic(m[name])
         owner = at if at.type.leaf is not None else at.owner
-        child = _At(m, name, t, _child(at.tn, name), (*at.cpath, name), (*at.wpath, name), owner=owner)
+        # Deep inside a key's value (free-form options) paths stop growing: nothing names them.
+        cpath, wpath = (
+            (at.cpath, at.wpath) if at.owner is not None else ((*at.cpath, name), (*at.wpath, name))
+        )
+        child = _At(m, name, t, _child(at.tn, name), cpath, wpath, owner=owner)
         self.register(child)
         return child, existed
 
@@ -499,9 +505,10 @@ class _Decoder:
         assert at.type.elem is not None
         # Written paths count elements as the file does; a header that reaches the last
         # element through another spelling names no element.
-        wpath = at.wpath if toml_index is None else (*at.wpath, toml_index)
+        wpath = at.wpath if toml_index is None or at.owner is not None else (*at.wpath, toml_index)
+        cpath = at.cpath if at.owner is not None else (*at.cpath, index)
         owner = at if at.type.leaf is not None else at.owner
-        child = _At(items, index, at.type.elem, tn, (*at.cpath, index), wpath, owner=owner)
+        child = _At(items, index, at.type.elem, tn, cpath, wpath, owner=owner)
         self.register(child)
         return child
 
@@ -536,9 +543,9 @@ class _Decoder:
             start = _At(root.box, root.key, root.type, self.doc.root, (), ())
             try:
                 if st.kind == "table":
-                    self.table(st, -1, start)
+                    self.table(st, start)
                 else:
-                    self.array_table(st, -1, start)
+                    self.array_table(st, start)
             except _Missing as missing:
                 self.missing(st, missing, (st.element,) if st.kind == "aot" else ())
                 self.target = None
@@ -555,93 +562,77 @@ class _Decoder:
             "unknown", (*at.wpath, *names, *suffix), st.node, parent=parent, anchor=_unknown_anchor(st.node)
         )
 
-    def key_value(self, st: _Statement, at: _At) -> None:
-        try:
-            self.kv_inner(st, -1, at)
-        except _Missing as missing:
-            self.missing(st, missing)
-        except _Failed:
-            pass
-
     # -- [table] headers (go-toml: handleTable, handleKeyPart) --------------------------
-    def table(self, st: _Statement, i: int, at: _At) -> None:
-        if at.type.kind == "slice":
-            items = at.get()
-            if items:
-                self.table(st, i, self.element_at(at, st, len(items) - 1))
+    # go-toml recurses once per key part; these loops do the same steps without recursion,
+    # as a header may have as many parts as the parser allows.
+    def table(self, st: _Statement, at: _At) -> None:
+        i = -1
+        while True:
+            if at.type.kind == "slice":
+                items = at.get()
+                if not items:
+                    raise self.fail(at, st.node, None)  # "cannot store a table in a slice"
+                at = self.element_at(at, st, len(items) - 1)
+                continue
+            if i + 1 == len(st.segments):
+                self.target = at
                 return
-            raise self.fail(at, st.node, None)  # "cannot store a table in a slice"
-        if i + 1 < len(st.segments):
-            self.key_part(st, i + 1, at, self.table, _MAP_ANY)
-            return
-        self.target = at
+            i += 1
+            at = self.key_part(st, i, at, _MAP_ANY)
 
-    def key_part(self, st: _Statement, i: int, at: _At, then: Any, make: _GoType) -> None:
+    def key_part(self, st: _Statement, i: int, at: _At, make: _GoType) -> _At:
+        """The value key part ``i`` names inside ``at``, created if need be."""
+        while at.type.kind in ("ptr", "any"):
+            at = self.deref(at) if at.type.kind == "ptr" else self.any_at(at, _MAP_ANY)
         kind = at.type.kind
-        if kind == "ptr":
-            self.key_part(st, i, self.deref(at), then, make)
-        elif kind == "map":
-            child, _ = self.map_at(at, st.segments[i][0], fresh=False, make=make)
-            then(st, i, child)
-        elif kind in ("struct", "text", "time"):
-            then(st, i, self.field_at(at, st, i))
-        elif kind == "any":
-            self.key_part(st, i, self.any_at(at, make), then, make)
-        else:
-            what = format_path(at.wpath) or "the top level"
-            raise self.crash(
-                st.node,
-                f"the header goes below `{what}`, which holds {_a(at.type)} and not a table, and the "
-                f"decoder panics (unhandled part: {at.type.go})",
-                _unknown_anchor(st.node),
-                at.wpath,
-            )
+        if kind == "map":
+            return self.map_at(at, st.segments[i][0], fresh=False, make=make)[0]
+        if kind in ("struct", "text", "time"):
+            return self.field_at(at, st, i)
+        what = format_path(at.wpath) or "the top level"
+        raise self.crash(
+            st.node,
+            f"the header goes below `{what}`, which holds {_a(at.type)} and not a table, and the "
+            f"decoder panics (unhandled part: {at.type.go})",
+            _unknown_anchor(st.node),
+            at.wpath,
+        )
 
     # -- [[array table]] headers (go-toml: handleArrayTable*) ---------------------------
-    def array_table(self, st: _Statement, i: int, at: _At) -> None:
-        if i + 1 < len(st.segments):
-            last = i + 1 == len(st.segments) - 1
-            self.key_part(st, i + 1, at, self.collection, _SLICE_ANY if last else _MAP_ANY)
-            return
+    def array_table(self, st: _Statement, at: _At) -> None:
+        last = len(st.segments) - 1
+        created: list[tuple[_At, list[Any]]] = []  # elements kept only if the header is found
+        try:
+            for i in range(last + 1):
+                at = self.key_part(st, i, at, _SLICE_ANY if i == last else _MAP_ANY)
+                if i == last:
+                    at = self.collection_last(st, at)
+                    break
+                while at.type.kind == "ptr":
+                    at = self.deref(at)
+                if at.type.kind == "slice":
+                    items = at.get()
+                    if not items:
+                        assert at.type.elem is not None
+                        items.append(_zero(at.type.elem) if at.type.elem.kind != "any" else {})
+                        created.append((at, items))
+                    at = self.element_at(at, st, len(items) - 1)
+        except (_Missing, _Failed):
+            for owner, items in reversed(created):
+                items.pop()
+                self.forget((*owner.cpath, 0))
+            raise
         self.target = at
 
-    def collection(self, st: _Statement, i: int, at: _At) -> None:
-        if i == len(st.segments) - 1:
-            self.collection_last(st, i, at)
-            return
-        kind = at.type.kind
-        if kind == "ptr":
-            self.collection(st, i, self.deref(at))
-        elif kind == "slice":
-            items = at.get()
-            if items:
-                self.array_table(st, i, self.element_at(at, st, len(items) - 1))
-                return
-            # A new element, kept only if the rest of the header is found.
-            assert at.type.elem is not None
-            items.append(_zero(at.type.elem) if at.type.elem.kind != "any" else {})
-            try:
-                self.array_table(st, i, self.element_at(at, st, 0))
-            except (_Missing, _Failed):
-                items.pop()
-                self.forget((*at.cpath, 0))
-                raise
-        else:
-            self.array_table(st, i, at)
-
-    def collection_last(self, st: _Statement, i: int, at: _At) -> None:
-        kind = at.type.kind
-        if kind == "any":
-            value = at.get()
-            if not isinstance(value, list):
-                value = []
-                at.set(value)
+    def collection_last(self, st: _Statement, at: _At) -> _At:
+        """A new element at the end of the array a header names (emptied first on its first use)."""
+        while at.type.kind == "ptr":
+            at = self.deref(at)
+        if at.type.kind == "any":
+            if not isinstance(at.get(), list):
+                at.set([])
             at = _At(at.box, at.key, _SLICE_ANY, at.tn, at.cpath, at.wpath, owner=at.owner)
-            kind = "slice"
-        if kind == "ptr":
-            self.collection_last(st, i, self.deref(at))
-            return
-        if kind != "slice":
+        if at.type.kind != "slice":
             raise self.fail(at, st.node, None, got="an array of tables")
         items = at.get()
         if self.clear and items:
@@ -652,12 +643,12 @@ class _Decoder:
         assert at.type.elem is not None
         items.append(_zero(at.type.elem) if at.type.elem.kind != "any" else {})
         element = self.element_at(at, st, len(items) - 1)
-        if element.tn is None or element.tn is not st.node:
+        if element.tn is not st.node:
             element.tn = st.node
             self.register(element)
         if at.type.elem.kind == "any":
             element = self.any_at(element, _MAP_ANY)
-        self.array_table(st, i, element)
+        return element
 
     def add_dropped(self, at: _At, node: TomlNode) -> None:
         """A statement replaces a value an earlier statement (another spelling) set: it is lost."""
@@ -670,46 +661,51 @@ class _Decoder:
         self.add("case-duplicate", at.wpath, node, canonical=name, anchor=_key_anchor(node), other=other)
 
     # -- key/value statements (go-toml: handleKeyValue*, handleValue) -------------------
-    def kv_inner(self, st: _Statement, i: int, at: _At) -> None:
-        if i + 1 < len(st.segments):
-            self.kv_part(st, i + 1, at)
-        else:
+    def key_value(self, st: _Statement, at: _At) -> None:
+        try:
+            for i in range(len(st.segments) - 1):
+                at = self.kv_part(st, i, at, last=False)
+            if st.segments:
+                at = self.kv_part(st, len(st.segments) - 1, at, last=True)
             self.value(st.node, st.value, at)
+        except _Missing as missing:
+            self.missing(st, missing)
+        except _Failed:
+            pass
 
-    def kv_part(self, st: _Statement, i: int, at: _At) -> None:
+    def kv_part(self, st: _Statement, i: int, at: _At, last: bool) -> _At:
+        """The value key part ``i`` of a key/value names inside ``at``."""
+        while at.type.kind in ("ptr", "any"):
+            if at.type.kind == "ptr":
+                at = self.deref(at)
+            else:
+                if not isinstance(at.get(), dict):  # anything but a table is replaced by one
+                    at.set({})
+                at = _At(at.box, at.key, _MAP_ANY, at.tn, at.cpath, at.wpath, owner=at.owner)
         kind = at.type.kind
         name = st.segments[i][0]
         if kind == "map":
-            last = i == len(st.segments) - 1
             child, existed = self.map_at(at, name, fresh=last)
             if last and existed:
                 self.add_dropped(child, st.node)
             # A struct stored in a map is a copy go-toml cannot set pointers in.
             child.addressable = last or not existed or at.type.elem is None or at.type.elem.kind != "struct"
-            self.kv_inner(st, i, child)
-        elif kind in ("struct", "text", "time"):
-            child = self.field_at(at, st, i)
-            if child.type.kind == "ptr":
-                if child.get() is None and not at.addressable:
-                    raise self.crash(
-                        st.node,
-                        f"`{format_path(at.wpath)}` already exists, made by an earlier dotted key, and setting "
-                        f"its unset `{name}` through another dotted key panics the decoder (reflect.Value.Set "
-                        f"using unaddressable value); write `[{format_path(at.wpath)}]` as a table instead",
-                        (st.node.decl_start, st.node.decl_end),
-                        (*at.wpath, name),
-                    )
-                child = self.deref(child)
-            self.kv_inner(st, i, child)
-        elif kind == "any":
-            value = at.get()
-            if not isinstance(value, dict):
-                at.set({})
-            self.kv_part(st, i, _At(at.box, at.key, _MAP_ANY, at.tn, at.cpath, at.wpath, owner=at.owner))
-        elif kind == "ptr":
-            self.kv_part(st, i, self.deref(at))
-        else:
+            return child
+        if kind not in ("struct", "text", "time"):
             raise self.fail(at, st.node, None, got="a table")  # "unhandled kv part"
+        child = self.field_at(at, st, i)
+        if child.type.kind != "ptr":
+            return child
+        if child.get() is None and not at.addressable:
+            raise self.crash(
+                st.node,
+                f"`{format_path(at.wpath)}` already exists, made by an earlier dotted key, and setting "
+                f"its unset `{name}` through another dotted key panics the decoder (reflect.Value.Set "
+                f"using unaddressable value); write `[{format_path(at.wpath)}]` as a table instead",
+                (st.node.decl_start, st.node.decl_end),
+                (*at.wpath, name),
+            )
+        return self.deref(child) if not last else child
 
     def value(self, node: TomlNode, value: Any, at: _At) -> None:
         while at.type.kind == "ptr":

@@ -8,17 +8,23 @@ from pathlib import Path
 import pytest
 
 from bklint.linter.cli import main
-from bklint.linter.embedded import (
-    ACTION_DEFAULT_FLAGS,
-    extract,
-    fix_yaml_bytes,
-    lint_yaml_bytes,
-    mask_expressions,
-)
+from bklint.linter.embedded import ACTION_DEFAULT_FLAGS, extract
 from bklint.linter.files import discover
+from bklint.linter.fix import FixOutcome, default_filter
+from bklint.linter.inputs import Input
+from bklint.linter.inputs.yaml import mask_expressions
+from bklint.linter.run import LintResult
 from bklint.linter.settings import Settings
 
 DATA = Path(__file__).parents[1] / "data" / "embedded"
+
+
+def lint_yaml_bytes(data: bytes, name: str, settings: Settings) -> LintResult:
+    return Input.memory(data, name).lint(settings)
+
+
+def fix_yaml_bytes(data: bytes, name: str, settings: Settings, unsafe: bool = False) -> FixOutcome:
+    return Input.memory(data, name).fix(settings, default_filter(unsafe))
 
 
 def findings(path: Path) -> list[tuple[str, int, int]]:
@@ -249,7 +255,7 @@ def test_sarif_and_github_formats_point_into_the_workflow(tree, monkeypatch, cap
 
 
 def test_buildkitd_flags_are_linted_with_the_daemon_flag_rules_at_the_offending_word():
-    pytest.importorskip("bklint.rules.flags")
+    pytest.importorskip("bklint.rules.daemon_flags")
     text = (
         "steps:\n"
         "  - uses: docker/setup-buildx-action@v3\n"

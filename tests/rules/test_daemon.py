@@ -6,7 +6,8 @@ import pytest
 
 from bklint.linter.fix import apply_edits
 from bklint.rules.base import Severity
-from bklint.rules.catalog.daemon import platform_problem, reference_problem
+from bklint.rules.catalog.daemon.frontends import reference_problem
+from bklint.rules.catalog.daemon.workers import platform_problem
 from tests.conftest import codes, lint
 
 CASES = {

@@ -1,4 +1,4 @@
-"""The daemon-flag parser (bklint.rules.flags), the effective config, and BK501–BK519.
+"""The daemon-flag parser (bklint.rules.daemon_flags), the effective config, and BK501–BK519.
 
 Flag strings are taken from real workflows and scripts (setup-buildx-action
 ``buildkitd-flags`` inputs, ``docker buildx create --buildkitd-flags`` lines) and from the
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from bklint.rules.base import FILE_START, Finding, Severity
-from bklint.rules.flags import (
+from bklint.rules.daemon_flags import (
     FLAGS,
     effective,
     go_parse_int,

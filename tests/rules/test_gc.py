@@ -6,7 +6,7 @@ import pytest
 
 from bklint.linter.fix import apply_edits
 from bklint.rules.base import Severity
-from bklint.rules.catalog.gc import FilterError, parse_filter
+from bklint.rules.catalog.gc.filters import FilterError, parse_filter
 from tests.conftest import lint
 
 RULE = "[[worker.oci.gcpolicy]]\n"

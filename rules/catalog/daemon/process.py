@@ -1,0 +1,155 @@
+"""BK240–BK242: the daemon process itself (process sandbox, log level and format)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from bklint.rules import toml_text
+from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
+from bklint.rules.catalog.daemon.values import has_flag
+from bklint.rules.context import Context
+
+LOG_LEVELS = ("panic", "fatal", "error", "warn", "warning", "info", "debug", "trace")
+
+
+LOG_FORMATS = ("text", "json")
+
+
+@register
+class NoProcessSandboxWithoutRootless(Rule):
+    """Checks that `noProcessSandbox = true` comes with a rootless worker.
+
+    **Why**: buildkitd refuses to start with `can't enable NoProcessSandbox without
+    Rootless` unless the OCI worker is rootless. `rootless` is forced on when buildkitd runs
+    in a user namespace (the `moby/buildkit:rootless` image), so a file without `rootless`
+    works there but nowhere else: that is a warning; `rootless = false` next to it is an
+    error. The sandbox-less mode also lets build steps see and kill the daemon's processes,
+    so it is meant only for rootless containers that cannot create a PID namespace.
+
+    See https://github.com/moby/buildkit/pull/768.
+
+    **Bad**
+    ```toml
+    [worker.oci]
+    noProcessSandbox = true
+    ```
+
+    **Good**
+    ```toml
+    [worker.oci]
+    rootless = true
+    noProcessSandbox = true
+    ```
+    """
+
+    code = "BK240"
+    name = "no-process-sandbox-without-rootless"
+    summary = "`noProcessSandbox` without `rootless` stops buildkitd at start-up"
+    severity = Severity.ERROR
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        ready = ctx.parsed()
+        if ready is None:
+            return
+        doc, decoded = ready
+        entry = decoded.entry("worker", "oci", "noProcessSandbox")
+        if entry is None or entry.value is not True:
+            return
+        if has_flag(ctx, "--rootless", "--oci-worker-rootless"):
+            return
+        rootless = decoded.entry("worker", "oci", "rootless")
+        if rootless is not None and rootless.value is True:
+            return
+        if rootless is None:
+            yield self.finding(
+                "`noProcessSandbox = true` needs a rootless worker: buildkitd refuses to start "
+                "(`can't enable NoProcessSandbox without Rootless`) unless it runs in a user namespace such as the "
+                "rootless image; set `rootless = true`",
+                doc.node_span(entry.node),
+                severity=Severity.WARNING,
+            )
+        else:
+            yield self.finding(
+                "`noProcessSandbox = true` with `rootless = false` stops buildkitd at start-up "
+                "(`can't enable NoProcessSandbox without Rootless`)",
+                doc.node_span(entry.node),
+                related=((doc.node_span(rootless.node), "rootless = false"),),
+            )
+
+
+@register
+class InvalidLogLevel(Rule):
+    """Checks `[log] level` against the levels buildkitd accepts.
+
+    **Why**: the level is parsed with logrus `ParseLevel` at start (v0.30+): `panic`,
+    `fatal`, `error`, `warn`, `warning`, `info`, `debug` or `trace`, in any case. Anything
+    else stops buildkitd with `unsupported log level`.
+
+    **Bad**: `level = "verbose"` — **Good**: `level = "debug"`
+    """
+
+    code = "BK241"
+    name = "invalid-log-level"
+    summary = "A `[log] level` buildkitd refuses at start-up"
+    severity = Severity.ERROR
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        ready = ctx.parsed()
+        if ready is None:
+            return
+        doc, decoded = ready
+        entry = decoded.entry("log", "level")
+        if entry is None or not isinstance(entry.value, str) or entry.value == "":
+            return
+        if entry.value.lower() in LOG_LEVELS:
+            return
+        yield self.finding(
+            f"log level {entry.value!r} stops buildkitd at start-up (`unsupported log level`); use one of "
+            f"{', '.join(LOG_LEVELS)}",
+            doc.value_span(entry.node),
+        )
+
+
+@register
+class InvalidLogFormat(Rule):
+    """Checks `[log] format`.
+
+    **Why**: only `"text"`, `"json"` or an empty string are accepted, **case-sensitively**;
+    anything else (`"JSON"`, `"logfmt"`) stops buildkitd with `unsupported log type`.
+
+    **Fix** (safe): lowercase `"JSON"`/`"Text"`.
+    """
+
+    code = "BK242"
+    name = "invalid-log-format"
+    summary = "A `[log] format` other than text or json stops buildkitd"
+    severity = Severity.ERROR
+    fixable = True
+    fix_examples: ClassVar[tuple[str, ...]] = (
+        '[log]\nformat = "JSON"\n',
+        "[log]\r\nformat = 'Text' # for journald\r\nlevel = \"info\"\r\n",
+    )
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        ready = ctx.parsed()
+        if ready is None:
+            return
+        doc, decoded = ready
+        entry = decoded.entry("log", "format")
+        if entry is None or not isinstance(entry.value, str) or entry.value in ("", *LOG_FORMATS):
+            return
+        fix = None
+        if entry.value.lower() in LOG_FORMATS:
+            raw = doc.slice(entry.node.value_start, entry.node.value_end)
+            fix = Fix(
+                f"use {entry.value.lower()!r}",
+                (Edit(doc.value_span(entry.node), toml_text.string(entry.value.lower(), raw[:1])),),
+                "safe",
+            )
+        yield self.finding(
+            f'log format {entry.value!r} stops buildkitd at start-up (`unsupported log type`); use "text" or '
+            '"json" (case-sensitive)',
+            doc.value_span(entry.node),
+            fix=fix,
+        )

@@ -1,0 +1,60 @@
+"""The gcpolicy rules of each worker and their sizes, as ``getGCPolicy`` reads them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from bklint.rules.document import TomlNode
+from bklint.rules.schema.decode import Decoded, Entry
+from bklint.rules.schema.values import DiskSpace
+
+WORKERS = ("oci", "containerd")
+
+
+SIZES = ("reservedSpace", "maxUsedSpace", "minFreeSpace")
+
+
+@dataclass(frozen=True, slots=True)
+class GCRule:
+    worker: str
+    index: int
+    node: TomlNode
+
+    def path(self, key: str) -> tuple[str | int, ...]:
+        return ("worker", self.worker, "gcpolicy", self.index, key)
+
+
+def gc_rules(decoded: Decoded, worker: str) -> list[GCRule]:
+    out = []
+    for path, nodes in decoded.tables.items():
+        if (
+            len(path) == 4
+            and path[:3] == ("worker", worker, "gcpolicy")
+            and isinstance(path[3], int)
+            and nodes
+        ):
+            out.append(GCRule(worker, path[3], nodes[0]))
+    return sorted(out, key=lambda r: r.index)
+
+
+def size_at(decoded: Decoded, path: tuple[str | int, ...]) -> DiskSpace | None:
+    entry = decoded.entries.get(path)
+    if entry is None or not isinstance(entry.value, DiskSpace) or not entry.value.is_set:
+        return None
+    return entry.value
+
+
+def policy_label(rule: GCRule) -> str:
+    return f"`[[worker.{rule.worker}.gcpolicy]]` #{rule.index + 1}"
+
+
+def size_entries(decoded: Decoded) -> Iterator[Entry]:
+    for worker in WORKERS:
+        for entry in decoded.under("worker", worker):
+            if isinstance(entry.value, DiskSpace) and entry.value.is_set:
+                yield entry
+
+
+def gc_off(decoded: Decoded, worker: str) -> bool:
+    return decoded.value("worker", worker, "gc") is False

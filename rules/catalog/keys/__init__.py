@@ -1,0 +1,1 @@
+"""BK101–BK106: keys buildkitd silently ignores, or matches only loosely."""

@@ -1,0 +1,197 @@
+"""Why a key is unknown: a misspelling, a key of another table, or an unquoted dotted name."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from bklint.rules import toml_text
+from bklint.rules.context import Context
+from bklint.rules.document import Document, TomlNode, format_path
+from bklint.rules.schema.decode import Issue
+from bklint.rules.schema.nodes import ArrayOf, Leaf, MapOf, Node, Struct
+from bklint.rules.schema.tree import CONFIG
+
+IGNORED = "buildkitd ignores it without a warning"
+
+
+# Mistakes seen in real configs that no string distance finds: lower-cased key -> advice.
+_HINTS: dict[str, str] = {
+    "ghacache": "BuildKit's documented example uses `[ghacache]`, but the loader reads `[cache.gha]` "
+    "(with `sign.command`, not `cmd`)",
+    "insecure-registries": 'buildkitd has no such list: add `[registry."<host>"]` with `insecure = true` '
+    "(HTTPS without verification) or `http = true` (plain HTTP)",
+    "insecure-registry": 'use `insecure = true` (HTTPS without verification) or `http = true` (plain HTTP) in `[registry."<host>"]`',
+    "credentials": "buildkitd never reads registry credentials from its config; they come from the client "
+    "(`docker login`, buildx secrets)",
+    "username": "buildkitd never reads registry credentials from its config; they come from the client",
+    "password": "buildkitd never reads registry credentials from its config; they come from the client",
+    "auth": "buildkitd never reads registry credentials from its config; they come from the client",
+    "oci-worker-net": "that is the spelling of a buildkitd flag; the config key is `networkMode`",
+    "network": "did you mean `networkMode`?",
+    "tls": "TLS for the daemon's own listener is `[grpc.tls]`; registry TLS is `ca`/`keypair` under "
+    '`[registry."<host>"]`',
+    "insecure-skip-verify": 'use `insecure = true` in `[registry."<host>"]`',
+}
+
+
+_RENAMES: dict[str, str] = {
+    "mirror": "mirrors",
+    "registries": "registry",
+    "entitlements": "insecure-entitlements",
+    "addr": "address",
+    "cmd": "command",
+    "rootdir": "root",
+    "gcpolicies": "gcpolicy",
+    "gc-policy": "gcpolicy",
+    "keypairs": "keypair",
+    "network": "networkMode",
+}
+
+
+def _norm(name: str) -> str:
+    return name.lower().replace("-", "").replace("_", "")
+
+
+@functools.cache
+def _index() -> dict[str, list[str]]:
+    """Normalised leaf name -> display paths of every key with that name in the schema."""
+    out: dict[str, list[str]] = {}
+
+    def walk(node: Node, path: str) -> None:
+        if isinstance(node, Struct):
+            for name, child in node.fields.items():
+                seg = toml_text.basic_string(name) if "." in name else name
+                walk(child, f"{path}.{seg}" if path else seg)
+        elif isinstance(node, MapOf):
+            walk(node.item, f'{path}."<host>"')
+        elif isinstance(node, ArrayOf):
+            out.setdefault(_norm(node.name), []).append(f"[[{path}]]")
+            walk(node.item, f"{path}[]")
+        elif isinstance(node, Leaf):
+            out.setdefault(_norm(node.name), []).append(path)
+
+    walk(CONFIG, "")
+    return out
+
+
+class Diagnosis(NamedTuple):
+    """What an ignored key most likely was meant to be."""
+
+    message: str
+    rename: str | None = None  # replacement for the last key segment
+    safe: bool = False
+
+
+def diagnose(issue: Issue) -> Diagnosis:
+    key = str(issue.path[-1]) if issue.path else ""
+    low = key.lower()
+    parent = issue.parent
+    label = f"`{format_path(issue.path)}`"
+    what = "table" if issue.node.kind in ("table", "aot") else "key"
+    base = f"unknown {what} {label}; {IGNORED}"
+    if parent is None:
+        above = format_path(issue.path[:-1])
+        return Diagnosis(f"{label} is ignored: `{above}` is not a table buildkitd knows" if above else base)
+    fields = list(parent.fields)
+    # Same letters, other separators or case: certainly meant.
+    norm = _normalised(tuple(fields))
+    if _norm(key) in norm:
+        target = norm[_norm(key)]
+        return Diagnosis(f"{base}: did you mean `{target}`?", target, True)
+    if low in _RENAMES and _RENAMES[low] in fields:
+        target = _RENAMES[low]
+        hint = _HINTS.get(low, f"did you mean `{target}`?")
+        return Diagnosis(f"{base}: {hint}", target, False)
+    if low in _HINTS:
+        return Diagnosis(f"{base}: {_HINTS[low]}")
+    close = _closest(key, tuple(fields))
+    if close is not None:
+        return Diagnosis(f"{base}: did you mean `{close}`?", close, False)
+    return Diagnosis(base)
+
+
+@functools.lru_cache(maxsize=256)
+def _normalised(fields: tuple[str, ...]) -> dict[str, str]:
+    return {_norm(f): f for f in fields}
+
+
+@functools.lru_cache(maxsize=1024)
+def _closest(key: str, fields: tuple[str, ...]) -> str | None:
+    """A close spelling among ``fields`` (memoised: the editor asks again on every keystroke)."""
+    close = difflib.get_close_matches(key, fields, n=1, cutoff=0.8) or difflib.get_close_matches(
+        key.lower(), [f.lower() for f in fields], n=1, cutoff=0.8
+    )
+    if close:
+        return next(f for f in fields if f.lower() == close[0].lower())
+    # `selinuxEnabled` for `selinux`: a known name with a word added to it.
+    norm = _norm(key)
+    prefixed = [f for f in fields if len(_norm(f)) >= 5 and norm.startswith(_norm(f))]
+    return max(prefixed, key=len) if prefixed else None
+
+
+def elsewhere(issue: Issue) -> list[str]:
+    """Other tables where a key of this name is valid (for keys in the wrong table).
+
+    Names valid in many places (`enabled`) say nothing about where the key was meant to go.
+    """
+    if not issue.path or issue.parent is None:
+        return []
+    key = str(issue.path[-1])
+    paths = _index().get(_norm(key), [])
+    if not paths and key.lower() in _RENAMES:
+        paths = _index().get(_norm(_RENAMES[key.lower()]), [])
+    here = format_path(tuple(p for p in issue.path[:-1] if not isinstance(p, int)))
+    paths = [p for p in paths if p.strip("[]").replace("[]", "").rsplit(".", 1)[0] != here]
+    return paths if len(paths) <= 2 else []
+
+
+def unknown_issues(ctx: Context) -> Iterable[Issue]:
+    if ctx.decoded is None:
+        return ()
+    return (i for i in ctx.decoded.issues if i.kind == "unknown")
+
+
+def _statement_segments(node: TomlNode) -> tuple[tuple[str, int, int], ...]:
+    """The key segments of the header or dotted key that created ``node``."""
+    stack = [node]
+    while stack:
+        cur = stack.pop(0)
+        if cur.segments:
+            return cur.segments
+        stack.extend((cur.children or {}).values())
+        stack.extend(cur.items or [])
+    return ()
+
+
+_DOTTED_PARENTS = {"registry": None, "frontend": ("dockerfile", "gateway")}
+
+
+def unquoted_dotted(issue: Issue, doc: Document) -> tuple[str, int, int] | None:
+    """For ``[registry.docker.io]``-style keys: the intended name and the span to quote."""
+    if len(issue.path) < 2 or not isinstance(issue.path[0], str):
+        return None
+    head = issue.path[0].lower()
+    if head not in _DOTTED_PARENTS:
+        return None
+    segments = _statement_segments(issue.node)
+    if len(segments) < 3 or segments[0][0].lower() != head:
+        return None
+    registry = CONFIG.fields["registry"]
+    assert isinstance(registry, MapOf)
+    registry_fields = {f.lower() for f in registry.item.fields} if head == "registry" else set()
+    names: list[tuple[str, int, int]] = []
+    for seg in segments[1:]:
+        if head == "registry" and names and seg[0].lower() in registry_fields:
+            break
+        names.append(seg)
+    if len(names) < 2:
+        return None
+    if any(doc.text[s] in "\"'" for _, s, _ in names):
+        return None
+    if head == "frontend" and (names[0][0].lower() not in ("dockerfile", "gateway") or len(names) != 2):
+        return None
+    name = ".".join(n for n, _, _ in names)
+    return name, names[0][1], names[-1][2]
