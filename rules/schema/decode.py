@@ -402,6 +402,18 @@ class _Decoder:
             anchor=_value_anchor(node),
         )
 
+    def wrong(self, path: Path, node: TomlNode, value: Any, expected: str, canonical: str) -> None:
+        """A value inside a key's value (a list element, a label, a size field) of the wrong type."""
+        got = toml_type(node, value)
+        self.add(
+            "type",
+            path,
+            node,
+            f"expects {expected}, not {got}",
+            canonical=canonical,
+            anchor=_value_anchor(node),
+        )
+
     def fail(self, at: _At, node: TomlNode, value: Any, got: str = "") -> _Failed:
         """Record that ``at`` cannot take ``node`` (a type error), for the caller to raise."""
         schema = at.type.node
@@ -761,14 +773,7 @@ class _Decoder:
             else isinstance(value, int) and not isinstance(value, bool)
         )
         if not ok:
-            self.add(
-                "type",
-                at.wpath,
-                node,
-                f"expects {'a string' if t.kind == 'string' else 'an integer'}, not {toml_type(node, value)}",
-                canonical=t.go,
-                anchor=_value_anchor(node),
-            )
+            self.wrong(at.wpath, node, value, "a string" if t.kind == "string" else "an integer", t.go)
             raise _Failed()
         at.set(value)
 
@@ -854,14 +859,7 @@ class _Decoder:
             else:
                 for i, (item, item_value) in enumerate(zip(node.items or [], value, strict=False)):
                     if item.kind != "value" or not isinstance(item_value, str):
-                        self.add(
-                            "type",
-                            (*wpath, i),
-                            item,
-                            f"expects every element to be a string, not {toml_type(item, item_value)}",
-                            canonical="string",
-                            anchor=_value_anchor(item),
-                        )
+                        self.wrong((*wpath, i), item, item_value, "every element to be a string", "string")
                         return
         elif go == "map[string]string":
             if node.kind != "table":
@@ -869,14 +867,7 @@ class _Decoder:
             else:
                 for key, child in (node.children or {}).items():
                     if child.kind != "value" or not isinstance(value[key], str):
-                        self.add(
-                            "type",
-                            (*wpath, key),
-                            child,
-                            f"expects a string, not {toml_type(child, value[key])}",
-                            canonical="string",
-                            anchor=_value_anchor(child),
-                        )
+                        self.wrong((*wpath, key), child, value[key], "a string", "string")
                         return
         elif go == "map[string]any":
             ok = node.kind == "table"
@@ -920,14 +911,7 @@ class _Decoder:
             if low not in fields:
                 self.add("unknown", (*wpath, key), child, anchor=_unknown_anchor(child))
             elif child.kind != "value" or isinstance(v, bool) or not isinstance(v, int):
-                self.add(
-                    "type",
-                    (*wpath, key),
-                    child,
-                    f"expects an integer, not {toml_type(child, v)}",
-                    canonical="int64",
-                    anchor=_value_anchor(child),
-                )
+                self.wrong((*wpath, key), child, v, "an integer", "int64")
                 return None
             else:
                 fields[low] = v
