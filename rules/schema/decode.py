@@ -954,3 +954,36 @@ def _unknown_anchor(node: TomlNode) -> tuple[int, int]:
 
 def decode(doc: Document) -> Decoded:
     return _Decoder(doc).run()
+
+
+def misfit(doc: Document, schema: Node, node: TomlNode, value: Any) -> str | None:
+    """Why the loader would refuse ``value`` (written at ``node``) for the field ``schema``; None if not.
+
+    For suggestions: renaming a key onto a field of another type trades an ignored key for
+    a daemon that does not start.
+    """
+    decoder = _Decoder(doc)
+    t = _go_type(schema)
+    at = _At({"": _zero(t)}, "", t, node, (), ())
+    try:
+        if node.kind == "aot":
+            if t.kind != "slice" or t.leaf is not None:
+                raise decoder.fail(at, node, None, got="an array of tables")
+            assert t.elem is not None
+            for item, item_value in zip(node.items or [], value or [], strict=False):
+                element = _At({"": _zero(t.elem)}, "", t.elem, item, (), ())
+                for st in _inline_statements(item, item_value):
+                    decoder.key_value(st, element)
+        elif node.kind == "table" and node.value_start < 0:  # a [header] or dotted table
+            while at.type.kind == "ptr":
+                at = decoder.deref(at)
+            if at.type.kind == "slice":
+                raise decoder.fail(at, node, None)
+            for st in _inline_statements(node, value):
+                decoder.key_value(st, at)
+        else:
+            decoder.value(node, value, at)
+    except (_Missing, _Failed):
+        pass
+    refused = [i for i in decoder.out.issues if i.kind in ("type", "value", "crash")]
+    return refused[0].message if refused else None
