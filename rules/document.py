@@ -156,3 +156,67 @@ def utf8(text: str) -> bytes:
     its code point instead of raising ``UnicodeEncodeError``.
     """
     return text.encode("utf-8", "surrogatepass")
+
+
+class ColumnUnits:
+    """One line's wide characters, to convert code-point columns to UTF-16 or UTF-8 units and back.
+
+    Built once per line (a pass over it); each conversion is then a binary search, so
+    converting many positions on one long line costs the positions, not the line each time.
+    ``at[k]`` is the column of the k-th character wider than one unit, ``extra[k]`` the
+    units in excess of one per character up to and including it.
+    """
+
+    __slots__ = ("at", "extra", "length", "utf8")
+
+    def __init__(self, text: str, utf8: bool = False) -> None:
+        self.length = len(text)
+        self.utf8 = utf8
+        self.at: list[int] = []
+        self.extra: list[int] = []
+        if text.isascii():
+            return
+        total = 0
+        for i, ch in enumerate(text):
+            o = ord(ch)
+            if utf8:
+                more = 0 if o < 0x80 else 1 if o < 0x800 else 2 if o < 0x10000 else 3
+            else:
+                more = 1 if o > 0xFFFF else 0
+            if more:
+                total += more
+                self.at.append(i)
+                self.extra.append(total)
+
+    def units(self, column: int) -> int:
+        """Units before ``column`` (clamped to the line)."""
+        column = min(max(column, 0), self.length)
+        k = bisect.bisect_left(self.at, column)
+        return column + (self.extra[k - 1] if k else 0)
+
+    def column(self, units: int) -> int:
+        """The column at ``units`` (clamped); inside a character UTF-16 rounds up, UTF-8 down."""
+        units = max(units, 0)
+        if not self.at:
+            return min(units, self.length)
+        lo, hi = 0, self.length  # the smallest column whose offset reaches ``units``
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.units(mid) < units:
+                lo = mid + 1
+            else:
+                hi = mid
+        if self.utf8 and lo > 0 and self.units(lo) > units:
+            lo -= 1
+        return lo
+
+
+def utf16_column(line_text: str, column: int) -> int:
+    """A code-point column as UTF-16 code units (what LSP positions count by default)."""
+    return ColumnUnits(line_text).units(column)
+
+
+def column_from_utf16(line_text: str, units: int) -> int:
+    """The code-point column of a UTF-16 offset into ``line_text`` (clamped to the line)."""
+    return ColumnUnits(line_text).column(units)
+

@@ -117,10 +117,15 @@ def _touches(span: Span, masked: list[Span]) -> bool:
 
 
 def _settings_for(embedded: Embedded, settings: Settings) -> Settings:
-    if embedded.flags is None:
+    """The step's flags, and the release its pinned image runs unless --target-version is given."""
+    pinned = embedded.image_version if settings.rules.target_version is None else None
+    if embedded.flags is None and not pinned:
         return settings
     own = settings.copy()
-    own.rules.buildkitd_flags = embedded.flags
+    if embedded.flags is not None:
+        own.rules.buildkitd_flags = embedded.flags
+    if pinned:
+        own.rules.target_version = pinned
     return own
 
 
@@ -160,8 +165,19 @@ def lint_embedded(embedded: Embedded, path: str | None, settings: Settings) -> l
                 continue  # about the flags alone: reported once, on the `buildkitd-flags` input
             out.append(_on_key(embedded, finding, f"setup-buildx-action's default buildkitd-flags: {ACTION_DEFAULT_FLAGS}"))
             continue
-        out.append(_map_finding(embedded, finding))
+        out.append(_pinned_note(embedded, settings, _map_finding(embedded, finding)))
     return out
+
+
+def _pinned_note(embedded: Embedded, settings: Settings, finding: Finding) -> Finding:
+    """Say which driver-opt set the release a version finding is judged for."""
+    version = embedded.image_version
+    if not version or settings.rules.target_version is not None:
+        return finding
+    minor = ".".join(version.split(".")[:2])
+    if minor not in finding.message:
+        return finding
+    return replace(finding, message=f"{finding.message} (BuildKit {version} from driver-opts `{embedded.image}`)")
 
 
 def _on_key(embedded: Embedded, finding: Finding, note: str) -> Finding:
@@ -230,6 +246,7 @@ def fix_yaml_data(data: bytes, name: str | None, settings: Settings, accept: Fix
     extraction = extract(text)
     directives = yaml_directives(text, extraction)
     applied: list[str] = []
+    dropped: list[str] = []
     edits: list[Edit] = []
     # YAML-level fixes (input renames, unused YAML `noqa` comments): everything outside the configs.
     for f in first.findings:
@@ -250,6 +267,7 @@ def fix_yaml_data(data: bytes, name: str | None, settings: Settings, accept: Fix
         outcome = fix_data(embedded.text.encode("utf-8"), path, _settings_for(embedded, settings), wanted)
         if outcome.error is not None:
             return FixOutcome(data, data, first, error=f"{embedded.where or embedded.kind}: {outcome.error}")
+        dropped.extend(f"{embedded.where or embedded.kind}: {d}" for d in outcome.dropped)
         if not outcome.changed:
             continue
         new_toml = outcome.data.decode("utf-8")
@@ -265,7 +283,7 @@ def fix_yaml_data(data: bytes, name: str | None, settings: Settings, accept: Fix
         applied.extend(outcome.applied)
     new_text = apply_edits(text, edits) if edits else text
     if new_text == text:
-        return FixOutcome(data, data, first)
+        return FixOutcome(data, data, first, dropped=dropped)
     check = extract(new_text)
     if not check.parsed or len(check.configs) != len(extraction.configs):
         return FixOutcome(data, data, first, error="the fixed YAML does not parse back; nothing was changed")
@@ -275,7 +293,7 @@ def fix_yaml_data(data: bytes, name: str | None, settings: Settings, accept: Fix
                 data, data, first, error="the fixed config does not read back from the YAML block; nothing was changed"
             )
     new_data = (b"\xef\xbb\xbf" if source.had_bom else b"") + new_text.encode("utf-8")
-    return FixOutcome(data, new_data, lint_yaml_source(decode_bytes(new_data), path, settings), applied)
+    return FixOutcome(data, new_data, lint_yaml_source(decode_bytes(new_data), path, settings), applied, dropped=dropped)
 
 
 def _inside_config(extraction: Extraction, span: Span) -> bool:

@@ -69,13 +69,13 @@ def test_a_bare_cr_ends_a_line_for_the_client_not_for_the_engine() -> None:
 
 def test_each_line_is_indexed_once_however_many_positions(monkeypatch: pytest.MonkeyPatch) -> None:
     scans: list[int] = []
-    real = positions._Widths.__init__
+    real = positions.ColumnUnits.__init__
 
-    def counting(self: positions._Widths, text: str, utf8: bool) -> None:
+    def counting(self: positions.ColumnUnits, text: str, utf8: bool = False) -> None:
         scans.append(len(text))
         real(self, text, utf8)
 
-    monkeypatch.setattr(positions._Widths, "__init__", counting)
+    monkeypatch.setattr(positions.ColumnUnits, "__init__", counting)
     line = "é" + "x = 1, " * 5000
     lines = Lines(f"[a]\n{line}\n", UTF16)
     for column in range(0, len(line), 17):
