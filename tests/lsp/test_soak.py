@@ -58,32 +58,28 @@ _EOL = re.compile(r"(\r\n|\r|\n)")
 
 
 @functools.lru_cache(maxsize=4)
-def line_starts(text: str) -> list[int]:
-    """Lines as the LSP defines them (\\r\\n, \\r, \\n)."""
+def split_lines(text: str) -> tuple[list[int], list[str]]:
+    """Where each line starts and what it holds, as the LSP defines lines (\\r\\n, \\r, \\n)."""
     pieces = _EOL.split(text)  # content, break, content, break, …, content
     ends = list(itertools.accumulate(map(len, pieces)))
-    return [0, *ends[1::2]]
+    return [0, *ends[1::2]], pieces[::2]
 
 
-def content_end(text: str, starts: list[int], n: int) -> int:
-    end = starts[n + 1] if n + 1 < len(starts) else len(text)
-    if end > starts[n] and text[end - 1] == "\n":
-        end -= 1
-    if end > starts[n] and text[end - 1] == "\r":
-        end -= 1
-    return end
+def line_starts(text: str) -> list[int]:
+    return split_lines(text)[0]
 
 
 def offset_of(text: str, pos: types.Position) -> int:
     """A UTF-16 position as a text offset (past a line's end: the end; past the last line: the end)."""
-    starts = line_starts(text)
+    starts, contents = split_lines(text)
     if pos.line >= len(starts):
         return len(text)
-    i, end, units = starts[pos.line], content_end(text, starts, pos.line), 0
-    while i < end and units < pos.character:
-        units += 2 if ord(text[i]) > 0xFFFF else 1
-        i += 1
-    return i
+    column = units = 0
+    content = contents[pos.line]
+    while column < len(content) and units < pos.character:
+        units += 2 if ord(content[column]) > 0xFFFF else 1
+        column += 1
+    return starts[pos.line] + column
 
 
 def position_of(text: str, offset: int) -> types.Position:
