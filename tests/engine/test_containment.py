@@ -103,13 +103,14 @@ def test_feature_handlers_answer_empty_instead_of_an_internal_error(monkeypatch:
     def explode(*args: Any, **kwargs: Any) -> Any:
         raise IndexError("list index out of range")
 
-    monkeypatch.setattr(hover, "hover", explode)
+    monkeypatch.setattr(hover, "hover_text", explode)
     monkeypatch.setattr(navigation, "document_symbols", explode)
     ls = server.create_server()
     features = ls.protocol.fm.features
 
     class FakeAnalysis:
         lines = type("L", (), {"from_client": staticmethod(lambda pos: pos)})()
+        result = settings = layout = None
 
     async def analysis(uri: str) -> Any:
         return FakeAnalysis()
