@@ -73,9 +73,3 @@ class Context:
             return parse_version(text)
         except ValueError:
             return None
-
-    def parsed(self) -> tuple[Document, Decoded] | None:
-        """The document and the loader's view of it, or None when the file did not parse."""
-        if self.doc is None or self.decoded is None:
-            return None
-        return self.doc, self.decoded

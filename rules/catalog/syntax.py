@@ -71,6 +71,10 @@ class ByteOrderMark(Rule):
     summary = "UTF-8 byte order mark at the start of the file; buildkitd refuses it"
     severity = Severity.ERROR
     fixable = True
+    fix_examples = (
+        "\ufeff[worker.oci]\r\nenabled = true\r\n",
+        "\ufeff# only a comment\n",
+    )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         for problem in ctx.source.problems:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from bklint.rules.base import Finding, Severity, register
+from bklint.rules.base import Finding, ParsedRule, Severity, register
 from bklint.rules.buildx_certs import (
     CONFIG_NAME,
     DEFAULT_PREFIX,
@@ -15,12 +15,14 @@ from bklint.rules.buildx_certs import (
     inspect_pem,
     read_file,
 )
-from bklint.rules.catalog.certificates.checked import CertRule, quoted_label, span_of
+from bklint.rules.catalog.certificates.checked import analyse, quoted_label, span_of
 from bklint.rules.context import Context
+from bklint.rules.document import Document
+from bklint.rules.schema.decode import Decoded
 
 
 @register
-class KeypairIncomplete(CertRule):
+class KeypairIncomplete(ParsedRule):
     """Checks that each keypair has both `key` and `cert` (and `grpc.tls` both or neither).
 
     **Why**: buildx copies a keypair with only one of the two (empty strings are dropped),
@@ -51,10 +53,7 @@ class KeypairIncomplete(CertRule):
     summary = "A keypair with only a key or only a certificate"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        decoded, doc = ctx.decoded, ctx.doc
-        if decoded is None or doc is None:
-            return
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for reg in decoded.map_keys("registry"):
             for i in range(decoded.count("registry", reg, "keypair")):
                 key = decoded.entry("registry", reg, "keypair", i, "key")
@@ -102,7 +101,7 @@ class KeypairIncomplete(CertRule):
 
 
 @register
-class CertDestinationCollision(CertRule):
+class CertDestinationCollision(ParsedRule):
     """Checks that no two files buildx copies land on the same destination.
 
     **Why**: buildx stores each registry file as `certs/<registry>/<basename>`, where
@@ -135,10 +134,7 @@ class CertDestinationCollision(CertRule):
     summary = "Two certificate files buildx would copy to the same destination"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        decoded, doc = ctx.decoded, ctx.doc
-        if decoded is None or doc is None:
-            return
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         plan = copy_plan(decoded, ctx.settings.base_dir)
         for dest, items in plan.by_destination().items():
             shown = f"{DEFAULT_PREFIX}/{dest}"
@@ -188,7 +184,7 @@ def _identity(info: FileInfo, source: str) -> object:
 
 
 @register
-class CertPathNotCopied(CertRule):
+class CertPathNotCopied(ParsedRule):
     """Reports `grpc.tls` and `tlsconfigdir` paths, which buildx does not copy into a builder.
 
     **Why**: `docker buildx create --config` copies only registry `ca` and `keypair` files and
@@ -217,8 +213,8 @@ class CertPathNotCopied(CertRule):
     summary = "A grpc.tls or tlsconfigdir path buildx does not copy into the builder"
     severity = Severity.INFO
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for doc, item in self.checked(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for item in analyse(ctx, decoded):
             ref = item.ref
             if ref.copied:
                 continue
@@ -236,7 +232,7 @@ _IGNORED_LOOKALIKES = (".pem", ".cer", ".der", ".ca-bundle", ".p12", ".pfx", ".c
 
 
 @register
-class TlsConfigDirContents(CertRule):
+class TlsConfigDirContents(ParsedRule):
     """Checks what buildkitd will load from a `tlsconfigdir` folder.
 
     **Why**: buildkitd reads a `tlsconfigdir` like Docker's `certs.d`: every `*.crt` is a CA,
@@ -256,8 +252,8 @@ class TlsConfigDirContents(CertRule):
     summary = "Files in a tlsconfigdir that buildkitd ignores"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for doc, item in self.checked(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for item in analyse(ctx, decoded):
             folder = item.folder
             if folder is None or folder.status != "ok":
                 continue
@@ -286,7 +282,7 @@ class TlsConfigDirContents(CertRule):
 
 
 @register
-class TlsConfigDirCertWithoutKey(CertRule):
+class TlsConfigDirCertWithoutKey(ParsedRule):
     """Checks that every `*.cert` in a `tlsconfigdir` has its `*.key`.
 
     **Why**: for `client.cert` buildkitd loads `client.key` from the same folder; when it is
@@ -305,8 +301,8 @@ class TlsConfigDirCertWithoutKey(CertRule):
     summary = "A client certificate in a tlsconfigdir without its key (or a CA file there that is not PEM)"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for doc, item in self.checked(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for item in analyse(ctx, decoded):
             folder = item.folder
             if folder is None or folder.status != "ok":
                 continue

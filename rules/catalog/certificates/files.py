@@ -5,14 +5,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from bklint.rules.base import Finding, Severity, register
+from bklint.rules.base import Finding, ParsedRule, Severity, register
 from bklint.rules.buildx_certs import (
     COPY_LIMIT,
     DEFAULT_PREFIX,
     PathRef,
 )
-from bklint.rules.catalog.certificates.checked import CertRule, quoted_label, span_of
+from bklint.rules.catalog.certificates.checked import analyse, quoted_label, span_of
 from bklint.rules.context import Context
+from bklint.rules.document import Document
+from bklint.rules.schema.decode import Decoded
 
 
 def _shown(ref: PathRef, path: str) -> str:
@@ -32,7 +34,7 @@ def _consequence(ref: PathRef) -> str:
 
 
 @register
-class CertFileNotFound(CertRule):
+class CertFileNotFound(ParsedRule):
     """Checks that relative (and empty) certificate paths name an existing file.
 
     **Why**: `docker buildx create --config` opens every registry `ca`, `keypair.key` and
@@ -63,8 +65,8 @@ class CertFileNotFound(CertRule):
     summary = "A relative or empty certificate/key path that does not exist"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for doc, item in self.checked(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for item in analyse(ctx, decoded):
             ref = item.ref
             status = item.file.status if item.file else item.folder.status if item.folder else "ok"
             if status == "empty-path":
@@ -86,7 +88,7 @@ class CertFileNotFound(CertRule):
 
 
 @register
-class CertFileAbsentHere(CertRule):
+class CertFileAbsentHere(ParsedRule):
     """Reports absolute certificate paths that do not exist on this machine.
 
     **Why**: a config is often written for the machine or container where buildkitd runs
@@ -118,8 +120,8 @@ class CertFileAbsentHere(CertRule):
     summary = "An absolute certificate/key path that does not exist on this machine"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for doc, item in self.checked(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for item in analyse(ctx, decoded):
             ref = item.ref
             status = item.file.status if item.file else item.folder.status if item.folder else "ok"
             if not os.path.isabs(ref.value) or status not in ("missing", "not-directory"):
@@ -141,7 +143,7 @@ class CertFileAbsentHere(CertRule):
 
 
 @register
-class CertPathNotAFile(CertRule):
+class CertPathNotAFile(ParsedRule):
     """Checks that certificate/key paths name regular files (and `tlsconfigdir` a folder).
 
     **Why**: buildx opens each `ca`/`keypair` path and reads it: a directory fails with
@@ -171,8 +173,8 @@ class CertPathNotAFile(CertRule):
     summary = "A certificate path that is a directory, FIFO or device (or a tlsconfigdir that is a file)"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for doc, item in self.checked(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for item in analyse(ctx, decoded):
             ref = item.ref
             if item.folder is not None:
                 if item.folder.status == "not-directory":
@@ -196,7 +198,7 @@ class CertPathNotAFile(CertRule):
 
 
 @register
-class CertFileUnreadable(CertRule):
+class CertFileUnreadable(ParsedRule):
     """Checks that certificate/key files (and `tlsconfigdir` folders) can be read.
 
     **Why**: buildx reads the registry files with the permissions of the user running
@@ -215,8 +217,8 @@ class CertFileUnreadable(CertRule):
     summary = "A certificate/key file or tlsconfigdir that cannot be read"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for doc, item in self.checked(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for item in analyse(ctx, decoded):
             ref = item.ref
             info = item.file or item.folder
             if info is None or info.status != "unreadable":
@@ -229,7 +231,7 @@ class CertFileUnreadable(CertRule):
 
 
 @register
-class CertFileTooLarge(CertRule):
+class CertFileTooLarge(ParsedRule):
     """Checks that files buildx copies are at most 1 MiB.
 
     **Why**: buildx reads every registry `ca`/`keypair` file through a 1 MiB limit and
@@ -249,8 +251,8 @@ class CertFileTooLarge(CertRule):
     summary = "A certificate file over 1 MiB that buildx silently truncates"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for doc, item in self.checked(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for item in analyse(ctx, decoded):
             if item.ref.copied and item.file is not None and item.file.too_large:
                 yield self.finding(
                     f"{quoted_label(item.ref)}: `{item.ref.value}` is larger than 1 MiB ({COPY_LIMIT:,} bytes); "

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from bklint.rules.base import Finding, Severity, register
+from bklint.rules.base import Finding, ParsedRule, Severity, register
 from bklint.rules.buildx_certs import (
     PathRef,
 )
 from bklint.rules.catalog.certificates.checked import (
     CA_KINDS,
     CERT_KINDS,
-    CertRule,
     Checked,
     analyse,
     quoted_label,
     span_of,
 )
 from bklint.rules.context import Context
+from bklint.rules.document import Document
+from bklint.rules.schema.decode import Decoded
 
 _KEY_KINDS = ("key", "grpc-key")
 
@@ -31,7 +32,7 @@ def _not_pem_reason(data: bytes) -> str:
 
 
 @register
-class CertFileNotPem(CertRule):
+class CertFileNotPem(ParsedRule):
     """Checks that certificate and key files hold PEM data buildkitd can use.
 
     **Why**: buildkitd adds a registry `ca` file to its pool with Go's `AppendCertsFromPEM`
@@ -53,8 +54,8 @@ class CertFileNotPem(CertRule):
     summary = "A certificate or key file without usable PEM data"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for doc, item in self.checked(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for item in analyse(ctx, decoded):
             ref, pem, file = item.ref, item.pem, item.file
             if pem is None or file is None:
                 continue
@@ -90,7 +91,7 @@ def _effect(ref: PathRef) -> str:
 
 
 @register
-class CertFileWrongPemBlock(CertRule):
+class CertFileWrongPemBlock(ParsedRule):
     """Checks that each file holds the PEM block its key expects.
 
     **Why**: `ca` and `cert` files must hold `CERTIFICATE` blocks and `key` files a private
@@ -121,8 +122,8 @@ class CertFileWrongPemBlock(CertRule):
     summary = "A certificate file holding a key, or a key file holding a certificate"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for doc, item in self.checked(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for item in analyse(ctx, decoded):
             ref, pem = item.ref, item.pem
             if pem is None or not pem.has_pem:
                 continue
@@ -160,9 +161,9 @@ class CertFileWrongPemBlock(CertRule):
                 )
 
 
-def _pairs(ctx: Context) -> Iterator[tuple[str, Checked | None, Checked | None]]:
+def _pairs(ctx: Context, decoded: Decoded) -> Iterator[tuple[str, Checked | None, Checked | None]]:
     """(label, key, cert) for every registry keypair and for grpc.tls."""
-    items = analyse(ctx)
+    items = analyse(ctx, decoded)
     pairs: dict[tuple[str | None, int | None], dict[str, Checked]] = {}
     for item in items:
         ref = item.ref
@@ -176,7 +177,7 @@ def _pairs(ctx: Context) -> Iterator[tuple[str, Checked | None, Checked | None]]
 
 
 @register
-class KeypairMismatch(CertRule):
+class KeypairMismatch(ParsedRule):
     """Checks that a keypair's private key belongs to its certificate.
 
     **Why**: buildkitd loads each registry keypair with Go's `tls.LoadX509KeyPair`, which
@@ -196,10 +197,8 @@ class KeypairMismatch(CertRule):
     summary = "A keypair whose private key does not match its certificate"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        if ctx.doc is None:
-            return
-        for label, key, cert in _pairs(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for label, key, cert in _pairs(ctx, decoded):
             if key is None or cert is None or key.pem is None or cert.pem is None:
                 continue
             if not key.pem.keys or not cert.pem.certs or cert.pem.certs[0] is None:
@@ -216,13 +215,13 @@ class KeypairMismatch(CertRule):
                         if label == "grpc.tls"
                         else "every pull from the registry fails"
                     ),
-                    span_of(ctx.doc, key.ref),
-                    related=((span_of(ctx.doc, cert.ref), "the certificate"),),
+                    span_of(doc, key.ref),
+                    related=((span_of(doc, cert.ref), "the certificate"),),
                 )
 
 
 @register
-class UnusablePrivateKey(CertRule):
+class UnusablePrivateKey(ParsedRule):
     """Checks that a key file's private key can be used by Go's TLS stack.
 
     **Why**: `tls.LoadX509KeyPair` cannot decrypt encrypted keys (`ENCRYPTED PRIVATE KEY`, or
@@ -241,8 +240,8 @@ class UnusablePrivateKey(CertRule):
     summary = "An encrypted or malformed private key"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for doc, item in self.checked(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for item in analyse(ctx, decoded):
             ref, pem = item.ref, item.pem
             if ref.kind not in _KEY_KINDS or pem is None or not pem.keys:
                 continue

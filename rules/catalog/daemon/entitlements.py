@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
 
-from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
+from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.daemon.values import flag_words, string_items, toml_string
 from bklint.rules.context import Context
+from bklint.rules.document import Document
+from bklint.rules.schema.decode import Decoded
 
 ENTITLEMENTS = ("network.host", "security.insecure", "device")
 
 
 @register
-class UnknownEntitlement(Rule):
+class UnknownEntitlement(ParsedRule):
     """Checks `insecure-entitlements` names.
 
     **Why**: only `network.host`, `security.insecure` and `device` exist (case-sensitive).
@@ -33,16 +34,12 @@ class UnknownEntitlement(Rule):
     summary = "An entitlement name buildkitd silently drops"
     severity = Severity.WARNING
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         'insecure-entitlements = ["network-host", "security.insecure"]\n',
         "# CI builder\r\ninsecure-entitlements = ['Security.Insecure', \"network_host\"] # both\r\n",
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         cdi_disabled = decoded.value("cdi", "disabled") is True
         for value, node in string_items(decoded.entry("insecure-entitlements")):
             span = doc.value_span(node)
@@ -71,7 +68,7 @@ class UnknownEntitlement(Rule):
 
 
 @register
-class EntitlementsReplacedByBuildx(Rule):
+class EntitlementsReplacedByBuildx(ParsedRule):
     """Explains that buildx and setup-buildx-action usually replace `insecure-entitlements`.
 
     **Why**: the `--allow-insecure-entitlement` flag **replaces** the file's list. For the
@@ -97,11 +94,7 @@ class EntitlementsReplacedByBuildx(Rule):
     summary = "buildx replaces a file's `insecure-entitlements` without network.host"
     severity = Severity.INFO
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         entry = decoded.entry("insecure-entitlements")
         if entry is None or not isinstance(entry.value, list):
             return

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
 
-from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
+from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.daemon.values import has_flag, toml_string
 from bklint.rules.context import Context
+from bklint.rules.document import Document
+from bklint.rules.schema.decode import Decoded
 
 LOG_LEVELS = ("panic", "fatal", "error", "warn", "warning", "info", "debug", "trace")
 
@@ -16,7 +17,7 @@ LOG_FORMATS = ("text", "json")
 
 
 @register
-class NoProcessSandboxWithoutRootless(Rule):
+class NoProcessSandboxWithoutRootless(ParsedRule):
     """Checks that `noProcessSandbox = true` comes with a rootless worker.
 
     **Why**: buildkitd refuses to start with `can't enable NoProcessSandbox without
@@ -47,11 +48,7 @@ class NoProcessSandboxWithoutRootless(Rule):
     summary = "`noProcessSandbox` without `rootless` stops buildkitd at start-up"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         entry = decoded.entry("worker", "oci", "noProcessSandbox")
         if entry is None or entry.value is not True:
             return
@@ -78,7 +75,7 @@ class NoProcessSandboxWithoutRootless(Rule):
 
 
 @register
-class InvalidLogLevel(Rule):
+class InvalidLogLevel(ParsedRule):
     """Checks `[log] level` against the levels buildkitd accepts.
 
     **Why**: the level is parsed with logrus `ParseLevel` at start (v0.30+): `panic`,
@@ -93,11 +90,7 @@ class InvalidLogLevel(Rule):
     summary = "A `[log] level` buildkitd refuses at start-up"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         entry = decoded.entry("log", "level")
         if entry is None or not isinstance(entry.value, str) or entry.value == "":
             return
@@ -111,7 +104,7 @@ class InvalidLogLevel(Rule):
 
 
 @register
-class InvalidLogFormat(Rule):
+class InvalidLogFormat(ParsedRule):
     """Checks `[log] format`.
 
     **Why**: only `"text"`, `"json"` or an empty string are accepted, **case-sensitively**;
@@ -125,16 +118,12 @@ class InvalidLogFormat(Rule):
     summary = "A `[log] format` other than text or json stops buildkitd"
     severity = Severity.ERROR
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         '[log]\nformat = "JSON"\n',
         "[log]\r\nformat = 'Text' # for journald\r\nlevel = \"info\"\r\n",
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         entry = decoded.entry("log", "format")
         if entry is None or not isinstance(entry.value, str) or entry.value in ("", *LOG_FORMATS):
             return

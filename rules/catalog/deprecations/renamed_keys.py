@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from bklint.rules import restructure
-from bklint.rules.base import Finding, Fix, Rule, Severity, register
+from bklint.rules.base import Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded, Entry
@@ -67,7 +67,7 @@ def log_level_fix(doc: Document, decoded: Decoded) -> Fix | None:
 
 
 @register
-class DeprecatedDebugTrace(Rule):
+class DeprecatedDebugTrace(ParsedRule):
     """Checks for the top-level `debug` and `trace` keys, deprecated since v0.30.
 
     **Why**: since v0.30 the log level is `[log] level`; buildkitd still reads `debug` and
@@ -98,18 +98,16 @@ class DeprecatedDebugTrace(Rule):
     summary = "Deprecated `debug`/`trace` keys; use `[log] level`"
     severity = Severity.WARNING
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         "debug = true\n",
         "# logging\r\ndebug = true # noisy\r\ntrace = false\r\n\r\n[worker.oci]\r\nenabled = true\r\n",
         'trace = true\n[log]\nformat = "json"\n',
         'debug = true\n[log]\nlevel = "warn"\n',
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        got = ctx.parsed()
-        if got is None or targets_before(ctx, V0_30):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        if targets_before(ctx, V0_30):
             return
-        doc, decoded = got
         fix = log_level_fix(doc, decoded)
         current = _log_level(decoded)
         for key in ("debug", "trace"):
@@ -148,7 +146,7 @@ def _rename_or_drop(
 
 
 @register
-class DeprecatedGcKeepStorage(Rule):
+class DeprecatedGcKeepStorage(ParsedRule):
     """Checks for the worker-level `gckeepstorage`, deprecated since v0.17.
 
     **Why**: v0.17 replaced the single GC size by `reservedSpace`, `maxUsedSpace` and
@@ -178,17 +176,15 @@ class DeprecatedGcKeepStorage(Rule):
     summary = "Deprecated `gckeepstorage`; use `reservedSpace`"
     severity = Severity.WARNING
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         '[worker.oci]\ngckeepstorage = "10GB"\n',
         "[worker.containerd]\r\ngckeepstorage = 9000000000 # bytes\r\n",
         '[worker.oci]\ngckeepstorage = "10GB"\nreservedSpace = "20GB"\n',
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        got = ctx.parsed()
-        if got is None or targets_before(ctx, V0_17):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        if targets_before(ctx, V0_17):
             return
-        doc, decoded = got
         for worker in WORKERS:
             entry = decoded.entry("worker", worker, "gckeepstorage")
             if entry is None:
@@ -206,7 +202,7 @@ class DeprecatedGcKeepStorage(Rule):
 
 
 @register
-class DeprecatedKeepBytes(Rule):
+class DeprecatedKeepBytes(ParsedRule):
     """Checks for `keepBytes` in a `[[worker.*.gcpolicy]]` rule, deprecated since v0.17.
 
     **Why**: buildkitd copies a rule's `keepBytes` into its `reservedSpace`, but only when
@@ -235,17 +231,15 @@ class DeprecatedKeepBytes(Rule):
     summary = "Deprecated gcpolicy `keepBytes`; use `reservedSpace`"
     severity = Severity.WARNING
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         "[[worker.oci.gcpolicy]]\nkeepBytes = 512000000\nkeepDuration = 172800\n",
         '[[worker.oci.gcpolicy]]\r\nkeepBytes = "1GB"\r\nreservedSpace = "2GB"\r\n',
         '[[worker.containerd.gcpolicy]]\nall = true\n[[worker.containerd.gcpolicy]]\nkeepbytes = "1GB"\n',
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        got = ctx.parsed()
-        if got is None or targets_before(ctx, V0_17):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        if targets_before(ctx, V0_17):
             return
-        doc, decoded = got
         for worker in WORKERS:
             for index in range(decoded.count("worker", worker, "gcpolicy")):
                 entry = decoded.entry("worker", worker, "gcpolicy", index, "keepBytes")

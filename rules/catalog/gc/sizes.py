@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import ClassVar
 
-from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
+from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.gc.gcpolicy import (
     SIZES,
     WORKERS,
@@ -18,6 +17,7 @@ from bklint.rules.catalog.gc.gcpolicy import (
     size_entries,
 )
 from bklint.rules.context import Context
+from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded, Entry
 from bklint.rules.schema.values import DiskSpace, human_bytes
 
@@ -32,7 +32,7 @@ def rule_sizes(decoded: Decoded, rule: GCRule) -> dict[str, DiskSpace]:
 
 
 @register
-class GCPercentageOutOfRange(Rule):
+class GCPercentageOutOfRange(ParsedRule):
     """Checks for disk-space percentages above 100 % or below 0 %.
 
     **Why**: buildkitd accepts any integer percentage (`"-5%"` and `"150%"` both load) and
@@ -49,11 +49,7 @@ class GCPercentageOutOfRange(Rule):
     summary = "A GC size percentage above 100 % or below 0 %"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for entry in size_entries(decoded):
             pct = entry.value.percentage
             key = str(entry.path[-1])
@@ -89,7 +85,7 @@ def _describe(value: DiskSpace) -> str:
 
 
 @register
-class ReservedAboveMaxUsed(Rule):
+class ReservedAboveMaxUsed(ParsedRule):
     """Checks for `reservedSpace` (or `keepBytes`) larger than `maxUsedSpace`.
 
     **Why**: the prune target is `maxUsedSpace`, then raised to at least `reservedSpace`
@@ -111,11 +107,7 @@ class ReservedAboveMaxUsed(Rule):
     summary = "`reservedSpace` above `maxUsedSpace`: the cap never applies"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for worker in WORKERS:
             rules = gc_rules(decoded, worker)
             scopes: list[tuple[tuple[str | int, ...], str]] = [(r.path(""), policy_label(r)) for r in rules]
@@ -144,7 +136,7 @@ class ReservedAboveMaxUsed(Rule):
 
 
 @register
-class MinFreeSpaceUnreachable(Rule):
+class MinFreeSpaceUnreachable(ParsedRule):
     """Checks for `minFreeSpace` of 100 % or more.
 
     **Why**: `minFreeSpace` asks GC to prune until the disk has that much free space. A disk
@@ -160,11 +152,7 @@ class MinFreeSpaceUnreachable(Rule):
     summary = "`minFreeSpace` ≥ 100 % can never be met; every GC run empties the cache"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for entry in size_entries(decoded):
             if entry.path[-1] != "minFreeSpace" or entry.value.percentage < 100:
                 continue
@@ -176,7 +164,7 @@ class MinFreeSpaceUnreachable(Rule):
 
 
 @register
-class GCRuleDeletesEverything(Rule):
+class GCRuleDeletesEverything(ParsedRule):
     """Checks for GC rules with neither a size nor a positive `keepDuration`.
 
     **Why**: a rule without `reservedSpace`, `maxUsedSpace`, `minFreeSpace` or `keepBytes`
@@ -205,11 +193,7 @@ class GCRuleDeletesEverything(Rule):
     summary = "A GC rule with no size and no keepDuration deletes all it matches on every run"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for worker in WORKERS:
             if gc_off(decoded, worker):
                 continue
@@ -242,7 +226,7 @@ _DECIMAL_UNIT = re.compile(r"^\s*[0-9.]+\s?([kKmMgGtTpP][bB])\s*$")
 
 
 @register
-class BinarySizeUnit(Rule):
+class BinarySizeUnit(ParsedRule):
     """Explains that `MB`, `GB` and `TB` in GC sizes are binary units.
 
     **Why**: BuildKit parses sizes with docker/go-units `RAMInBytes`, where `KB`, `MB`, `GB`
@@ -261,7 +245,7 @@ class BinarySizeUnit(Rule):
     summary = "`MB`/`GB` in sizes are binary (MiB/GiB) in BuildKit"
     severity = Severity.INFO
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         '[worker.oci]\nmaxUsedSpace = "20GB"\n',
         "[[worker.oci.gcpolicy]]\r\nreservedSpace = \"512MB\" # half a gig\r\nmaxUsedSpace = '4 gb'\r\n",
         # Many sizes: fixed in one pass, within the fixer's pass limit.
@@ -271,11 +255,7 @@ class BinarySizeUnit(Rule):
         ),
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         # (entry, value as written, unit, binary unit) of every size written with a decimal-looking unit.
         found: list[tuple[Entry, str, str, str]] = []
         edits: list[Edit] = []

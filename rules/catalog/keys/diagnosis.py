@@ -7,9 +7,8 @@ import functools
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from bklint.rules.context import Context
 from bklint.rules.document import Document, TomlNode, format_path
-from bklint.rules.schema.decode import Issue
+from bklint.rules.schema.decode import Decoded, Issue
 from bklint.rules.schema.nodes import ArrayOf, Leaf, MapOf, Node, Struct
 from bklint.rules.schema.tree import CONFIG
 
@@ -147,10 +146,8 @@ def elsewhere(issue: Issue) -> list[str]:
     return paths if len(paths) <= 2 else []
 
 
-def unknown_issues(ctx: Context) -> Iterable[Issue]:
-    if ctx.decoded is None:
-        return ()
-    return (i for i in ctx.decoded.issues if i.kind == "unknown")
+def unknown_issues(decoded: Decoded) -> Iterable[Issue]:
+    return (i for i in decoded.issues if i.kind == "unknown")
 
 
 def _statement_segments(node: TomlNode) -> tuple[tuple[str, int, int], ...]:

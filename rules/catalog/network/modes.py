@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from typing import ClassVar
 
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
 from bklint.rules.catalog.network.worker_settings import MODES, WORKERS, report, shown_setting, string_setting
@@ -44,7 +43,7 @@ class InvalidNetworkMode(Rule):
     summary = "networkMode is not auto, host, bridge or cni"
     severity = Severity.ERROR
     fixable = True
-    fix_examples: ClassVar[tuple[str | dict[str, str], ...]] = (
+    fix_examples = (
         '[worker.oci]\nnetworkMode = "Host"\n',
         "[worker.containerd]\r\nnetworkMode = 'CNI' # plugins in /opt/cni/bin\r\n",
         {"text": '[worker.oci]\nnetworkMode = "Bridge"\n', "target_version": "v0.13"},
