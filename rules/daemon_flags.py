@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from bklint.rules.base import FILE_START, Finding, Span
+from bklint.rules.schema.tree import ENTITLEMENTS, LOG_LEVELS
 from bklint.rules.schema.values import DiskSpace
 
 if TYPE_CHECKING:
@@ -63,7 +64,6 @@ ORIGIN = "--buildkitd-flags"
 FROM_FLAGS = f" (from {ORIGIN})"
 # The file buildx copies the config to and names with a --config it puts before the user's flags.
 BUILDX_CONFIG_PATH = "/etc/buildkit/buildkitd.toml"
-ENTITLEMENTS = ("network.host", "security.insecure", "device")
 OCI = ("worker", "oci")
 CONTAINERD = ("worker", "containerd")
 
@@ -513,12 +513,11 @@ def flag_value_error(use: FlagUse) -> str | None:
         return f"invalid value {value!r}: a label is key=value"
     if name == "log-format" and value not in ("text", "json", ""):
         return f"unsupported log type {value!r} (text or json, lower case)"
-    if name == "log-level" and value.lower() not in _LOG_LEVELS:
-        return f"unsupported log level {value!r} ({', '.join(sorted(_LOG_LEVELS))})"
+    if name == "log-level" and value.lower() not in LOG_LEVELS:
+        return f"unsupported log level {value!r} ({', '.join(sorted(LOG_LEVELS))})"
     return None
 
 
-_LOG_LEVELS = {"panic", "fatal", "error", "warn", "warning", "info", "debug", "trace"}
 
 
 # -- the effective config ---------------------------------------------------------------

@@ -8,8 +8,7 @@ from bklint.rules.base import Finding, ParsedRule, Severity, register
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
-
-WORKERS = ("oci", "containerd")
+from bklint.rules.schema.tree import WORKERS
 
 
 @register

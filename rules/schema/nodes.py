@@ -8,6 +8,7 @@ tree for the JSON Schema and the language server.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 # Go types as they appear in keys-by-version.json.
 SCALAR_TYPES = frozenset(
@@ -48,6 +49,9 @@ class Leaf:
     flag: str | None = None
     # Go field name for the untagged sigstore fields (matched by Go name).
     go_name: str | None = None
+    # The value names certificate or key files ("file") or folders of them ("dir"): read by
+    # the certificate rules, linked, completed and resolved the same way everywhere.
+    names: Literal["", "file", "dir"] = ""
 
     def __post_init__(self) -> None:
         if self.go_type not in SCALAR_TYPES:

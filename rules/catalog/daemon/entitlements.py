@@ -9,8 +9,7 @@ from bklint.rules.catalog.daemon.values import flag_words, string_items, toml_st
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
-
-ENTITLEMENTS = ("network.host", "security.insecure", "device")
+from bklint.rules.schema.tree import ENTITLEMENTS
 
 
 @register

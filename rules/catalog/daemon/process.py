@@ -9,9 +9,7 @@ from bklint.rules.catalog.daemon.values import has_flag, toml_string
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
-
-LOG_LEVELS = ("panic", "fatal", "error", "warn", "warning", "info", "debug", "trace")
-
+from bklint.rules.schema.tree import LOG_LEVELS
 
 LOG_FORMATS = ("text", "json")
 

@@ -10,12 +10,7 @@ from bklint.rules.catalog.daemon.values import string_items, toml_string
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
-
-WORKERS = ("oci", "containerd")
-
-
-OCI_SNAPSHOTTERS = ("auto", "overlayfs", "native", "fuse-overlayfs", "stargz")
-
+from bklint.rules.schema.tree import OCI_SNAPSHOTTERS, WORKERS
 
 _KNOWN_OS = [
     "aix",

@@ -10,14 +10,12 @@ from bklint.rules.base import Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded, Entry
+from bklint.rules.schema.tree import WORKERS
 from bklint.rules.schema.versions import Version
 
 if TYPE_CHECKING:  # imported lazily, only when a fix is computed
     import tomlkit
 from bklint.rules.catalog.deprecations.releases import targets_before
-
-WORKERS = ("oci", "containerd")
-
 
 V0_17 = Version(0, 17, 0)
 

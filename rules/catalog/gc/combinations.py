@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bklint.rules.base import Finding, ParsedRule, Severity, register
-from bklint.rules.catalog.gc.gcpolicy import SIZES, WORKERS, gc_off, gc_rules, size_at
+from bklint.rules.catalog.gc.gcpolicy import SIZES, gc_off, gc_rules, size_at
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
+from bklint.rules.schema.tree import WORKERS
 from bklint.rules.schema.values import DiskSpace
 
 WORKER_SIZES = (*SIZES, "gckeepstorage")

@@ -7,10 +7,11 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
-from bklint.rules.catalog.gc.gcpolicy import WORKERS, GCRule, gc_rules, policy_label
+from bklint.rules.catalog.gc.gcpolicy import GCRule, gc_rules, policy_label
 from bklint.rules.context import Context
 from bklint.rules.document import Document, TomlNode
 from bklint.rules.schema.decode import Decoded, Entry
+from bklint.rules.schema.tree import WORKERS
 
 FILTER_FIELDS = ("id", "parents", "description", "inuse", "mutable", "immutable", "type", "shared", "private")
 

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.gc.gcpolicy import (
     SIZES,
-    WORKERS,
     GCRule,
     gc_off,
     gc_rules,
@@ -19,6 +18,7 @@ from bklint.rules.catalog.gc.gcpolicy import (
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded, Entry
+from bklint.rules.schema.tree import WORKERS
 from bklint.rules.schema.values import DiskSpace, human_bytes
 
 

@@ -7,12 +7,7 @@ import re
 from bklint.rules.base import FILE_START, Finding, Fix, Rule, Severity
 from bklint.rules.context import Context
 from bklint.rules.daemon_flags import Effective, Setting, flag_finding
-
-WORKERS = ("oci", "containerd")
-
-
-MODES = ("auto", "host", "bridge", "cni")
-
+from bklint.rules.schema.tree import NETWORK_MODES
 
 # Unrendered template placeholders (envsubst, Helm, Actions): the daemon never sees them.
 _TEMPLATE = re.compile(r"\$\{|\$[A-Za-z_]|\{\{")
@@ -63,4 +58,4 @@ def effective_mode(eff: Effective, worker: str) -> str | None:
     if not isinstance(s.value, str) or _TEMPLATE.search(s.value):
         return None
     value = s.value or "auto"
-    return value if value in MODES else None
+    return value if value in NETWORK_MODES else None
