@@ -10,15 +10,10 @@ Where a config is found (the discovery rule, also documented in the README):
 * any mapping key named ``buildkitd.toml`` with a string value (ConfigMap ``data:``, Helm
   values, kustomize literals), in every document of a multi-document file.
 
-Findings are reported in the YAML file's own coordinates. The TOML text is mapped back line
-by line: exactly for literal block scalars (``|``, ``|-``, ``|+``) and one-line scalars;
-for other shapes (folded ``>``, multi-line quoted strings) the finding points at the key
-and its message gives the line and column inside the embedded config. Fixes are written
-back only into literal blocks, the one shape where re-indenting the fixed TOML is exact,
-and only after re-parsing the YAML gives back exactly the fixed TOML.
-
-GitHub expressions (``${{ … }}``) are not TOML until the workflow runs: outside strings
-they are masked as same-length strings, and findings touching one are dropped.
+This module finds the configs and maps positions in their TOML text to the YAML file:
+exactly for literal block scalars (``|``, ``|-``, ``|+``), simple folded blocks and
+one-line scalars; not at all for other shapes (multi-line quoted strings). Linting and
+fixing a YAML file is ``linter/inputs/yaml.py``.
 
 ruamel.yaml (round-trip mode keeps line and column of every key and value) is imported
 only when a YAML file is checked.
@@ -29,19 +24,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from dataclasses import dataclass, field
+from typing import Any, Literal, NamedTuple
 
-from bklint.linter.files import is_yaml_path
-from bklint.linter.run import LintResult, lint_text
-from bklint.linter.settings import Settings, enabled
 from bklint.linter.source import decode_bytes
 from bklint.rules.base import Edit, Finding, Fix, Position, Rule, Span
-from bklint.rules.context import SourceText
 from bklint.rules.document import line_starts
-
-if TYPE_CHECKING:
-    from bklint.linter.fix import FixOutcome
 
 ACTION = "docker/setup-buildx-action"
 CONFIG_KEY = "buildkitd.toml"
@@ -53,7 +41,6 @@ ACTION_DEFAULT_FLAGS = "--allow-insecure-entitlement security.insecure --allow-i
 DEFAULT_FLAG_DRIVERS = ("", "docker", "docker-container", "kubernetes")
 # Files in a directory tree are parsed only when their text mentions one of these.
 _MARKERS = (ACTION, CONFIG_KEY)
-_EXPRESSION = re.compile(r"\$\{\{.*?\}\}")
 _USES = re.compile(r"^\s*docker/setup-buildx-action(?:@(?P<ref>\S+))?\s*$", re.IGNORECASE)
 _VERSION = re.compile(r"^(?:v(?P<major>\d+)(?:\.(?P<minor>\d+))?|(?P<major2>\d+)\.(?P<minor2>\d+))(?:\.\d+)*$")
 
@@ -61,9 +48,7 @@ Style = Literal["literal", "folded", "plain", "double", "single"]
 
 
 def might_embed(path: str, head: bytes | None = None) -> bool:
-    """Directory discovery: a YAML file whose text mentions setup-buildx-action or a buildkitd.toml key."""
-    if not is_yaml_path(path):
-        return False
+    """Directory discovery: a file whose text mentions setup-buildx-action or a buildkitd.toml key."""
     if head is None:
         try:
             with open(path, "rb") as fh:
@@ -100,6 +85,18 @@ class Embedded:
     where: str = ""
     # The step's `buildkitd-flags` input (kind "buildkitd-flags"), when the user set it.
     flags_input: Embedded | None = None
+    # The YAML text the value occupies: its first line from ``value_column`` up to column
+    # ``inline_end``, and the lines after it up to ``last_line`` (its comments are its own).
+    value_line: int = 0
+    value_column: int = 0
+    inline_end: int = 0
+    last_line: int = -1
+
+    def owns(self, line: int, column: int) -> bool:
+        """Whether a YAML position is inside the value (a `#` there is not a YAML comment)."""
+        if line == self.value_line:
+            return self.value_column <= column < self.inline_end
+        return self.value_line < line <= self.last_line
 
     def offset_position(self, offset: int) -> Position | None:
         if not self.segments:
@@ -297,7 +294,62 @@ def _embedded(
         return None
     (kl, kc), (vl, vc) = pos
     style, origins, block = _locate(lines, vl, vc, kc, str(value))
-    return Embedded(kind, str(value), _key_span(lines, kl, kc, str(key)), style, origins, block, flags, where)
+    inline_end, last_line = _extent(lines, kc, vl, vc, style)
+    return Embedded(
+        kind,
+        str(value),
+        _key_span(lines, kl, kc, str(key)),
+        style,
+        origins,
+        block,
+        flags,
+        where,
+        value_line=vl,
+        value_column=vc,
+        inline_end=inline_end,
+        last_line=last_line,
+    )
+
+
+def _extent(lines: list[str], key_column: int, line: int, column: int, style: Style) -> tuple[int, int]:
+    """Where a scalar ends: the column it ends at on its first line, and its last line.
+
+    Continuation lines of any scalar in a block mapping are indented deeper than its key.
+    """
+    raw = lines[line] if line < len(lines) else ""
+    if style in ("literal", "folded"):
+        inline_end = column + 1  # the header; a comment after it is YAML's
+    elif style == "double":
+        inline_end = _closing(raw, column, escapes=True)
+    elif style == "single":
+        inline_end = _closing(raw, column, escapes=False)
+    else:
+        comment = re.search(r"[ \t]#", raw[column:])
+        inline_end = column + comment.start() if comment else len(raw)
+    last = line
+    k = line + 1
+    while k < len(lines) and (_blank(lines[k]) or _leading_spaces(lines[k]) > key_column):
+        k += 1
+        if not _blank(lines[k - 1]):
+            last = k - 1
+    return inline_end, last
+
+
+def _closing(raw: str, column: int, escapes: bool) -> int:
+    """The column after a quoted scalar's closing quote on its line (the line's end if none)."""
+    quote = raw[column : column + 1]
+    i = column + 1
+    while i < len(raw):
+        if escapes and raw[i] == "\\":
+            i += 2
+            continue
+        if raw[i] == quote:
+            if not escapes and raw[i + 1 : i + 2] == quote:
+                i += 2
+                continue
+            return i + 1
+        i += 1
+    return len(raw)
 
 
 def extract(text: str, strict: bool = True) -> Extraction:
@@ -426,200 +478,6 @@ def _removed_input(
     )
 
 
-# --- linting -----------------------------------------------------------------------------
-
-
-def mask_expressions(text: str) -> tuple[str, list[Span]]:
-    """Replace ``${{ … }}`` outside TOML strings by a same-length basic string; return their spans."""
-    if "${{" not in text:
-        return text, []
-    spans: list[Span] = []
-    out_lines = []
-    for n, line in enumerate(text.split("\n")):
-        pieces: list[str] = []
-        pos = 0
-        for m in _EXPRESSION.finditer(line):
-            spans.append(Span.at(n, m.start(), n, m.end()))
-            pieces.append(line[pos : m.start()])
-            inner = m.group(0)
-            if _inside_string(line, m.start()) or '"' in inner or "\\" in inner:
-                pieces.append(inner)
-            else:
-                pieces.append('"' + inner[1:-1] + '"')
-            pos = m.end()
-        pieces.append(line[pos:])
-        out_lines.append("".join(pieces))
-    return "\n".join(out_lines), spans
-
-
-def _inside_string(line: str, col: int) -> bool:
-    quote: str | None = None
-    i = 0
-    while i < col:
-        ch = line[i]
-        if quote is None:
-            if ch == "#":
-                return True  # in a comment: leave it alone
-            if ch in ("'", '"'):
-                quote = ch
-        elif ch == "\\" and quote == '"':
-            i += 1
-        elif ch == quote:
-            quote = None
-        i += 1
-    return quote is not None
-
-
-def _touches(span: Span, masked: list[Span]) -> bool:
-    return any(
-        m.start.line <= span.start.line <= m.end.line
-        and (span.start.line != m.start.line or (m.start.column <= span.end.column and span.start.column <= m.end.column))
-        for m in masked
-    )
-
-
-def _settings_for(embedded: Embedded, settings: Settings) -> Settings:
-    if embedded.flags is None:
-        return settings
-    own = settings.copy()
-    own.rules.buildkitd_flags = embedded.flags
-    return own
-
-
-def _map_finding(embedded: Embedded, finding: Finding, path: str | None) -> Finding:
-    mapped = embedded.span(finding.span)
-    data: dict[str, object] = {
-        **finding.data,
-        "embedded": embedded.kind,
-        "embedded_line": finding.span.start.line + 1,
-        "embedded_column": finding.span.start.column + 1,
-    }
-    if mapped is None:
-        where = f"line {finding.span.start.line + 1}, column {finding.span.start.column + 1} of the embedded config"
-        return replace(
-            finding,
-            message=f"{finding.message} ({where})",
-            span=embedded.key_span,
-            fix=None,
-            related=(),
-            path=path,
-            data=data,
-        )
-    related = tuple((s, note) for s, note in ((embedded.span(r), note) for r, note in finding.related) if s is not None)
-    return replace(finding, span=mapped, fix=_map_fix(embedded, finding.fix), related=related, path=path, data=data)
-
-
-def _map_fix(embedded: Embedded, fix: Fix | None) -> Fix | None:
-    """A TOML fix as YAML edits (literal blocks only): new lines get the block's indentation."""
-    if fix is None or embedded.block is None or "${{" in embedded.text:
-        return None  # --fix leaves templated blocks alone, so do not advertise a fix
-    pad = " " * embedded.block.indent
-    edits = []
-    for edit in fix.edits:
-        span = embedded.span(edit.span)
-        if span is None:
-            return None
-        content = re.sub(r"\n(?!\n|$)", "\n" + pad, edit.content)
-        edits.append(Edit(span, content))
-    return Fix(fix.message, tuple(edits), fix.applicability)
-
-
-def lint_embedded(embedded: Embedded, path: str | None, settings: Settings) -> list[Finding]:
-    masked_text, masked = mask_expressions(embedded.text)
-    result = lint_text(masked_text, path, _settings_for(embedded, settings))
-    out = []
-    for finding in result.findings:
-        if masked and _touches(finding.span, masked):
-            continue
-        if "flags_span" in finding.data:
-            if embedded.flags_input is not None:
-                continue  # about the flags alone: reported once, on the `buildkitd-flags` input
-            out.append(_default_flags_finding(embedded, finding, path))
-            continue
-        out.append(_map_finding(embedded, finding, path))
-    return out
-
-
-def _default_flags_finding(embedded: Embedded, finding: Finding, path: str | None) -> Finding:
-    return replace(
-        finding,
-        message=f"{finding.message} (setup-buildx-action's default buildkitd-flags: {ACTION_DEFAULT_FLAGS})",
-        span=embedded.key_span,
-        fix=None,
-        related=(),
-        path=path,
-    )
-
-
-def lint_flags_input(flags: Embedded, path: str | None, settings: Settings) -> list[Finding]:
-    """The daemon-flag rules on a `buildkitd-flags` input, anchored on the offending words."""
-    try:
-        from bklint.rules.daemon_flags import lint_flags
-    except ImportError:  # the flag rules are optional for this module
-        return []
-    from bklint.rules.context import Context
-
-    ctx = Context(path=path, source=SourceText(""), settings=settings.rules)
-    out = []
-    for finding in lint_flags(flags.text, ctx):
-        if not enabled(_rule_of(finding), settings, path):
-            continue
-        where = finding.data.get("flags_span")
-        span: Span | None = None
-        if isinstance(where, tuple) and len(where) == 2:
-            start, end = flags.offset_position(int(where[0])), flags.offset_position(int(where[1]))
-            if start is not None and end is not None:
-                span = Span(start, max(start, end))
-        override = settings.severity.get(finding.code)
-        out.append(
-            replace(
-                finding,
-                span=span or flags.key_span,
-                fix=None,
-                related=(),
-                path=path,
-                severity=override if override is not None else finding.severity,
-                data={**finding.data, "embedded": "buildkitd-flags"},
-            )
-        )
-    return out
-
-
-def lint_yaml_source(source: SourceText, path: str | None, settings: Settings, strict: bool = True) -> LintResult:
-    """Lint every config embedded in a YAML file; findings are in the YAML file's coordinates."""
-    result = LintResult(path, source)
-    if not source.readable:
-        from bklint.rules.catalog.syntax import InvalidEncoding
-
-        problem = next(p for p in source.problems if p.kind != "bom")
-        result.findings.append(InvalidEncoding.finding(problem.message, Span.at(0, 0)))
-        return result
-    extraction = extract(source.text, strict)
-    for finding in extraction.findings:
-        if enabled(_rule_of(finding), settings, path):
-            finding.path = path
-            override = settings.severity.get(finding.code)
-            if override is not None:
-                finding.severity = override
-            result.findings.append(finding)
-    for embedded in extraction.configs:
-        result.findings.extend(lint_embedded(embedded, path, settings))
-    for flags in extraction.flag_inputs:
-        result.findings.extend(lint_flags_input(flags, path, settings))
-    result.findings.sort(key=lambda f: f.sort_key)
-    return result
-
-
-def _rule_of(finding: Finding) -> type[Rule]:
-    from bklint.rules.base import registered
-
-    return registered()[finding.code]
-
-
-def lint_yaml_bytes(data: bytes, path: str | None, settings: Settings, strict: bool = True) -> LintResult:
-    return lint_yaml_source(decode_bytes(data), path, settings, strict)
-
-
 def has_embedded(data: bytes) -> bool:
     """Whether directory discovery should report this YAML file at all."""
     source = decode_bytes(data)
@@ -629,86 +487,11 @@ def has_embedded(data: bytes) -> bool:
     return bool(extraction.configs or extraction.flag_inputs or extraction.findings)
 
 
-# --- fixing ------------------------------------------------------------------------------
-
-
-def fix_yaml_bytes(data: bytes, name: str | None, settings: Settings, unsafe: bool = False) -> FixOutcome:
-    """Fix the configs in literal blocks (and the YAML-level fixes), verifying the YAML re-reads to the fixed TOML."""
-    from bklint.linter.fix import FixOutcome, apply_edits, fix_bytes
-
-    path = name
-    source = decode_bytes(data)
-    first = lint_yaml_source(source, path, settings)
-    if not source.readable:
-        return FixOutcome(data, data, first)
-    text = source.text
-    eol = "\r\n" if "\r\n" in text else "\n"
-    applied: list[str] = []
-    expected: dict[int, str] = {}
-    extraction = extract(text)
-    # YAML-level fixes (input renames) stay on their line: apply them first, while their
-    # positions are those of the original text (a block rewrite below may add or drop lines).
-    renames = [
-        f
-        for f in extraction.findings
-        if f.fix is not None and (unsafe or f.fix.applicability == "safe") and enabled(_rule_of(f), settings, path)
-    ]
-    renamed = apply_edits(text, [e for f in renames if f.fix is not None for e in f.fix.edits]) if renames else text
-    applied.extend(f"{f.code}: {f.fix.message}" for f in renames if f.fix is not None)
-    lines = renamed.split("\n")
-    # Whole-block rewrites, bottom-up so earlier line numbers stay valid.
-    for index, embedded in sorted(enumerate(extraction.configs), key=lambda p: -p[1].key_span.start.line):
-        block = embedded.block
-        if block is None or "${{" in embedded.text:
-            continue
-        outcome = fix_bytes(embedded.text.encode("utf-8"), path, _settings_for(embedded, settings), unsafe)
-        if outcome.error is not None:
-            return FixOutcome(data, data, first, error=f"{embedded.where or embedded.kind}: {outcome.error}")
-        if not outcome.changed:
-            continue
-        new_toml = outcome.data.decode("utf-8")
-        expected[index] = new_toml
-        body = new_toml.rstrip("\n").split("\n") if new_toml.strip("\n") else []
-        pad = " " * block.indent
-        cr = "\r" if eol == "\r\n" else ""
-        new_lines = [(pad + line if line else "") + cr for line in body]
-        lines[block.first_line : block.last_line + 1] = new_lines
-        applied.extend(outcome.applied)
-    new_text = "\n".join(lines)
-    if new_text == text:
-        return FixOutcome(data, data, first)
-    check = extract(new_text)
-    if not check.parsed or len(check.configs) != len(extraction.configs):
-        return FixOutcome(data, data, first, error="the fixed YAML does not parse back; nothing was changed")
-    for index, new_toml in expected.items():
-        if check.configs[index].text != new_toml:
-            return FixOutcome(
-                data, data, first, error="the fixed config does not read back from the YAML block; nothing was changed"
-            )
-    new_data = (b"\xef\xbb\xbf" if source.had_bom else b"") + new_text.encode("utf-8")
-    return FixOutcome(data, new_data, lint_yaml_bytes(new_data, path, settings), applied)
-
-
-def fix_yaml_file(path: str, data: bytes, settings: Settings, unsafe: bool = False, write: bool = True) -> FixOutcome:
-    from bklint.linter.fix import write_outcome
-
-    outcome = fix_yaml_bytes(data, path, settings, unsafe)
-    if write:
-        write_outcome(path, data, outcome, lambda: lint_yaml_bytes(data, path, settings))
-    return outcome
-
-
 __all__ = [
     "ACTION_DEFAULT_FLAGS",
     "Embedded",
     "Extraction",
     "extract",
-    "fix_yaml_bytes",
-    "fix_yaml_file",
     "has_embedded",
-    "is_yaml_path",
-    "lint_yaml_bytes",
-    "lint_yaml_source",
-    "mask_expressions",
     "might_embed",
 ]

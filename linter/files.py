@@ -44,6 +44,8 @@ def is_config_name(name: str, extra: Iterable[str] = ()) -> bool:
 
 def discover(paths: Iterable[str], extra_patterns: Iterable[str] = ()) -> Iterator[str]:
     """Files named on the command line as given; directories searched for config names."""
+    from bklint.linter.inputs import kind_for, sniffed
+
     extra = list(extra_patterns)
     for path in paths:
         if os.path.isdir(path):
@@ -55,28 +57,11 @@ def discover(paths: Iterable[str], extra_patterns: Iterable[str] = ()) -> Iterat
                     full = os.path.join(dirpath, name)
                     rel = os.path.relpath(full, path)
                     named = is_config_name(name, extra) or any(path_matches(rel, p) for p in extra)
-                    # YAML workflows and manifests that embed a config (rule: linter/embedded.py).
-                    if named or (is_yaml_path(full) and _embeds(full)):
+                    # Files of other kinds (YAML workflows and manifests) that hold a config.
+                    if named or (sniffed(name) and kind_for(full).discovered(full)):
                         yield full
         else:
             yield path
-
-
-YAML_SUFFIXES = (".yml", ".yaml")
-
-
-def is_yaml_path(path: str | None) -> bool:
-    return path is not None and path.lower().endswith(YAML_SUFFIXES)
-
-
-def _embeds(path: str) -> bool:
-    # The YAML machinery is imported only when a YAML file is met.
-    from bklint.linter.embedded import has_embedded, might_embed
-
-    if not might_embed(path):
-        return False
-    read = read_file(path)
-    return read.data is not None and has_embedded(read.data)
 
 
 def read_file(path: str, limit: int = MAX_FILE_BYTES) -> ReadResult:

@@ -7,6 +7,7 @@ that suppress nothing are reported (BK901) so they do not outlive the problem th
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bklint.rules.base import Edit, Finding, Fix, Span
@@ -33,11 +34,31 @@ class Directive:
 
 
 def parse_directives(text: str, doc: Document | None) -> list[Directive]:
-    if "noqa" not in text and "NOQA" not in text.upper():
+    """The directives in a TOML file (``doc`` tells table headers and strings apart)."""
+    if "noqa" not in text.lower():
         return []
     lines = text.split("\n")
-    header_lines = _header_lines(lines, doc)
     strings = _string_ranges(doc)
+
+    def inside_string(line: int, column: int) -> bool:
+        return doc is not None and _inside(doc, strings, line, column)
+
+    return _scan(lines, _header_lines(lines, doc), inside_string)
+
+
+def parse_yaml_directives(text: str, foreign: Callable[[int, int], bool]) -> list[Directive]:
+    """The directives in the comments of a YAML file that embeds configs.
+
+    YAML has no tables, so a directive covers its line or (``# bklint: noqa`` on a line of
+    its own) the file. ``foreign(line, column)`` is true where the ``#`` is part of an
+    embedded config: its own lint reads those comments, with TOML's scopes.
+    """
+    if "noqa" not in text.lower():
+        return []
+    return _scan(text.split("\n"), [], foreign)
+
+
+def _scan(lines: list[str], header_lines: list[int], skip: Callable[[int, int], bool]) -> list[Directive]:
     directives: list[Directive] = []
     for n, raw in enumerate(lines):
         if "noqa" not in raw.lower():
@@ -45,10 +66,11 @@ def parse_directives(text: str, doc: Document | None) -> list[Directive]:
         line = raw.rstrip("\r")
         m = _FILE.match(line)
         if m:
-            directives.append(Directive(n, line.index("#"), len(line), _codes(m.group("codes")), "file", len(lines)))
+            if not skip(n, line.index("#")):
+                directives.append(Directive(n, line.index("#"), len(line), _codes(m.group("codes")), "file", len(lines)))
             continue
         for m in _LINE.finditer(line):
-            if doc is not None and _inside(doc, strings, n, m.start()):
+            if skip(n, m.start()):
                 continue
             codes = _codes(m.group("codes"))
             if line.lstrip().startswith("#"):
@@ -93,6 +115,19 @@ def _inside(doc: Document, strings: list[tuple[int, int]], line: int, column: in
     return any(s <= offset < e for s, e in strings)
 
 
+def _covers(d: Directive, code: str, line: int) -> bool:
+    if d.scope == "line" and d.line != line:
+        return False
+    if d.scope == "table" and not d.line <= line <= d.last_line:
+        return False
+    return d.codes is None or code in d.codes
+
+
+def suppressed(directives: list[Directive], code: str, line: int) -> bool:
+    """Whether a finding of ``code`` on ``line`` would be suppressed (nothing is marked used)."""
+    return any(_covers(d, code, line) for d in directives)
+
+
 def apply(findings: list[Finding], directives: list[Directive]) -> list[Finding]:
     """Drop suppressed findings; mark which directive codes were used."""
     if not directives:
@@ -102,20 +137,13 @@ def apply(findings: list[Finding], directives: list[Directive]) -> list[Finding]
         line = finding.span.start.line
         suppressed = False
         for d in directives:
-            if d.scope == "line":
-                covers = d.line == line
-            elif d.scope == "table":
-                covers = d.line <= line <= d.last_line
-            else:
-                covers = True
-            if not covers:
+            if not _covers(d, finding.code, line):
                 continue
             if d.codes is None:
                 d.used_blanket = True
-                suppressed = True
-            elif finding.code in d.codes:
+            else:
                 d.used.add(finding.code)
-                suppressed = True
+            suppressed = True
         if not suppressed:
             kept.append(finding)
     return kept

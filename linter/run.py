@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bklint.linter import noqa
+from bklint.linter.findings import apply as filter_findings
+from bklint.linter.findings import enabled_rules
 from bklint.linter.parse import parse
-from bklint.linter.settings import Settings, enabled
+from bklint.linter.settings import Settings
 from bklint.linter.source import decode_bytes
 from bklint.rules.base import Finding, Rule, iter_rules
 from bklint.rules.catalog import load_all
-from bklint.rules.catalog.meta import UnusedNoqa
 from bklint.rules.context import Context, SourceText
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded, decode
@@ -36,12 +37,12 @@ _ACTIVE: dict[int, tuple[Settings, list[Rule]]] = {}
 def active_rules(settings: Settings, path: str | None) -> list[Rule]:
     """The enabled rules, computed once per settings object unless per-file ignores apply."""
     if settings.per_file_ignores:
-        return [r for r in rules() if enabled(type(r), settings, path)]
+        return enabled_rules(rules(), settings, path)
     cached = _ACTIVE.get(id(settings))
     if cached is None or cached[0] is not settings:
         if len(_ACTIVE) > 64:  # a long-running server makes new settings on every change
             _ACTIVE.clear()
-        cached = (settings, [r for r in rules() if enabled(type(r), settings, None)])
+        cached = (settings, enabled_rules(rules(), settings, None))
         _ACTIVE[id(settings)] = cached
     return cached[1]
 
@@ -75,34 +76,9 @@ def lint_source(
     source: SourceText, path: str | None, settings: Settings, cache: ParseCache | None = None
 ) -> LintResult:
     ctx = build_context(source, path, settings, cache)
-    findings: list[Finding] = []
-    for rule in active_rules(settings, path):
-        for finding in rule.check(ctx):
-            finding.path = path
-            override = settings.severity.get(finding.code)
-            if override is not None:
-                finding.severity = override
-            findings.append(finding)
-    findings = _suppress(findings, ctx, settings, path)
-    findings.sort(key=lambda f: f.sort_key)
-    return LintResult(path, source, findings, ctx.doc, ctx)
-
-
-def _suppress(findings: list[Finding], ctx: Context, settings: Settings, path: str | None) -> list[Finding]:
+    raw = [finding for rule in active_rules(settings, path) for finding in rule.check(ctx)]
     directives = noqa.parse_directives(ctx.source.text, ctx.doc)
-    if not directives:
-        return findings
-    kept = noqa.apply(findings, directives)
-    if enabled(UnusedNoqa, settings, path):
-        known = {type(r).code for r in rules()}
-        active = {type(r).code for r in rules() if enabled(type(r), settings, path)}
-        for finding in noqa.unused(directives, active, known):
-            finding.path = path
-            override = settings.severity.get(finding.code)
-            if override is not None:
-                finding.severity = override
-            kept.append(finding)
-    return kept
+    return LintResult(path, source, filter_findings(raw, settings, path, directives), ctx.doc, ctx)
 
 
 def build_context(

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from lsprotocol import types
 
 from bklint.linter.incremental import ParseCache
-from bklint.linter.run import LintResult, lint_text
+from bklint.linter.inputs import kind_for
+from bklint.linter.run import LintResult
 from bklint.linter.settings import Settings
 from bklint.lsp.positions import Lines
 from bklint.lsp.textscan import Layout, layout
 from bklint.rules.base import Finding, Severity
+from bklint.rules.context import SourceText
 
 SOURCE = "bklint"
 _TAGS = {"BK901": [types.DiagnosticTag.Unnecessary]}
@@ -59,7 +61,7 @@ def analyse(
     cache: ParseCache | None = None,
 ) -> Analysis:
     """Lint ``text`` (on the single worker thread, which alone touches ``cache``) into diagnostics."""
-    result = lint_text(text, path, settings, cache)
+    result = kind_for(path).lint(SourceText(text), path, settings, cache)
     lines = Lines(text, encoding)
     out = Analysis(uri, path, version, generation, text, settings, result, lines)
     out.findings = list(result.findings)

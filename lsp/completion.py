@@ -12,6 +12,7 @@ from lsprotocol import types
 from bklint.lsp.positions import Lines
 from bklint.lsp.schema_info import DIR_KEYS, PATH_KEYS, describe_node, resolve, struct_at, table_headers
 from bklint.lsp.textscan import Cursor, Layout, cursor_at
+from bklint.rules import toml_text
 from bklint.rules.base import Position
 from bklint.rules.schema.nodes import Leaf, MapOf, go_lower
 
@@ -50,10 +51,6 @@ def registry_names(lay: Layout) -> list[str]:
     return list(seen)
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def header_items(lay: Layout, lines: Lines, cur: Cursor, pos: Position) -> list[types.CompletionItem]:
     present = {tuple(go_lower(p) for p in h.path) for h in lay.headers if not h.array}
     items: list[types.CompletionItem] = []
@@ -83,11 +80,11 @@ def header_items(lay: Layout, lines: Lines, cur: Cursor, pos: Position) -> list[
         if not cur.array and tuple(go_lower(p) for p in path.split(".")) in present:
             continue
         if isinstance(node, MapOf):
-            add(f"{path}.{_quote('docker.io')}", "table per registry host", node.doc, types.CompletionItemKind.Module)
+            add(f"{path}.{toml_text.basic_string('docker.io')}", "table per registry host", node.doc, types.CompletionItemKind.Module)
             continue
         add(path, "array of tables" if is_array else "table", describe_node(node, path), types.CompletionItemKind.Module)
     for name in registry_names(lay):
-        label = f"registry.{_quote(name)}"
+        label = f"registry.{toml_text.basic_string(name)}"
         if cur.array:
             add(f"{label}.keypair", "client certificate of a registry in this file", "", types.CompletionItemKind.Reference)
         elif ("registry", go_lower(name)) not in present:
@@ -143,28 +140,38 @@ def value_items(lay: Layout, lines: Lines, cur: Cursor, pos: Position, base_dir:
         own = table_path[1] if len(table_path) > 1 else None
         for name in registry_names(lay):
             if name != own:
-                items.append(_value_item(lines, cur, pos, name, "registry in this file", quoted))
+                items.extend(_value_item(lines, cur, pos, name, "registry in this file"))
         return items
     for value in node.allowed:
         if value:
-            items.append(_value_item(lines, cur, pos, value, f"allowed value of {node.name}", quoted))
+            items.extend(_value_item(lines, cur, pos, value, f"allowed value of {node.name}"))
     if node.go_type in ("bool", "*bool") and not quoted:
         for value in ("true", "false"):
-            items.append(_value_item(lines, cur, pos, value, "boolean", quoted, literal=True))
+            items.extend(_value_item(lines, cur, pos, value, "boolean", literal=True))
     return items
 
 
 def _value_item(
-    lines: Lines, cur: Cursor, pos: Position, value: str, detail: str, quoted: bool, literal: bool = False
-) -> types.CompletionItem:
-    text = value if quoted or literal else f'"{value}"'
-    return types.CompletionItem(
-        label=value,
-        kind=types.CompletionItemKind.EnumMember if not literal else types.CompletionItemKind.Keyword,
-        detail=detail,
-        filter_text=text,
-        text_edit=_edit(lines, pos.line, cur.replace_start, pos.column, text),
-    )
+    lines: Lines, cur: Cursor, pos: Position, value: str, detail: str, literal: bool = False
+) -> list[types.CompletionItem]:
+    """``value`` as a bare token (``literal``), a new string, or the rest of the open string (none if it cannot be)."""
+    if literal:
+        text: str | None = value
+    elif cur.quote is not None:
+        text = toml_text.string_body(value, cur.quote)
+    else:
+        text = toml_text.basic_string(value)
+    if text is None:
+        return []
+    return [
+        types.CompletionItem(
+            label=value,
+            kind=types.CompletionItemKind.EnumMember if not literal else types.CompletionItemKind.Keyword,
+            detail=detail,
+            filter_text=text,
+            text_edit=_edit(lines, pos.line, cur.replace_start, pos.column, text),
+        )
+    ]
 
 
 def path_items(lines: Lines, cur: Cursor, pos: Position, base_dir: str, dirs_only: bool) -> list[types.CompletionItem]:
@@ -187,13 +194,17 @@ def path_items(lines: Lines, cur: Cursor, pos: Position, base_dir: str, dirs_onl
         if dirs_only and not is_dir:
             continue
         name = entry.name + ("/" if is_dir else "")
+        # Inside the open string: a `"` or `\\` in a file name is escaped, a `'` cannot be in a literal one.
+        text = toml_text.string_body(name, cur.quote or '"')
+        if text is None:
+            continue
         items.append(
             types.CompletionItem(
                 label=name,
                 kind=types.CompletionItemKind.Folder if is_dir else types.CompletionItemKind.File,
                 detail=os.path.join(directory, entry.name),
-                filter_text=name,
-                text_edit=_edit(lines, pos.line, start, pos.column, name),
+                filter_text=text,
+                text_edit=_edit(lines, pos.line, start, pos.column, text),
             )
         )
     return items

@@ -8,11 +8,11 @@ character offsets into ``Document.text``. The tree mirrors the parsed value exac
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from bklint.rules import toml_text
 from bklint.rules.base import Position, Span
 
 NodeKind = Literal["table", "aot", "array", "value"]
@@ -144,16 +144,9 @@ def format_path(path: tuple[str | int, ...] | list[str | int]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
             continue
-        seg = part if _is_bare(part) else '"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        seg = toml_text.key(part)
         out = seg if not out else f"{out}.{seg}"
     return out
-
-
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-
-
-def _is_bare(key: str) -> bool:
-    return _BARE_KEY.fullmatch(key) is not None
 
 
 def utf16_column(line_text: str, column: int) -> int:

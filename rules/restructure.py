@@ -14,6 +14,7 @@ import shlex
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from bklint.rules import toml_text
 from bklint.rules.base import Edit, Span
 from bklint.rules.document import Document, TomlNode, line_starts
 
@@ -90,13 +91,6 @@ def lookup(doc: Any, path: Path) -> Any:
     return cur
 
 
-def key_text(name: str) -> str:
-    """A key as TOML needs it written (bare when possible)."""
-    if name and all(c.isascii() and (c.isalnum() or c in "-_") for c in name):
-        return name
-    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def last_segment(node: TomlNode) -> tuple[int, int]:
     """Span of the key segment naming ``node`` (the last segment of a dotted key or header)."""
     if node.segments:
@@ -109,7 +103,7 @@ def rename_edit(doc: Document, node: TomlNode, new_name: str) -> Edit | None:
     start, end = last_segment(node)
     if start < 0:
         return None
-    return Edit(doc.span(start, end), key_text(new_name))
+    return Edit(doc.span(start, end), toml_text.key(new_name, doc.slice(start, end)[:1]))
 
 
 def delete_line_edit(doc: Document, node: TomlNode) -> Edit | None:
@@ -145,7 +139,7 @@ def version_path(path: Path) -> str:
         if i == 1 and path[0] == "registry":
             out.append("*")
             continue
-        out.append(f'"{part}"' if "." in part else part)
+        out.append(toml_text.basic_string(part) if "." in part else part)
     return ".".join(out)
 
 
@@ -184,15 +178,6 @@ def gha_command(value: Any) -> tuple[list[str], bool] | None:
         except ValueError:
             return None
     return None
-
-
-def toml_string_array(items: list[str]) -> str:
-    import tomlkit
-
-    arr = tomlkit.array()
-    for item in items:
-        arr.append(item)
-    return tomlkit.dumps({"x": arr}).split("=", 1)[1].strip()
 
 
 def ensure_table(doc: tomlkit.TOMLDocument, name: str) -> Table | Any:

@@ -28,6 +28,7 @@ from bklint.linter.files import read_file as read_config
 from bklint.linter.run import build_context
 from bklint.linter.settings import Settings
 from bklint.linter.source import decode_bytes
+from bklint.rules import toml_text
 from bklint.rules.buildx_certs import (
     CONFIG_NAME,
     COPY_LIMIT,
@@ -265,7 +266,7 @@ def _path_edits(doc: Document, decoded: Decoded, prefix: str) -> list[tuple[int,
                 if item.kind != "value" or not isinstance(value, str):
                     return None
                 raw = doc.text[item.value_start : item.value_end]
-                edits.append((item.value_start, item.value_end, toml_string(_dest(prefix, reg, value), raw)))
+                edits.append((item.value_start, item.value_end, toml_text.string(_dest(prefix, reg, value), raw)))
         count = decoded.count("registry", reg, "keypair")
         if count:
             kp_node = reg_node.child("keypair")
@@ -285,7 +286,7 @@ def _path_edits(doc: Document, decoded: Decoded, prefix: str) -> list[tuple[int,
                         return None
                     raw = doc.text[child.value_start : child.value_end]
                     edits.append(
-                        (child.value_start, child.value_end, toml_string(_dest(prefix, reg, e.value), raw))
+                        (child.value_start, child.value_end, toml_text.string(_dest(prefix, reg, e.value), raw))
                     )
     return edits
 
@@ -327,28 +328,6 @@ def _tomlkit_rewrite(text: str, decoded: Decoded, prefix: str) -> str:
                 aot.append(table)
             reg_out["keypair"] = aot
     return tomlkit.dumps(document)
-
-
-def toml_string(value: str, original: str = '"') -> str:
-    """A TOML string for ``value``, in the original's quoting style when it can hold it."""
-    literal_ok = "'" not in value and not any((ord(c) < 0x20 and c != "\t") or ord(c) == 0x7F for c in value)
-    if original.startswith("'") and literal_ok:
-        return f"'{value}'"
-    out = []
-    for c in value:
-        if c == "\\":
-            out.append("\\\\")
-        elif c == '"':
-            out.append('\\"')
-        elif c == "\n":
-            out.append("\\n")
-        elif c == "\t":
-            out.append("\\t")
-        elif ord(c) < 0x20 or ord(c) == 0x7F:
-            out.append(f"\\u{ord(c):04x}")
-        else:
-            out.append(c)
-    return '"' + "".join(out) + '"'
 
 
 # -- writing: bklint.linter.confined.write_tree (through folder descriptors, never re-resolved paths)
@@ -398,4 +377,4 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-__all__ = ["CertsError", "CertsResult", "build", "resolve", "rewrite", "toml_string", "write_tree"]
+__all__ = ["CertsError", "CertsResult", "build", "resolve", "rewrite", "write_tree"]

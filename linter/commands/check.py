@@ -5,19 +5,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
-from functools import partial
+from collections.abc import Iterator
 from typing import TextIO
 
 from bklint.linter.cli import EXIT_FINDINGS, EXIT_OK, UsageError
 from bklint.linter.config import ConfigError, SettingsResolver
-from bklint.linter.files import discover, is_yaml_path, read_file
+from bklint.linter.files import discover
+from bklint.linter.findings import failing
+from bklint.linter.inputs import Input
 from bklint.linter.report import FORMATS, ReportOptions, render
-from bklint.linter.run import LintResult, lint_bytes, rules
+from bklint.linter.run import LintResult, rules
 from bklint.linter.settings import Settings, unknown_selectors
-from bklint.rules.base import Severity, Span
-from bklint.rules.catalog.syntax import UnreadableFile
-from bklint.rules.context import SourceText
+from bklint.rules.base import Severity
 
 THRESHOLDS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO, "hint": Severity.HINT}
 
@@ -113,59 +112,25 @@ def run(args: argparse.Namespace) -> int:
     diffs: list[str] = []
     fix_failed = False
     try:
-        if paths == ["-"]:
-            data = sys.stdin.buffer.read()
-            name = args.stdin_filename
-            settings = resolver.for_path(name)
-            if args.fix or args.diff:
-                from bklint.linter.fix import fix_bytes
+        for source in _inputs(paths, args, resolver):
+            settings = resolver.for_path(source.name)
+            if not (args.fix or args.diff):
+                results.append(source.lint(settings))
+                continue
+            from bklint.linter.fix import default_filter
 
-                if is_yaml_path(name):
-                    from bklint.linter.embedded import fix_yaml_bytes as fix_bytes
-                outcome = fix_bytes(data, name, settings, unsafe=args.unsafe_fixes)
-                if outcome.error:
-                    print(f"bklint: {name or '-'}: {outcome.error}", file=sys.stderr)
-                    fix_failed = True
-                if args.diff:
-                    diffs.append(outcome.diff(name or "-"))
-                else:
-                    sys.stdout.buffer.write(outcome.data)
-                    sys.stdout.flush()
-                results.append(outcome.result)
-            elif is_yaml_path(name):
-                from bklint.linter.embedded import lint_yaml_bytes
-
-                results.append(lint_yaml_bytes(data, name, settings))
-            else:
-                results.append(lint_bytes(data, name, settings))
-        else:
-            for path in discover(paths, resolver.for_path(None).files):
-                settings = resolver.for_path(path)
-                read = read_file(path)
-                if read.data is None:
-                    results.append(_unreadable(path, read.error or "cannot be read"))
-                    continue
-                lint_one: Callable[[bytes, str | None, Settings], LintResult] = lint_bytes
-                if is_yaml_path(path):  # configs embedded in workflows and manifests
-                    from bklint.linter import embedded
-
-                    lint_one = partial(embedded.lint_yaml_bytes, strict=path in paths)
-                if args.fix or args.diff:
-                    if is_yaml_path(path):
-                        from bklint.linter.embedded import fix_yaml_file as fix_one
-                    else:
-                        from bklint.linter.fix import fix_file as fix_one
-                    outcome = fix_one(path, read.data, settings, unsafe=args.unsafe_fixes, write=args.fix)
-                    if outcome.error:
-                        print(f"bklint: {path}: {outcome.error}", file=sys.stderr)
-                        fix_failed = True
-                    if args.diff:
-                        diffs.append(outcome.diff(path))
-                    if outcome.applied:
-                        fixed.append((path, tuple(outcome.applied)))
-                    results.append(outcome.result if args.fix else lint_one(read.data, path, settings))
-                else:
-                    results.append(lint_one(read.data, path, settings))
+            outcome = source.fix(settings, default_filter(args.unsafe_fixes))
+            if args.fix:
+                source.write(outcome, settings)
+            shown = source.name or "-"
+            if outcome.error:
+                print(f"bklint: {shown}: {outcome.error}", file=sys.stderr)
+                fix_failed = True
+            if args.diff:
+                diffs.append(outcome.diff(shown))
+            if outcome.applied and not source.stdin:
+                fixed.append((shown, tuple(outcome.applied)))
+            results.append(outcome.result)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     for warning in resolver.warnings:
@@ -201,13 +166,16 @@ def run(args: argparse.Namespace) -> int:
     if threshold_name not in THRESHOLDS:
         raise UsageError(f"failure-threshold must be one of {', '.join(THRESHOLDS)}")
     threshold = THRESHOLDS[threshold_name]
-    failing = any(f.severity <= threshold for r in results for f in r.findings)
     if fix_failed:
         return EXIT_FINDINGS
-    return EXIT_OK if args.exit_zero or not failing else EXIT_FINDINGS
+    if args.exit_zero or not failing([f for r in results for f in r.findings], threshold):
+        return EXIT_OK
+    return EXIT_FINDINGS
 
 
-def _unreadable(path: str, reason: str) -> LintResult:
-    finding = UnreadableFile.finding(f"cannot check {path}: {reason}", Span.at(0, 0))
-    finding.path = path
-    return LintResult(path, SourceText(""), [finding])
+def _inputs(paths: list[str], args: argparse.Namespace, resolver: SettingsResolver) -> Iterator[Input]:
+    if paths == ["-"]:
+        yield Input.from_stdin(args.stdin_filename)
+        return
+    for path in discover(paths, resolver.for_path(None).files):
+        yield Input.file(path)

@@ -8,17 +8,23 @@ from pathlib import Path
 import pytest
 
 from bklint.linter.cli import main
-from bklint.linter.embedded import (
-    ACTION_DEFAULT_FLAGS,
-    extract,
-    fix_yaml_bytes,
-    lint_yaml_bytes,
-    mask_expressions,
-)
+from bklint.linter.embedded import ACTION_DEFAULT_FLAGS, extract
 from bklint.linter.files import discover
+from bklint.linter.fix import FixOutcome, default_filter
+from bklint.linter.inputs import Input
+from bklint.linter.inputs.yaml import mask_expressions
+from bklint.linter.run import LintResult
 from bklint.linter.settings import Settings
 
 DATA = Path(__file__).parents[1] / "data" / "embedded"
+
+
+def lint_yaml_bytes(data: bytes, name: str, settings: Settings) -> LintResult:
+    return Input.memory(data, name).lint(settings)
+
+
+def fix_yaml_bytes(data: bytes, name: str, settings: Settings, unsafe: bool = False) -> FixOutcome:
+    return Input.memory(data, name).fix(settings, default_filter(unsafe))
 
 
 def findings(path: Path) -> list[tuple[str, int, int]]:

@@ -6,8 +6,9 @@ import ipaddress
 import re
 from collections.abc import Iterable
 
+from bklint.rules import toml_text
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
-from bklint.rules.catalog.daemon.values import string_items, toml_string
+from bklint.rules.catalog.daemon.values import string_items
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
@@ -49,7 +50,7 @@ class InvalidNameserver(ParsedRule):
                 raw = doc.slice(node.value_start, node.value_end)
                 fix = Fix(
                     "drop the port",
-                    (Edit(doc.value_span(node), toml_string(m.group(1), raw[:1])),),
+                    (Edit(doc.value_span(node), toml_text.string(m.group(1), raw[:1])),),
                     "safe",
                 )
             yield self.finding(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bklint.rules import toml_text
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
-from bklint.rules.catalog.daemon.values import flag_words, string_items, toml_string
+from bklint.rules.catalog.daemon.values import flag_words, string_items
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
@@ -57,7 +58,7 @@ class UnknownEntitlement(ParsedRule):
             fix = None
             if target is not None:
                 raw = doc.slice(node.value_start, node.value_end)
-                fix = Fix(f"use {target!r}", (Edit(span, toml_string(target, raw[:1])),), "safe")
+                fix = Fix(f"use {target!r}", (Edit(span, toml_text.string(target, raw[:1])),), "safe")
             hint = f"; did you mean {target!r}?" if target else f" (known: {', '.join(ENTITLEMENTS)})"
             yield self.finding(
                 f"entitlement {value!r} does not exist: buildkitd drops it silently{hint}",

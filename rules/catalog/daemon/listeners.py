@@ -5,8 +5,9 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 
+from bklint.rules import toml_text
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
-from bklint.rules.catalog.daemon.values import has_flag, string_items, toml_string
+from bklint.rules.catalog.daemon.values import has_flag, string_items
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
@@ -68,7 +69,7 @@ class InvalidGrpcAddress(ParsedRule):
                 if value.startswith("/"):
                     raw = doc.slice(node.value_start, node.value_end)
                     fix = Fix(
-                        "prefix with unix://", (Edit(span, toml_string("unix://" + value, raw[:1])),), "safe"
+                        "prefix with unix://", (Edit(span, toml_text.string("unix://" + value, raw[:1])),), "safe"
                     )
                 yield self.finding(
                     f"address {value!r} has no scheme: buildkitd stops at start-up; write `unix://{value}` or "

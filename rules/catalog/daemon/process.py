@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bklint.rules import toml_text
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
-from bklint.rules.catalog.daemon.values import has_flag, toml_string
+from bklint.rules.catalog.daemon.values import has_flag
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
@@ -130,7 +131,7 @@ class InvalidLogFormat(ParsedRule):
             raw = doc.slice(entry.node.value_start, entry.node.value_end)
             fix = Fix(
                 f"use {entry.value.lower()!r}",
-                (Edit(doc.value_span(entry.node), toml_string(entry.value.lower(), raw[:1])),),
+                (Edit(doc.value_span(entry.node), toml_text.string(entry.value.lower(), raw[:1])),),
                 "safe",
             )
         yield self.finding(

@@ -31,9 +31,3 @@ def string_items(entry: Entry | None) -> list[tuple[str, TomlNode]]:
     if entry is None or not isinstance(entry.value, list) or entry.node.items is None:
         return []
     return [(v, n) for v, n in zip(entry.value, entry.node.items, strict=False) if isinstance(v, str)]
-
-
-def toml_string(value: str, like: str) -> str:
-    if like.startswith("'") and "'" not in value:
-        return f"'{value}'"
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bklint.rules import toml_text
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
-from bklint.rules.catalog.daemon.values import string_items, toml_string
+from bklint.rules.catalog.daemon.values import string_items
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
@@ -180,7 +181,7 @@ class UnknownSnapshotter(ParsedRule):
         if target is not None:
             raw = doc.slice(entry.node.value_start, entry.node.value_end)
             fix = Fix(
-                f"use {target!r}", (Edit(doc.value_span(entry.node), toml_string(target, raw[:1])),), "safe"
+                f"use {target!r}", (Edit(doc.value_span(entry.node), toml_text.string(target, raw[:1])),), "safe"
             )
         hint = f"; did you mean {target!r}?" if target else f" (known: {', '.join(OCI_SNAPSHOTTERS)})"
         yield self.finding(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from bklint.rules import restructure
+from bklint.rules import restructure, toml_text
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.deprecations.releases import targets_before
 from bklint.rules.context import Context
@@ -69,7 +69,7 @@ def ghacache_fix(doc: Document, data: dict[str, Any]) -> tuple[Fix | None, str]:
             if rename is None:
                 return None, ""
             edits.append(rename)
-            edits.append(Edit(doc.value_span(cmd_node), restructure.toml_string_array(argv)))
+            edits.append(Edit(doc.value_span(cmd_node), toml_text.string_array(argv)))
     edits = list({(e.span, e.content): e for e in edits}.values())
     if not edits:
         return None, ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from bklint.rules import restructure
+from bklint.rules import restructure, toml_text
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.context import Context
 from bklint.rules.document import Document, TomlNode, format_path
@@ -210,7 +210,7 @@ class CaseIgnoredAtTarget(ParsedRule):
             written = str(issue.path[-1])
             if v1_accepts(written, issue.canonical):
                 continue
-            new = restructure.key_text(issue.canonical)
+            new = toml_text.key(issue.canonical, doc.slice(*issue.anchor)[:1])
             fix = Fix(f"rename to `{issue.canonical}`", (Edit(doc.span(*issue.anchor), new),), "safe")
             yield self.finding(
                 f"BuildKit {version.minor_name} (go-toml v1) ignores `{written}`; it only matches "

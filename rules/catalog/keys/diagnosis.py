@@ -7,6 +7,7 @@ import functools
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from bklint.rules import toml_text
 from bklint.rules.document import Document, TomlNode, format_path
 from bklint.rules.schema.decode import Decoded, Issue
 from bklint.rules.schema.nodes import ArrayOf, Leaf, MapOf, Node, Struct
@@ -61,7 +62,7 @@ def _index() -> dict[str, list[str]]:
     def walk(node: Node, path: str) -> None:
         if isinstance(node, Struct):
             for name, child in node.fields.items():
-                seg = f'"{name}"' if "." in name else name
+                seg = toml_text.basic_string(name) if "." in name else name
                 walk(child, f"{path}.{seg}" if path else seg)
         elif isinstance(node, MapOf):
             walk(node.item, f'{path}."<host>"')
@@ -191,7 +192,3 @@ def unquoted_dotted(issue: Issue, doc: Document) -> tuple[str, int, int] | None:
         return None
     name = ".".join(n for n, _, _ in names)
     return name, names[0][1], names[-1][2]
-
-
-def bare(name: str) -> bool:
-    return all(c.isascii() and (c.isalnum() or c in "-_") for c in name)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bklint.rules import toml_text
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, Span, register
-from bklint.rules.catalog.keys.diagnosis import IGNORED, bare, unknown_issues, unquoted_dotted
+from bklint.rules.catalog.keys.diagnosis import IGNORED, unknown_issues, unquoted_dotted
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
@@ -43,7 +44,8 @@ class UnquotedDottedName(ParsedRule):
                 continue
             name, start, end = hit
             head = str(issue.path[0])
-            fix = Fix(f'quote the name: {head}."{name}"', (Edit(doc.span(start, end), f'"{name}"'),), "safe")
+            quoted = toml_text.basic_string(name)
+            fix = Fix(f"quote the name: {head}.{quoted}", (Edit(doc.span(start, end), quoted),), "safe")
             yield self.finding(
                 f'`{doc.slice(start, end)}` is read as nested tables, not the name "{name}": '
                 f'{IGNORED}; write {head}."{name}"',
@@ -79,7 +81,7 @@ class NonCanonicalCase(ParsedRule):
         for issue in decoded.issues:
             if issue.kind != "case" or (issue.canonical == "registry" and len(issue.path) == 1):
                 continue
-            new = issue.canonical if bare(issue.canonical) else f'"{issue.canonical}"'
+            new = toml_text.key(issue.canonical, doc.slice(*issue.anchor)[:1])
             fix = Fix(f"rename to `{issue.canonical}`", (Edit(doc.span(*issue.anchor), new),), "safe")
             yield self.finding(
                 f"`{issue.path[-1]}` is matched to `{issue.canonical}` only because buildkitd ignores case "

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bklint.rules import toml_text
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.deprecations.tables import is_ghacache
 from bklint.rules.catalog.keys.diagnosis import (
     IGNORED,
-    bare,
     diagnose,
     elsewhere,
     unknown_issues,
@@ -75,7 +75,7 @@ class UnknownKey(ParsedRule):
             ):
                 node = issue.node
                 start, end = _last_segment(node)
-                new = diag.rename if bare(diag.rename) else f'"{diag.rename}"'
+                new = toml_text.key(diag.rename, doc.slice(start, end)[:1])
                 fix = Fix(
                     f"rename to `{diag.rename}`",
                     (Edit(doc.span(start, end), new),),

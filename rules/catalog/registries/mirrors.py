@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bklint.rules import toml_text
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.registries.tables import (
     Mirror,
@@ -13,7 +14,6 @@ from bklint.rules.catalog.registries.tables import (
     parse_mirror,
     registries,
     templated,
-    toml_string,
 )
 from bklint.rules.context import Context
 from bklint.rules.document import Document, TomlNode
@@ -44,7 +44,7 @@ def remove_element(doc: Document, array: TomlNode, index: int) -> Edit | None:
 
 def _replace_value(doc: Document, node: TomlNode, value: str) -> Edit:
     raw = doc.slice(node.value_start, node.value_end)
-    return Edit(doc.span(node.value_start, node.value_end), toml_string(value, raw[:1]))
+    return Edit(doc.span(node.value_start, node.value_end), toml_text.string(value, raw[:1]))
 
 
 @register

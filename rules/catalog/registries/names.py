@@ -6,6 +6,7 @@ import functools
 import re
 from collections.abc import Iterable
 
+from bklint.rules import toml_text
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.registries.tables import (
     HUB_ALIASES,
@@ -16,7 +17,6 @@ from bklint.rules.catalog.registries.tables import (
     registries,
     split_port,
     templated,
-    toml_string,
 )
 from bklint.rules.context import Context
 from bklint.rules.document import Document, TomlNode
@@ -50,7 +50,7 @@ def rename_host(doc: Document, host: str, new: str) -> tuple[Edit, ...]:
         i = 1 - (depth - len(node.segments))
         if node.segments and 0 <= i < len(node.segments) and node.segments[i][0] == host:
             _, start, end = node.segments[i]
-            found[(start, end)] = Edit(doc.span(start, end), toml_string(new, doc.slice(start, end)[:1]))
+            found[(start, end)] = Edit(doc.span(start, end), toml_text.key(new, doc.slice(start, end)[:1]))
         stack.extend((depth + 1, child) for child in (node.children or {}).values())
         # Array elements add an index to the path, not a name.
         stack.extend((depth, item) for item in node.items or [])

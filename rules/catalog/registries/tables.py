@@ -126,14 +126,6 @@ def _segment_nodes(node: TomlNode) -> Iterator[TomlNode]:
         stack.extend(cur.items or [])
 
 
-def toml_string(value: str, like: str = '"') -> str:
-    """A TOML string for ``value``, literal (single-quoted) when the original was."""
-    if like.startswith("'") and "'" not in value and "\n" not in value:
-        return f"'{value}'"
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
-
-
 def has_keypair(decoded: Decoded, host: str) -> bool:
     return decoded.count("registry", host, "keypair") > 0
 

@@ -1,0 +1,282 @@
+"""The YAML kind: workflows and manifests with buildkitd configs embedded (``linter/embedded.py`` finds them).
+
+Each embedded config is linted as TOML and its findings are mapped to the YAML file's
+lines and columns; findings the mapping cannot place exactly (folded or quoted multi-line
+values) point at the key and name the line inside the config. The YAML's own findings
+(removed action inputs, an ignored inline config, invalid YAML) and the `buildkitd-flags`
+inputs join them, and the whole file goes through the finding filter with the YAML's own
+``noqa`` comments (a ``#`` inside an embedded config is the config's, read with TOML's
+scopes by its own lint).
+
+Fixes are written back only into literal blocks, the one shape where re-indenting the
+fixed TOML is exact, and only when the YAML reads back to exactly the fixed TOML. GitHub
+expressions (``${{ … }}``) are not TOML until the workflow runs: outside strings they are
+masked as same-length strings, findings touching one are dropped, and such blocks are not
+fixed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from bklint.linter import noqa
+from bklint.linter.embedded import (
+    ACTION_DEFAULT_FLAGS,
+    Embedded,
+    Extraction,
+    extract,
+    has_embedded,
+    might_embed,
+)
+from bklint.linter.findings import apply as filter_findings
+from bklint.linter.run import LintResult, lint_text
+from bklint.linter.settings import Settings
+from bklint.linter.source import decode_bytes
+from bklint.rules.base import Edit, Finding, Fix, Span
+from bklint.rules.context import SourceText
+
+if TYPE_CHECKING:
+    from bklint.linter.fix import FixFilter, FixOutcome
+    from bklint.linter.incremental import ParseCache
+
+_EXPRESSION = re.compile(r"\$\{\{.*?\}\}")
+
+
+class YamlKind:
+    name = "yaml"
+
+    def lint(
+        self, source: SourceText, path: str | None, settings: Settings, cache: ParseCache | None = None
+    ) -> LintResult:
+        return lint_yaml_source(source, path, settings)
+
+    def fix(self, data: bytes, path: str | None, settings: Settings, accept: FixFilter) -> FixOutcome:
+        return fix_yaml_data(data, path, settings, accept)
+
+    def discovered(self, path: str) -> bool:
+        if not might_embed(path):
+            return False
+        from bklint.linter.files import read_file
+
+        read = read_file(path)
+        return read.data is not None and has_embedded(read.data)
+
+
+KIND = YamlKind()
+
+
+def mask_expressions(text: str) -> tuple[str, list[Span]]:
+    """Replace ``${{ … }}`` outside TOML strings by a same-length basic string; return their spans."""
+    if "${{" not in text:
+        return text, []
+    spans: list[Span] = []
+    out_lines = []
+    for n, line in enumerate(text.split("\n")):
+        pieces: list[str] = []
+        pos = 0
+        for m in _EXPRESSION.finditer(line):
+            spans.append(Span.at(n, m.start(), n, m.end()))
+            pieces.append(line[pos : m.start()])
+            inner = m.group(0)
+            if _inside_string(line, m.start()) or '"' in inner or "\\" in inner:
+                pieces.append(inner)
+            else:
+                pieces.append('"' + inner[1:-1] + '"')
+            pos = m.end()
+        pieces.append(line[pos:])
+        out_lines.append("".join(pieces))
+    return "\n".join(out_lines), spans
+
+
+def _inside_string(line: str, col: int) -> bool:
+    quote: str | None = None
+    i = 0
+    while i < col:
+        ch = line[i]
+        if quote is None:
+            if ch == "#":
+                return True  # in a comment: leave it alone
+            if ch in ("'", '"'):
+                quote = ch
+        elif ch == "\\" and quote == '"':
+            i += 1
+        elif ch == quote:
+            quote = None
+        i += 1
+    return quote is not None
+
+
+def _touches(span: Span, masked: list[Span]) -> bool:
+    return any(
+        m.start.line <= span.start.line <= m.end.line
+        and (span.start.line != m.start.line or (m.start.column <= span.end.column and span.start.column <= m.end.column))
+        for m in masked
+    )
+
+
+def _settings_for(embedded: Embedded, settings: Settings) -> Settings:
+    if embedded.flags is None:
+        return settings
+    own = settings.copy()
+    own.rules.buildkitd_flags = embedded.flags
+    return own
+
+
+def _map_finding(embedded: Embedded, finding: Finding) -> Finding:
+    mapped = embedded.span(finding.span)
+    if mapped is None:
+        where = f"line {finding.span.start.line + 1}, column {finding.span.start.column + 1} of the embedded config"
+        return _on_key(embedded, finding, where)
+    related = tuple((s, note) for s, note in ((embedded.span(r), note) for r, note in finding.related) if s is not None)
+    return replace(finding, span=mapped, fix=_map_fix(embedded, finding.fix), related=related)
+
+
+def _map_fix(embedded: Embedded, fix: Fix | None) -> Fix | None:
+    """A TOML fix as YAML edits (literal blocks only): new lines get the block's indentation."""
+    if fix is None or embedded.block is None or "${{" in embedded.text:
+        return None  # --fix leaves templated blocks alone, so do not advertise a fix
+    pad = " " * embedded.block.indent
+    edits = []
+    for edit in fix.edits:
+        span = embedded.span(edit.span)
+        if span is None:
+            return None
+        content = re.sub(r"\n(?!\n|$)", "\n" + pad, edit.content)
+        edits.append(Edit(span, content))
+    return Fix(fix.message, tuple(edits), fix.applicability)
+
+
+def lint_embedded(embedded: Embedded, path: str | None, settings: Settings) -> list[Finding]:
+    masked_text, masked = mask_expressions(embedded.text)
+    result = lint_text(masked_text, path, _settings_for(embedded, settings))
+    out = []
+    for finding in result.findings:
+        if masked and _touches(finding.span, masked):
+            continue
+        if "flags_span" in finding.data:
+            if embedded.flags_input is not None:
+                continue  # about the flags alone: reported once, on the `buildkitd-flags` input
+            out.append(_on_key(embedded, finding, f"setup-buildx-action's default buildkitd-flags: {ACTION_DEFAULT_FLAGS}"))
+            continue
+        out.append(_map_finding(embedded, finding))
+    return out
+
+
+def _on_key(embedded: Embedded, finding: Finding, note: str) -> Finding:
+    """A finding that cannot point into the config: on its key, with ``note`` saying where it is."""
+    return replace(finding, message=f"{finding.message} ({note})", span=embedded.key_span, fix=None, related=())
+
+
+def lint_flags_input(flags: Embedded, path: str | None, settings: Settings) -> list[Finding]:
+    """The daemon-flag rules on a `buildkitd-flags` input, anchored on the offending words."""
+    from bklint.rules.context import Context
+    from bklint.rules.daemon_flags import lint_flags
+
+    ctx = Context(path=path, source=SourceText(""), settings=settings.rules)
+    out = []
+    for finding in lint_flags(flags.text, ctx):
+        where = finding.data.get("flags_span")
+        span: Span | None = None
+        if isinstance(where, tuple) and len(where) == 2:
+            start, end = flags.offset_position(int(where[0])), flags.offset_position(int(where[1]))
+            if start is not None and end is not None:
+                span = Span(start, max(start, end))
+        out.append(replace(finding, span=span or flags.key_span, fix=None, related=()))
+    return out
+
+
+def lint_yaml_source(source: SourceText, path: str | None, settings: Settings) -> LintResult:
+    """Lint every config embedded in a YAML file; findings are in the YAML file's coordinates."""
+    result = LintResult(path, source)
+    if not source.readable:
+        from bklint.rules.catalog.syntax import InvalidEncoding
+
+        problem = next(p for p in source.problems if p.kind != "bom")
+        result.findings = filter_findings([InvalidEncoding.finding(problem.message, Span.at(0, 0))], settings, path)
+        return result
+    extraction = extract(source.text)
+    raw = list(extraction.findings)
+    for embedded in extraction.configs:
+        raw.extend(lint_embedded(embedded, path, settings))
+    for flags in extraction.flag_inputs:
+        raw.extend(lint_flags_input(flags, path, settings))
+    result.findings = filter_findings(raw, settings, path, yaml_directives(source.text, extraction))
+    return result
+
+
+def yaml_directives(text: str, extraction: Extraction) -> list[noqa.Directive]:
+    """The `noqa` comments of the YAML itself (those inside an embedded config are the config's)."""
+    values = [*extraction.configs, *extraction.flag_inputs]
+    return noqa.parse_yaml_directives(text, lambda line, column: any(e.owns(line, column) for e in values))
+
+
+def fix_yaml_data(data: bytes, name: str | None, settings: Settings, accept: FixFilter) -> FixOutcome:
+    """Fix the configs in literal blocks and the YAML around them; the YAML must read back to the fixed TOML.
+
+    Every change is an edit on the original text (a literal block is replaced whole), so
+    positions never shift under a later edit; only findings the YAML file's own filter
+    kept (``noqa`` comments in the YAML included) are fixed.
+    """
+    from bklint.linter.fix import FixOutcome, apply_edits, fix_data
+
+    path = name
+    source = decode_bytes(data)
+    first = lint_yaml_source(source, path, settings)
+    if not source.readable:
+        return FixOutcome(data, data, first)
+    text = source.text
+    extraction = extract(text)
+    directives = yaml_directives(text, extraction)
+    applied: list[str] = []
+    edits: list[Edit] = []
+    # YAML-level fixes (input renames, unused YAML `noqa` comments): everything outside the configs.
+    for f in first.findings:
+        if f.fix is not None and accept(f) and not any(_inside_config(extraction, e.span) for e in f.fix.edits):
+            edits.extend(f.fix.edits)
+            applied.append(f"{f.code}: {f.fix.message}")
+    expected: dict[int, str] = {}
+    lines = text.split("\n")
+    for index, embedded in enumerate(extraction.configs):
+        block = embedded.block
+        if block is None or "${{" in embedded.text:
+            continue
+
+        def wanted(f: Finding, embedded: Embedded = embedded) -> bool:
+            at = embedded.position(f.span.start)
+            return accept(f) and at is not None and not noqa.suppressed(directives, f.code, at.line)
+
+        outcome = fix_data(embedded.text.encode("utf-8"), path, _settings_for(embedded, settings), wanted)
+        if outcome.error is not None:
+            return FixOutcome(data, data, first, error=f"{embedded.where or embedded.kind}: {outcome.error}")
+        if not outcome.changed:
+            continue
+        new_toml = outcome.data.decode("utf-8")
+        expected[index] = new_toml
+        body = new_toml.rstrip("\n").split("\n") if new_toml.strip("\n") else []
+        pad = " " * block.indent
+        if body:
+            last = lines[block.last_line].rstrip("\r")
+            span = Span.at(block.first_line, 0, block.last_line, len(last))
+            edits.append(Edit(span, "\n".join(pad + line if line else "" for line in body)))
+        else:
+            edits.append(Edit(Span.at(block.first_line, 0, block.last_line + 1, 0), ""))
+        applied.extend(outcome.applied)
+    new_text = apply_edits(text, edits) if edits else text
+    if new_text == text:
+        return FixOutcome(data, data, first)
+    check = extract(new_text)
+    if not check.parsed or len(check.configs) != len(extraction.configs):
+        return FixOutcome(data, data, first, error="the fixed YAML does not parse back; nothing was changed")
+    for index, new_toml in expected.items():
+        if check.configs[index].text != new_toml:
+            return FixOutcome(
+                data, data, first, error="the fixed config does not read back from the YAML block; nothing was changed"
+            )
+    new_data = (b"\xef\xbb\xbf" if source.had_bom else b"") + new_text.encode("utf-8")
+    return FixOutcome(data, new_data, lint_yaml_source(decode_bytes(new_data), path, settings), applied)
+
+
+def _inside_config(extraction: Extraction, span: Span) -> bool:
+    return any(e.owns(span.start.line, span.start.column) for e in extraction.configs)
