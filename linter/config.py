@@ -7,17 +7,12 @@ Found upward from each checked file (the nearest wins, like ruff), or given with
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass, field
 from typing import Any
 
 from bklint.linter.settings import Settings
 from bklint.rules.base import Severity
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from bklint.rules.tomllib_compat import tomllib
 
 CONFIG_NAMES = ("bklint.toml", ".bklint.toml", "pyproject.toml")
 KNOWN_KEYS = {

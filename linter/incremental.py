@@ -13,18 +13,13 @@ parse's result, only cheaper; tests compare the two on every vector and real con
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 from typing import Any
 
 from bklint.linter.parse import LONG_NUMBER, ParseOutcome, parse
 from bklint.linter.sourcemap import build_source_map
 from bklint.rules.document import Document, TomlNode
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from bklint.rules.tomllib_compat import tomllib
 
 _HEADER_LINE = re.compile(r"^[ \t]*\[", re.MULTILINE)
 # Below this size a full parse is as cheap as the bookkeeping.

@@ -19,11 +19,7 @@ from bklint.linter.sourcemap import build_source_map
 from bklint.rules.context import SyntaxProblem
 from bklint.rules.document import Document, line_starts
 from bklint.rules.schema.values import INT64_MAX, INT64_MIN
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from bklint.rules.tomllib_compat import tomllib
 
 T = TypeVar("T")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal, NamedTuple
 
 if TYPE_CHECKING:
@@ -133,8 +133,9 @@ class Finding:
     path: str | None = None
     # Extra spans the message refers to (e.g. the first definition of a duplicate).
     related: tuple[tuple[Span, str], ...] = ()
-    # For findings reported inside a file that embeds the config (YAML), filled by the runner.
-    data: dict[str, object] = field(default_factory=dict)
+    # Character offsets of the words in the daemon-flags string the finding is about, so a
+    # front end linting a workflow's `buildkitd-flags` input can point at them.
+    flags_span: tuple[int, int] | None = None
 
     @property
     def sort_key(self) -> tuple[int, int, str]:

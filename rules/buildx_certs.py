@@ -252,15 +252,13 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def read_file(path: str, cache: dict[str, Any] | None = None) -> FileInfo:
+def read_file(path: str, memo: dict[str, FileInfo] | None = None) -> FileInfo:
     """Look at a file without ever blocking (FIFOs, devices) or reading more than 1 MiB + 1."""
-    key = f"bklint.certs.file:{path}"
-    if cache is not None and key in cache:
-        info: FileInfo = cache[key]
-        return info
-    info = _read(path)
-    if cache is not None:
-        cache[key] = info
+    if memo is None:
+        return _read(path)
+    info = memo.get(path)
+    if info is None:
+        info = memo[path] = _read(path)
     return info
 
 
@@ -317,14 +315,12 @@ class DirInfo(NamedTuple):
 MAX_DIR_ENTRIES = 200
 
 
-def read_dir(path: str, cache: dict[str, Any] | None = None) -> DirInfo:
-    key = f"bklint.certs.dir:{path}"
-    if cache is not None and key in cache:
-        cached: DirInfo = cache[key]
-        return cached
-    info = _read_dir(path)
-    if cache is not None:
-        cache[key] = info
+def read_dir(path: str, memo: dict[str, DirInfo] | None = None) -> DirInfo:
+    if memo is None:
+        return _read_dir(path)
+    info = memo.get(path)
+    if info is None:
+        info = memo[path] = _read_dir(path)
     return info
 
 
@@ -398,6 +394,19 @@ class PemInfo(NamedTuple):
         return [c for c in self.certs if c is not None]
 
 
+@dataclass(slots=True)
+class Checked:
+    ref: PathRef
+    path: str  # resolved
+    file: FileInfo | None = None
+    folder: DirInfo | None = None
+    pem: PemInfo | None = None
+
+    @property
+    def readable(self) -> bool:
+        return self.file is not None and self.file.status == "ok"
+
+
 def is_private_key_block(block: str) -> bool:
     """Go's ``tls.X509KeyPair`` takes ``PRIVATE KEY`` or any ``… PRIVATE KEY`` block."""
     return block == "PRIVATE KEY" or block.endswith(" PRIVATE KEY")
@@ -418,15 +427,13 @@ def pem_blocks(data: bytes) -> Iterator[tuple[str, bytes, bool]]:
         yield m.group(1).decode("ascii", "replace"), der, headers
 
 
-def inspect_pem(data: bytes, cache: dict[str, Any] | None = None, key: str | None = None) -> PemInfo:
+def inspect_pem(data: bytes, memo: dict[str, PemInfo] | None = None, key: str | None = None) -> PemInfo:
     """Parse the PEM blocks of ``data``; memoised under ``key`` (the file path) when given."""
-    ckey = f"bklint.certs.pem:{key}"
-    if cache is not None and key is not None and ckey in cache:
-        cached: PemInfo = cache[ckey]
-        return cached
-    info = _inspect(data)
-    if cache is not None and key is not None:
-        cache[ckey] = info
+    if memo is None or key is None:
+        return _inspect(data)
+    info = memo.get(key)
+    if info is None:
+        info = memo[key] = _inspect(data)
     return info
 
 

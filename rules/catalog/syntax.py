@@ -170,7 +170,7 @@ class ConfigTooLarge(Rule):
 
 
 def _parses(text: str) -> bool:
-    import tomllib
+    from bklint.rules.tomllib_compat import tomllib
 
     try:
         tomllib.loads(text)

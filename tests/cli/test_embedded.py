@@ -255,7 +255,6 @@ def test_sarif_and_github_formats_point_into_the_workflow(tree, monkeypatch, cap
 
 
 def test_buildkitd_flags_are_linted_with_the_daemon_flag_rules_at_the_offending_word():
-    pytest.importorskip("bklint.rules.daemon_flags")
     text = (
         "steps:\n"
         "  - uses: docker/setup-buildx-action@v3\n"

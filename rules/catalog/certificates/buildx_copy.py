@@ -146,7 +146,7 @@ class CertDestinationCollision(ParsedRule):
                         span_of(doc, item.ref),
                     )
                 continue
-            contents = {_identity(read_file(i.source, ctx.cache), i.source) for i in items}
+            contents = {_identity(read_file(i.source, ctx.memo.files), i.source) for i in items}
             if len(contents) < 2:
                 continue
             registries = {i.ref.registry for i in items}
@@ -316,10 +316,10 @@ class TlsConfigDirCertWithoutKey(ParsedRule):
                         span_of(doc, ref),
                     )
                 elif name.endswith(".crt"):
-                    info = read_file(os.path.join(item.path, name), ctx.cache)
+                    info = read_file(os.path.join(item.path, name), ctx.memo.files)
                     if info.status != "ok":
                         continue
-                    pem = inspect_pem(info.copied_bytes, ctx.cache, info.path)
+                    pem = inspect_pem(info.copied_bytes, ctx.memo.pems, info.path)
                     if not pem.parsed_certs:
                         yield self.finding(
                             f"{quoted_label(ref)}: the CA file `{name}` in `{ref.value}` holds no PEM certificate; "

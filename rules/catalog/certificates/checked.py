@@ -3,14 +3,11 @@ and the base class of rules that report on those paths."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from bklint.rules.buildx_certs import (
-    DirInfo,
-    FileInfo,
+    Checked,
     PathRef,
-    PemInfo,
     inspect_pem,
     path_refs,
     read_dir,
@@ -21,9 +18,6 @@ from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
 
-_ANALYSIS = "bklint.certs.analysis"
-
-
 # Copied registry files and grpc.tls files are PEM files; tlsconfigdir is a folder.
 CA_KINDS = ("ca", "grpc-ca")
 
@@ -31,25 +25,11 @@ CA_KINDS = ("ca", "grpc-ca")
 CERT_KINDS = ("cert", "grpc-cert")
 
 
-@dataclass(slots=True)
-class Checked:
-    ref: PathRef
-    path: str  # resolved
-    file: FileInfo | None = None
-    folder: DirInfo | None = None
-    pem: PemInfo | None = None
-
-    @property
-    def readable(self) -> bool:
-        return self.file is not None and self.file.status == "ok"
-
 
 def analyse(ctx: Context, decoded: Decoded) -> list[Checked]:
     """Read every referenced path once per run (bounded, non-blocking) and parse its PEM."""
-    cached = ctx.cache.get(_ANALYSIS)
-    if cached is not None:
-        result: list[Checked] = cached
-        return result
+    if ctx.memo.cert_paths is not None:
+        return ctx.memo.cert_paths
     out: list[Checked] = []
     for ref in path_refs(decoded):
         if ref.kind in ("key", "cert") and ref.value == "":
@@ -57,13 +37,13 @@ def analyse(ctx: Context, decoded: Decoded) -> list[Checked]:
         path = resolve(ref.value, ctx.settings.base_dir)
         checked = Checked(ref, path)
         if ref.kind == "tlsconfigdir":
-            checked.folder = read_dir(path, ctx.cache)
+            checked.folder = read_dir(path, ctx.memo.dirs)
         else:
-            checked.file = read_file(path, ctx.cache)
+            checked.file = read_file(path, ctx.memo.files)
             if checked.file.status == "ok":
-                checked.pem = inspect_pem(checked.file.copied_bytes, ctx.cache, path)
+                checked.pem = inspect_pem(checked.file.copied_bytes, ctx.memo.pems, path)
         out.append(checked)
-    ctx.cache[_ANALYSIS] = out
+    ctx.memo.cert_paths = out
     return out
 
 

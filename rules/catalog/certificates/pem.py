@@ -6,16 +6,10 @@ from collections.abc import Iterable, Iterator
 
 from bklint.rules.base import Finding, ParsedRule, Severity, register
 from bklint.rules.buildx_certs import (
+    Checked,
     PathRef,
 )
-from bklint.rules.catalog.certificates.checked import (
-    CA_KINDS,
-    CERT_KINDS,
-    Checked,
-    analyse,
-    quoted_label,
-    span_of,
-)
+from bklint.rules.catalog.certificates.checked import CA_KINDS, CERT_KINDS, analyse, quoted_label, span_of
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded

@@ -126,12 +126,13 @@ class ReservedAboveMaxUsed(ParsedRule):
                 pair = _comparable(reserved, maximum)
                 if pair is None or pair[0] <= pair[1]:
                     continue
-                entry = decoded.entries[(*base, "maxUsedSpace")]
+                max_path, reserved_path = (*base, "maxUsedSpace"), (*base, reserved_key)
+                entry = decoded.entries[max_path]
                 yield self.finding(
                     f"in {label}, `maxUsedSpace` ({_describe(maximum)}) is below `{reserved_key}` "
                     f"({_describe(reserved)}): buildkitd never prunes below `{reserved_key}`, so the cap has no effect",
                     doc.value_span(entry.node),
-                    related=((doc.value_span(decoded.entries[(*base, reserved_key)].node), reserved_key),),
+                    related=((doc.value_span(decoded.entries[reserved_path].node), reserved_key),),
                 )
 
 
