@@ -587,6 +587,13 @@ class Effective:
         self.settings[path] = Setting(path, value, None, use, replaced)
 
 
+def flag_on(parsed: ParsedFlags | None, *names: str) -> bool:
+    """Whether one of the boolean flags ``names`` is given and true (its last use counts)."""
+    if parsed is None:
+        return False
+    return any((use := parsed.last(name)) is not None and go_parse_bool(use.value) is True for name in names)
+
+
 def flags_of(ctx: Context) -> ParsedFlags | None:
     """The parsed daemon flags of this run (``--buildkitd-flags`` or the config setting)."""
     text = ctx.settings.buildkitd_flags

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 
 from bklint.rules import toml_text
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
-from bklint.rules.catalog.daemon.values import has_flag, string_items
+from bklint.rules.catalog.daemon.values import string_items
 from bklint.rules.context import Context
+from bklint.rules.daemon_flags import flags_of
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
 
@@ -122,7 +123,9 @@ class TcpWithoutTls(ParsedRule):
     severity = Severity.WARNING
 
     def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
-        if _tls_configured(decoded) or has_flag(ctx, "--tlscert"):
+        flags = flags_of(ctx)
+        tlscert = flags.last("tlscert") if flags is not None else None
+        if _tls_configured(decoded) or (tlscert is not None and tlscert.value):
             return
         for value, node in string_items(decoded.entry("grpc", "address")):
             if not value.startswith("tcp://"):

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from bklint.rules import toml_text
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
-from bklint.rules.catalog.daemon.values import has_flag
 from bklint.rules.context import Context
+from bklint.rules.daemon_flags import flag_on, flags_of
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
 from bklint.rules.schema.tree import LOG_LEVELS
@@ -51,7 +51,7 @@ class NoProcessSandboxWithoutRootless(ParsedRule):
         entry = decoded.entry("worker", "oci", "noProcessSandbox")
         if entry is None or entry.value is not True:
             return
-        if has_flag(ctx, "--rootless", "--oci-worker-rootless"):
+        if flag_on(flags_of(ctx), "rootless", "oci-worker-rootless"):
             return
         rootless = decoded.entry("worker", "oci", "rootless")
         if rootless is not None and rootless.value is True:
