@@ -23,12 +23,14 @@ import errno
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from bklint.rules.document import TomlNode
 from bklint.rules.schema.decode import Decoded
+
+T = TypeVar("T")
 
 MIB = 1024 * 1024
 # buildx reads every copied file (and the config) through a 1 MiB LimitReader.
@@ -252,14 +254,19 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def _memoised(memo: dict[str, T] | None, key: str | None, compute: Callable[[], T]) -> T:
+    """``compute()``, once per ``key`` in ``memo`` (a run's ``Context.memo``) when given."""
+    if memo is None or key is None:
+        return compute()
+    value = memo.get(key)
+    if value is None:
+        value = memo[key] = compute()
+    return value
+
+
 def read_file(path: str, memo: dict[str, FileInfo] | None = None) -> FileInfo:
     """Look at a file without ever blocking (FIFOs, devices) or reading more than 1 MiB + 1."""
-    if memo is None:
-        return _read(path)
-    info = memo.get(path)
-    if info is None:
-        info = memo[path] = _read(path)
-    return info
+    return _memoised(memo, path, lambda: _read(path))
 
 
 def _read(path: str) -> FileInfo:
@@ -316,12 +323,7 @@ MAX_DIR_ENTRIES = 200
 
 
 def read_dir(path: str, memo: dict[str, DirInfo] | None = None) -> DirInfo:
-    if memo is None:
-        return _read_dir(path)
-    info = memo.get(path)
-    if info is None:
-        info = memo[path] = _read_dir(path)
-    return info
+    return _memoised(memo, path, lambda: _read_dir(path))
 
 
 def _read_dir(path: str) -> DirInfo:
@@ -429,12 +431,7 @@ def pem_blocks(data: bytes) -> Iterator[tuple[str, bytes, bool]]:
 
 def inspect_pem(data: bytes, memo: dict[str, PemInfo] | None = None, key: str | None = None) -> PemInfo:
     """Parse the PEM blocks of ``data``; memoised under ``key`` (the file path) when given."""
-    if memo is None or key is None:
-        return _inspect(data)
-    info = memo.get(key)
-    if info is None:
-        info = memo[key] = _inspect(data)
-    return info
+    return _memoised(memo, key, lambda: _inspect(data))
 
 
 def _inspect(data: bytes) -> PemInfo:
