@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bklint.rules.base import Rule, Severity, registered
 from bklint.rules.context import RuleSettings
@@ -12,6 +12,8 @@ from bklint.rules.context import RuleSettings
 
 @dataclass(slots=True)
 class Settings:
+    """Everything a run is configured with; built only by ``linter/config.py``'s resolver."""
+
     select: list[str] = field(default_factory=lambda: ["BK"])
     extend_select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
@@ -21,8 +23,10 @@ class Settings:
     rules: RuleSettings = field(default_factory=RuleSettings)
     # Extra file-name globs treated as buildkitd configs (discovery, language server).
     files: list[str] = field(default_factory=list)
-    # Where the settings came from (a config file), for messages.
-    origin: str | None = None
+    # The lowest severity that makes `bklint check` exit 1.
+    failure_threshold: Severity = Severity.WARNING
+    # per-file-ignores globs are relative to this directory (the config file's), as in ruff.
+    root: str | None = None
 
     def copy(self) -> Settings:
         return Settings(
@@ -31,15 +35,10 @@ class Settings:
             ignore=list(self.ignore),
             per_file_ignores={k: list(v) for k, v in self.per_file_ignores.items()},
             severity=dict(self.severity),
-            rules=RuleSettings(
-                base_dir=self.rules.base_dir,
-                target_version=self.rules.target_version,
-                buildkitd_flags=self.rules.buildkitd_flags,
-                cert_expiry_days=self.rules.cert_expiry_days,
-                options=dict(self.rules.options),
-            ),
+            rules=replace(self.rules, options=dict(self.rules.options)),
             files=list(self.files),
-            origin=self.origin,
+            failure_threshold=self.failure_threshold,
+            root=self.root,
         )
 
 
@@ -65,7 +64,7 @@ def enabled(rule: type[Rule], settings: Settings, path: str | None = None) -> bo
     ignores = list(settings.ignore)
     if path is not None:
         for pattern, codes in settings.per_file_ignores.items():
-            if path_matches(path, pattern):
+            if _per_file_match(path, pattern, settings.root):
                 ignores.extend(codes)
     best_off = max((_specificity(s) for s in ignores if matches(rule, s)), default=-1)
     return best_on >= 0 and best_on > best_off
@@ -78,6 +77,14 @@ def path_matches(path: str, pattern: str) -> bool:
         or fnmatch.fnmatch(os.path.basename(norm), pattern)
         or fnmatch.fnmatch(norm, f"*/{pattern}")
     )
+
+
+def _per_file_match(path: str, pattern: str, root: str | None) -> bool:
+    """A per-file-ignores glob: relative to the project root, or matching the name or a path tail."""
+    absolute = os.path.abspath(path)
+    if root is not None and fnmatch.fnmatch(os.path.relpath(absolute, root).replace(os.sep, "/"), pattern):
+        return True
+    return path_matches(path, pattern) or path_matches(absolute, pattern)
 
 
 def unknown_selectors(selectors: list[str]) -> list[str]:

@@ -29,7 +29,7 @@ from bklint.linter.incremental import ParseCache
 from bklint.linter.run import rules
 from bklint.lsp import actions, completion, hover, navigation
 from bklint.lsp.analysis import Analysis, analyse
-from bklint.lsp.settings import ClientSettings, Resolver, parse_client_settings
+from bklint.lsp.settings import Resolver, client_values
 
 log = logging.getLogger("bklint.lsp")
 
@@ -37,7 +37,7 @@ log = logging.getLogger("bklint.lsp")
 class BklintServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("bklint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
-        self.client_settings = ClientSettings()
+        self.client_settings: dict[str, Any] = {}
         self.init_options: Any = None
         self.folders: list[str] = []
         self.resolver = Resolver(self.client_settings, [])
@@ -115,7 +115,7 @@ class BklintServer(LanguageServer):
         path = self.path_of(uri)
         settings = self.resolver.for_path(path)
         for problem in self.resolver.problems:
-            self.tell(problem)
+            self.tell(str(problem))
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(
             self.executor,
@@ -187,7 +187,7 @@ class BklintServer(LanguageServer):
 
     # -- settings ------------------------------------------------------------------------
     def apply_settings(self, raw: Any, force: bool = False) -> None:
-        new = parse_client_settings(raw)
+        new = client_values(raw)
         if new == self.client_settings and not force and self.generation:
             return  # the usual echo of the initializationOptions: nothing to redo
         self.client_settings = new
@@ -196,7 +196,7 @@ class BklintServer(LanguageServer):
         self.cache.clear()
         self.published.clear()
         for problem in self.resolver.problems:
-            self.tell(problem)
+            self.tell(str(problem))
         for uri in list(self.workspace.text_documents):
             if self.serves(uri):
                 self.request_lint(uri)
@@ -272,7 +272,7 @@ def create_server() -> BklintServer:
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     def did_change_folders(ls: BklintServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
         ls.folders = [p for p in (ls.path_of(f.uri) for f in ls.workspace.folders.values()) if p]
-        ls.apply_settings(_raw(ls.client_settings), force=True)
+        ls.apply_settings(ls.client_settings, force=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: BklintServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -327,7 +327,11 @@ def create_server() -> BklintServer:
         a = await ls.analysis(params.text_document.uri)
         if a is None:
             return None
-        return hover.hover(a, a.lines.from_client(params.position))
+        found = hover.hover_text(a.result, a.lines.from_client(params.position), a.settings.rules.base_dir, a.layout)
+        if found is None:
+            return None
+        markdown = types.MarkupContent(kind=types.MarkupKind.Markdown, value=found.markdown)
+        return types.Hover(contents=markdown, range=a.lines.range(found.span))
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=list(completion.TRIGGERS))
@@ -368,21 +372,6 @@ def create_server() -> BklintServer:
         ls.executor.shutdown(wait=False, cancel_futures=True)
 
     return server
-
-
-def _raw(c: ClientSettings) -> dict[str, Any]:
-    """ClientSettings back to the wire shape (to rebuild the resolver with new folders)."""
-    out: dict[str, Any] = {
-        "ignore": c.ignore,
-        "files": c.files,
-        "severity": {k: v.label for k, v in c.severity.items()},
-    }
-    if c.select is not None:
-        out["select"] = c.select
-    for key, value in (("targetVersion", c.target_version), ("buildkitdFlags", c.buildkitd_flags), ("baseDir", c.base_dir)):
-        if value is not None:
-            out[key] = value
-    return out
 
 
 def _tune_gc() -> None:

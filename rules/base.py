@@ -159,6 +159,9 @@ class Rule:
     # Files (or dicts with ``text`` and more, see tests/fix) on which the fix must apply,
     # converge and keep the file valid; every fixable rule has some.
     fix_examples: ClassVar[tuple[str | Mapping[str, object], ...]] = ()
+    # The verdict needs the files the config names (certificates): a front end that cannot
+    # read the user's files (the browser playground) switches the rule off and says so.
+    reads_files: ClassVar[bool] = False
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         raise NotImplementedError

@@ -15,14 +15,8 @@ from bklint.linter.findings import failing
 from bklint.linter.inputs import Input
 from bklint.linter.report import FORMATS, ReportOptions, render
 from bklint.linter.run import LintResult, rules
-from bklint.linter.settings import Settings, unknown_selectors
+from bklint.linter.settings import Settings
 from bklint.rules.base import Severity
-
-THRESHOLDS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO, "hint": Severity.HINT}
-
-
-def _csv(value: str) -> list[str]:
-    return [v.strip() for v in value.split(",") if v.strip()]
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -34,13 +28,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="how to print findings (default: full; env BKLINT_OUTPUT_FORMAT)",
     )
     p.add_argument("-o", "--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
-    p.add_argument("--select", type=_csv, metavar="CODES", help="only these codes or prefixes (e.g. BK1,BK201)")
-    p.add_argument("--extend-select", type=_csv, default=[], metavar="CODES", help="add codes to the selection")
-    p.add_argument("--ignore", type=_csv, default=[], metavar="CODES", help="skip these codes or prefixes")
+    p.add_argument("--select", metavar="CODES", help="only these codes or prefixes (e.g. BK1,BK201)")
+    p.add_argument("--extend-select", metavar="CODES", help="add codes to the selection")
+    p.add_argument("--ignore", metavar="CODES", help="skip these codes or prefixes")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     p.add_argument(
         "--failure-threshold",
-        choices=sorted(THRESHOLDS),
+        choices=[s.label for s in Severity],
         help="lowest severity that makes the exit code 1 (default: warning)",
     )
     p.add_argument("--stdin-filename", metavar="PATH", help="the path of the text read from stdin")
@@ -59,32 +53,23 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
-def cli_settings(args: argparse.Namespace) -> Settings:
-    settings = Settings()
-    if args.select is not None:
-        settings.select = args.select
-    settings.extend_select = list(args.extend_select)
-    settings.ignore = list(args.ignore)
-    bad = unknown_selectors([*(args.select or []), *args.extend_select, *args.ignore])
-    if bad:
-        raise UsageError(f"unknown rule selector(s): {', '.join(bad)} (see `bklint rules`)")
-    if args.base_dir:
-        settings.rules.base_dir = os.path.abspath(args.base_dir)
-    if args.target_version:
-        from bklint.rules.schema.versions import parse_version
+# Command-line options that are settings, by their config-file key.
+SETTINGS_OPTIONS = (
+    "select",
+    "extend-select",
+    "ignore",
+    "failure-threshold",
+    "base-dir",
+    "target-version",
+    "buildkitd-flags",
+    "cert-expiry-days",
+)
 
-        try:
-            parse_version(args.target_version)
-        except ValueError as exc:
-            raise UsageError(f"--target-version: {exc}") from None
-        settings.rules.target_version = args.target_version
-    if args.buildkitd_flags is not None:
-        settings.rules.buildkitd_flags = args.buildkitd_flags
-    if args.cert_expiry_days is not None:
-        if args.cert_expiry_days < 0:
-            raise UsageError("--cert-expiry-days must not be negative")
-        settings.rules.cert_expiry_days = args.cert_expiry_days
-    return settings
+
+def cli_values(args: argparse.Namespace) -> dict[str, object]:
+    """The settings given on the command line, for the resolver's top layer."""
+    values = {key: getattr(args, key.replace("-", "_")) for key in SETTINGS_OPTIONS}
+    return {key: value for key, value in values.items() if value is not None}
 
 
 def _use_color(mode: str, stream: TextIO) -> bool:
@@ -98,7 +83,7 @@ def _use_color(mode: str, stream: TextIO) -> bool:
 def run(args: argparse.Namespace) -> int:
     rules()  # load the catalog before validating selectors
     try:
-        resolver = SettingsResolver(cli_settings(args), args.config, args.isolated)
+        resolver = SettingsResolver(cli_values(args), "cli", config_path=args.config, isolated=args.isolated)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     paths = args.paths or ["."]
@@ -107,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     if "-" in paths and len(paths) > 1:
         raise UsageError("- (stdin) cannot be combined with other paths")
 
-    results: list[LintResult] = []
+    results: list[tuple[LintResult, Settings]] = []  # each with the settings it was linted with
     fixed: list[tuple[str, tuple[str, ...]]] = []
     diffs: list[str] = []
     fix_failed = False
@@ -115,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         for source in _inputs(paths, args, resolver):
             settings = resolver.for_path(source.name)
             if not (args.fix or args.diff):
-                results.append(source.lint(settings))
+                results.append((source.lint(settings), settings))
                 continue
             from bklint.linter.fix import default_filter
 
@@ -130,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
                 diffs.append(outcome.diff(shown))
             if outcome.applied and not source.stdin:
                 fixed.append((shown, tuple(outcome.applied)))
-            results.append(outcome.result)
+            results.append((outcome.result, settings))
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     for warning in resolver.warnings:
@@ -150,25 +135,21 @@ def run(args: argparse.Namespace) -> int:
             unsafe_fixes=args.unsafe_fixes,
         )
         if not (paths == ["-"] and args.fix):
-            out_stream.write(render(args.output_format, results, options))
+            out_stream.write(render(args.output_format, [r for r, _ in results], options))
             if args.show_fixes and args.output_format != "full":
                 # Only the full format lists fixes; machine formats keep stdout clean.
                 for path, lines in fixed:
                     for line in lines:
                         print(f"bklint: fixed: {path}: {line}", file=sys.stderr)
         elif args.show_fixes:
-            sys.stderr.write(render(args.output_format, results, options))
+            sys.stderr.write(render(args.output_format, [r for r, _ in results], options))
     finally:
         if out_stream is not sys.stdout:
             out_stream.close()
 
-    threshold_name = args.failure_threshold or resolver.threshold or "warning"
-    if threshold_name not in THRESHOLDS:
-        raise UsageError(f"failure-threshold must be one of {', '.join(THRESHOLDS)}")
-    threshold = THRESHOLDS[threshold_name]
     if fix_failed:
         return EXIT_FINDINGS
-    if args.exit_zero or not failing([f for r in results for f in r.findings], threshold):
+    if args.exit_zero or not any(failing(r.findings, s.failure_threshold) for r, s in results):
         return EXIT_OK
     return EXIT_FINDINGS
 

@@ -34,6 +34,7 @@ __all__ = [
     "keys_at",
     "known_versions",
     "parse_version",
+    "supported",
     "table_since",
     "tables_at",
     "toml_library",
@@ -170,6 +171,11 @@ def parse_version(text: VersionLike) -> Version:
     if match.group(3) is not None:
         return Version(major, minor, int(match.group(3)))
     return _data().releases.get(f"v{major}.{minor}", Version(major, minor, 0))
+
+
+def supported(text: VersionLike) -> Version:
+    """``text`` as a release bklint can judge a file for; ValueError says why not (a usage error)."""
+    return _resolve(text)
 
 
 def _resolve(version: VersionLike) -> Version:

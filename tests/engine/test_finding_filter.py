@@ -186,3 +186,12 @@ def test_fix_leaves_what_a_yaml_noqa_suppresses() -> None:
     assert "max_parallelism = 4" in fixed and "config-inline: |" in fixed  # suppressed: untouched
     assert "# noqa: BK601\n" in fixed  # the unused code is dropped from the YAML comment
     assert "[log]" in fixed or "debug" not in fixed  # BK401 was not suppressed: migrated
+
+
+def test_per_file_ignores_are_relative_to_the_config_directory(tmp_path, monkeypatch) -> None:
+    (tmp_path / "legacy").mkdir()
+    monkeypatch.chdir(tmp_path / "legacy")
+    s = Settings(root=str(tmp_path), per_file_ignores={"legacy/*.toml": ["BK4"]})
+    # Checked from inside legacy/ as `a.toml`: still legacy/a.toml for the project.
+    assert not enabled(registered()["BK401"], s, "a.toml")
+    assert enabled(registered()["BK401"], s, str(tmp_path / "other" / "a.toml"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from bklint.rules.base import Finding, ParsedRule, Severity, register
+from bklint.rules.base import Finding, Severity, register
 from bklint.rules.buildx_certs import (
     CONFIG_NAME,
     DEFAULT_PREFIX,
@@ -15,14 +15,14 @@ from bklint.rules.buildx_certs import (
     inspect_pem,
     read_file,
 )
-from bklint.rules.catalog.certificates.checked import analyse, quoted_label, span_of
+from bklint.rules.catalog.certificates.checked import CertRule, analyse, quoted_label, span_of
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
 
 
 @register
-class KeypairIncomplete(ParsedRule):
+class KeypairIncomplete(CertRule):
     """Checks that each keypair has both `key` and `cert` (and `grpc.tls` both or neither).
 
     **Why**: buildx copies a keypair with only one of the two (empty strings are dropped),
@@ -52,6 +52,7 @@ class KeypairIncomplete(ParsedRule):
     name = "keypair-incomplete"
     summary = "A keypair with only a key or only a certificate"
     severity = Severity.ERROR
+    reads_files = False  # reads only which keys are set
 
     def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for reg in decoded.map_keys("registry"):
@@ -101,7 +102,7 @@ class KeypairIncomplete(ParsedRule):
 
 
 @register
-class CertDestinationCollision(ParsedRule):
+class CertDestinationCollision(CertRule):
     """Checks that no two files buildx copies land on the same destination.
 
     **Why**: buildx stores each registry file as `certs/<registry>/<basename>`, where
@@ -133,6 +134,7 @@ class CertDestinationCollision(ParsedRule):
     name = "cert-destination-collision"
     summary = "Two certificate files buildx would copy to the same destination"
     severity = Severity.WARNING
+    reads_files = False  # reads files only to excuse identical copies
 
     def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         plan = copy_plan(decoded, ctx.settings.base_dir)
@@ -184,7 +186,7 @@ def _identity(info: FileInfo, source: str) -> object:
 
 
 @register
-class CertPathNotCopied(ParsedRule):
+class CertPathNotCopied(CertRule):
     """Reports `grpc.tls` and `tlsconfigdir` paths, which buildx does not copy into a builder.
 
     **Why**: `docker buildx create --config` copies only registry `ca` and `keypair` files and
@@ -212,6 +214,7 @@ class CertPathNotCopied(ParsedRule):
     name = "cert-path-not-copied"
     summary = "A grpc.tls or tlsconfigdir path buildx does not copy into the builder"
     severity = Severity.INFO
+    reads_files = False  # reads only which keys name the paths
 
     def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for item in analyse(ctx, decoded):
@@ -232,7 +235,7 @@ _IGNORED_LOOKALIKES = (".pem", ".cer", ".der", ".ca-bundle", ".p12", ".pfx", ".c
 
 
 @register
-class TlsConfigDirContents(ParsedRule):
+class TlsConfigDirContents(CertRule):
     """Checks what buildkitd will load from a `tlsconfigdir` folder.
 
     **Why**: buildkitd reads a `tlsconfigdir` like Docker's `certs.d`: every `*.crt` is a CA,
@@ -282,7 +285,7 @@ class TlsConfigDirContents(ParsedRule):
 
 
 @register
-class TlsConfigDirCertWithoutKey(ParsedRule):
+class TlsConfigDirCertWithoutKey(CertRule):
     """Checks that every `*.cert` in a `tlsconfigdir` has its `*.key`.
 
     **Why**: for `client.cert` buildkitd loads `client.key` from the same folder; when it is

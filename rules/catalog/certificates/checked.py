@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bklint.rules.base import ParsedRule
 from bklint.rules.buildx_certs import (
     Checked,
     PathRef,
@@ -54,3 +55,9 @@ def quoted_label(ref: PathRef) -> str:
 def span_of(doc: Document, ref: PathRef) -> Any:
     return doc.value_span(ref.node)
 
+
+
+class CertRule(ParsedRule):
+    """A rule about the certificate files the config names (not registered)."""
+
+    reads_files = True

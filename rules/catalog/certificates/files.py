@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from bklint.rules.base import Finding, ParsedRule, Severity, register
+from bklint.rules.base import Finding, Severity, register
 from bklint.rules.buildx_certs import (
     COPY_LIMIT,
     DEFAULT_PREFIX,
     PathRef,
 )
-from bklint.rules.catalog.certificates.checked import analyse, quoted_label, span_of
+from bklint.rules.catalog.certificates.checked import CertRule, analyse, quoted_label, span_of
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
@@ -34,7 +34,7 @@ def _consequence(ref: PathRef) -> str:
 
 
 @register
-class CertFileNotFound(ParsedRule):
+class CertFileNotFound(CertRule):
     """Checks that relative (and empty) certificate paths name an existing file.
 
     **Why**: `docker buildx create --config` opens every registry `ca`, `keypair.key` and
@@ -88,7 +88,7 @@ class CertFileNotFound(ParsedRule):
 
 
 @register
-class CertFileAbsentHere(ParsedRule):
+class CertFileAbsentHere(CertRule):
     """Reports absolute certificate paths that do not exist on this machine.
 
     **Why**: a config is often written for the machine or container where buildkitd runs
@@ -143,7 +143,7 @@ class CertFileAbsentHere(ParsedRule):
 
 
 @register
-class CertPathNotAFile(ParsedRule):
+class CertPathNotAFile(CertRule):
     """Checks that certificate/key paths name regular files (and `tlsconfigdir` a folder).
 
     **Why**: buildx opens each `ca`/`keypair` path and reads it: a directory fails with
@@ -198,7 +198,7 @@ class CertPathNotAFile(ParsedRule):
 
 
 @register
-class CertFileUnreadable(ParsedRule):
+class CertFileUnreadable(CertRule):
     """Checks that certificate/key files (and `tlsconfigdir` folders) can be read.
 
     **Why**: buildx reads the registry files with the permissions of the user running
@@ -231,7 +231,7 @@ class CertFileUnreadable(ParsedRule):
 
 
 @register
-class CertFileTooLarge(ParsedRule):
+class CertFileTooLarge(CertRule):
     """Checks that files buildx copies are at most 1 MiB.
 
     **Why**: buildx reads every registry `ca`/`keypair` file through a 1 MiB limit and

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from bklint.rules.base import Finding, ParsedRule, Severity, register
+from bklint.rules.base import Finding, Severity, register
 from bklint.rules.buildx_certs import (
     Checked,
     PathRef,
 )
-from bklint.rules.catalog.certificates.checked import CA_KINDS, CERT_KINDS, analyse, quoted_label, span_of
+from bklint.rules.catalog.certificates.checked import (
+    CA_KINDS,
+    CERT_KINDS,
+    CertRule,
+    analyse,
+    quoted_label,
+    span_of,
+)
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
@@ -26,7 +33,7 @@ def _not_pem_reason(data: bytes) -> str:
 
 
 @register
-class CertFileNotPem(ParsedRule):
+class CertFileNotPem(CertRule):
     """Checks that certificate and key files hold PEM data buildkitd can use.
 
     **Why**: buildkitd adds a registry `ca` file to its pool with Go's `AppendCertsFromPEM`
@@ -85,7 +92,7 @@ def _effect(ref: PathRef) -> str:
 
 
 @register
-class CertFileWrongPemBlock(ParsedRule):
+class CertFileWrongPemBlock(CertRule):
     """Checks that each file holds the PEM block its key expects.
 
     **Why**: `ca` and `cert` files must hold `CERTIFICATE` blocks and `key` files a private
@@ -171,7 +178,7 @@ def _pairs(ctx: Context, decoded: Decoded) -> Iterator[tuple[str, Checked | None
 
 
 @register
-class KeypairMismatch(ParsedRule):
+class KeypairMismatch(CertRule):
     """Checks that a keypair's private key belongs to its certificate.
 
     **Why**: buildkitd loads each registry keypair with Go's `tls.LoadX509KeyPair`, which
@@ -215,7 +222,7 @@ class KeypairMismatch(ParsedRule):
 
 
 @register
-class UnusablePrivateKey(ParsedRule):
+class UnusablePrivateKey(CertRule):
     """Checks that a key file's private key can be used by Go's TLS stack.
 
     **Why**: `tls.LoadX509KeyPair` cannot decrypt encrypted keys (`ENCRYPTED PRIVATE KEY`, or

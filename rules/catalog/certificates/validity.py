@@ -6,12 +6,19 @@ import datetime as _dt
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from bklint.rules.base import Finding, ParsedRule, Severity, register
+from bklint.rules.base import Finding, Severity, register
 from bklint.rules.buildx_certs import (
     Checked,
     now_utc,
 )
-from bklint.rules.catalog.certificates.checked import CA_KINDS, CERT_KINDS, analyse, quoted_label, span_of
+from bklint.rules.catalog.certificates.checked import (
+    CA_KINDS,
+    CERT_KINDS,
+    CertRule,
+    analyse,
+    quoted_label,
+    span_of,
+)
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
@@ -34,7 +41,7 @@ def _validity_targets(item: Checked) -> tuple[list[Any], bool]:
 
 
 @register
-class CertExpired(ParsedRule):
+class CertExpired(CertRule):
     """Checks that certificates have not expired.
 
     **Why**: TLS verification rejects an expired CA or client certificate (`x509:
@@ -82,7 +89,7 @@ class CertExpired(ParsedRule):
 
 
 @register
-class CertNotYetValid(ParsedRule):
+class CertNotYetValid(CertRule):
     """Checks that certificates are already valid.
 
     **Why**: a certificate whose `notBefore` lies in the future is rejected by TLS
@@ -114,7 +121,7 @@ class CertNotYetValid(ParsedRule):
 
 
 @register
-class CertExpiringSoon(ParsedRule):
+class CertExpiringSoon(CertRule):
     """Warns about certificates that expire within N days (default 30).
 
     **Why**: nothing in buildx or buildkitd warns before a registry CA or client certificate
@@ -158,7 +165,7 @@ class CertExpiringSoon(ParsedRule):
 
 
 @register
-class CaNotACa(ParsedRule):
+class CaNotACa(CertRule):
     """Checks that certificates given as `ca` are CA certificates (basicConstraints CA:TRUE).
 
     **Why**: Go's verifier trusts a CA:FALSE certificate in the pool only as the exact

@@ -1,0 +1,22 @@
+"""The lowest supported Python is proven, not assumed: requires-python, mypy's target and
+ruff's target name the same release (and .ci/run runs the whole suite on it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bklint.rules.tomllib_compat import tomllib
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_lowest_supported_python_is_the_one_mypy_and_ruff_check() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    lowest = config["project"]["requires-python"].removeprefix(">=")
+    assert config["tool"]["mypy"]["python_version"] == lowest
+    assert config["tool"]["ruff"]["target-version"] == "py" + lowest.replace(".", "")
+
+
+def test_ci_runs_the_suite_on_the_lowest_python() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "/root/.pyenv/versions/3.10." in ci and '"$venv310/bin/python" -m pytest' in ci
