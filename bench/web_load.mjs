@@ -18,7 +18,7 @@ const runs = Number(process.argv[process.argv.indexOf("--runs") + 1]) || 3;
 const CONFIG = "[worker.oci]\n  max_parallelism = 4\n";
 const BASELINE = `<!doctype html><meta charset="utf-8"><title>bare Pyodide</title>
 <script type="module">
-import { loadPyodide } from "./app/pyodide/pyodide.mjs";
+import { loadPyodide } from "./app/pyodide/pyodide.module.js";
 const py = await loadPyodide({ indexURL: new URL("./app/pyodide/", location.href).href, packages: [] });
 py.runPython("1 + 1");
 performance.mark("ready");

@@ -40,7 +40,7 @@ def hover_text(
     ``lines`` is the text's layout when the caller already has it.
     """
     scan = lines if lines is not None else layout(result.text)
-    return noqa_hover(scan, pos) or value_hover(result, pos, base_dir) or key_hover(scan, pos)
+    return noqa_hover(scan, pos) or value_hover(result, pos, base_dir) or key_hover(scan, pos, result)
 
 
 def noqa_hover(scan: Layout, pos: Position) -> HoverText | None:
@@ -84,14 +84,14 @@ def value_hover(result: LintResult, pos: Position, base_dir: str | None) -> Hove
     return HoverText(text, doc.span(node.value_start, node.value_end))
 
 
-def key_hover(scan: Layout, pos: Position) -> HoverText | None:
+def key_hover(scan: Layout, pos: Position, result: LintResult) -> HoverText | None:
     cur = cursor_at(scan, pos.line, pos.column)
     if cur.kind not in ("key", "header") or cur.segment_index < 0:
         return None
-    return _segment_hover(cur, pos.line)
+    return _segment_hover(cur, pos.line, result)
 
 
-def _segment_hover(cur: Cursor, line: int) -> HoverText | None:
+def _segment_hover(cur: Cursor, line: int, result: LintResult) -> HoverText | None:
     seg = cur.segments[cur.segment_index]
     prefix: tuple[str, ...] = () if cur.kind == "header" or cur.table is None else cur.table.path
     written = (*prefix, *cur.path, seg[0])
@@ -101,5 +101,23 @@ def _segment_hover(cur: Cursor, line: int) -> HoverText | None:
         return HoverText(describe_map_key(parent, seg[0]), span)
     node, canonical = resolve(written)
     if node is None:
-        return None
+        return _unknown_key_hover(result, written, span)
     return HoverText(describe_node(node, display_path(canonical, written)), span)
+
+
+def _unknown_key_hover(result: LintResult, written: tuple[str, ...], span: Span) -> HoverText | None:
+    """A key buildkitd does not know: the docs of the key a finding's fix renames it to, else the finding."""
+    flagged = [f for f in result.findings if f.span == span]
+    for finding in flagged:
+        edits = finding.fix.edits if finding.fix is not None else ()
+        if len(edits) != 1 or edits[0].span != span:
+            continue
+        renamed = (*written[:-1], edits[0].content)
+        node, canonical = resolve(renamed)
+        if node is None:
+            continue
+        head = f"`{written[-1]}` is not a key buildkitd knows ({finding.code}); the fix renames it to `{edits[0].content}`:"
+        return HoverText(f"{head}\n\n{describe_node(node, display_path(canonical, renamed))}", span)
+    if flagged:
+        return HoverText("\n\n".join(f"**{f.code}** {f.message}" for f in flagged), span)
+    return None

@@ -111,6 +111,8 @@ def run(args: argparse.Namespace) -> int:
             if outcome.error:
                 print(f"bklint: {shown}: {outcome.error}", file=sys.stderr)
                 fix_failed = True
+            for dropped in outcome.dropped:
+                print(f"bklint: {shown}: {dropped}", file=sys.stderr)
             if args.diff:
                 diffs.append(outcome.diff(shown))
             if outcome.applied and not source.stdin:

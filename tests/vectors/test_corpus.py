@@ -14,9 +14,9 @@ import pytest
 from bklint.linter.run import lint_bytes
 from bklint.linter.settings import Settings
 from bklint.rules.base import Severity
-from tests.conftest import REPO
+from tests.conftest import TESTS
 
-CORPUS = REPO / "tests" / "data" / "corpus" / "real"
+CORPUS = TESTS / "data" / "corpus" / "real"
 VERDICTS = {v["file"]: v for v in json.loads((CORPUS / "verdicts.json").read_text())}
 
 

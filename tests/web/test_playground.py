@@ -1,6 +1,6 @@
 """The browser playground's entry point (lsp/playground.py), run here in CPython.
 
-The same module runs in Pyodide; tests/web/../editors/web/test drives that in Chromium.
+The same module runs in Pyodide in the page; editors/web/test drives that in headless Chromium.
 """
 
 from __future__ import annotations

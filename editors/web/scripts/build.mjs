@@ -14,7 +14,10 @@ const dist = join(here, "dist");
 const python = process.env.PYTHON || "python3";
 
 // The Pyodide runtime files the page loads (everything else in the package is for Node or docs).
-const PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"];
+// pyodide.mjs is served as pyodide.module.js: some static servers do not know `.mjs`, and a
+// module script with the wrong MIME type is refused.
+const PYODIDE_FILES = { "pyodide.mjs": "pyodide.module.js", "pyodide.asm.js": "pyodide.asm.js",
+  "pyodide.asm.wasm": "pyodide.asm.wasm", "python_stdlib.zip": "python_stdlib.zip", "pyodide-lock.json": "pyodide-lock.json" };
 // Top-level entries of the repository that the wheel does not need (kept out of the build copy).
 const NOT_PACKAGE = new Set([".git", "build", "dist", "editors", "tests", "bench", "docs", "examples", ".venv",
   ".mypy_cache", ".pytest_cache", ".ruff_cache", ".benchmarks"]);
@@ -57,7 +60,7 @@ function size(path) {
 
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(join(dist, "pyodide"), { recursive: true });
-for (const f of PYODIDE_FILES) cpSync(join(here, "node_modules/pyodide", f), join(dist, "pyodide", f));
+for (const [from, to] of Object.entries(PYODIDE_FILES)) cpSync(join(here, "node_modules/pyodide", from), join(dist, "pyodide", to));
 const names = wheels(join(dist, "py"));
 await esbuild.build({
   entryPoints: { app: join(here, "src/main.js") },

@@ -1,7 +1,7 @@
 // The engine's thread: Pyodide with bklint's wheel, answering the page one request at a time,
 // so typing never waits for Python. Everything is loaded from this site (dist/): the runtime
 // from pyodide/, the wheels listed in py/wheels.json. Pyodide's package index is never used.
-import { loadPyodide } from "./pyodide/pyodide.mjs";
+import { loadPyodide } from "./pyodide/pyodide.module.js"; // pyodide.mjs (scripts/build.mjs)
 
 const here = new URL("./", import.meta.url);
 // The calls the page may make: functions of bklint.lsp.playground, each answering JSON text.

@@ -323,7 +323,7 @@ class TlsConfigDirCertWithoutKey(CertRule):
                     if info.status != "ok":
                         continue
                     pem = inspect_pem(info.copied_bytes, ctx.memo.pems, info.path)
-                    if not pem.parsed_certs:
+                    if pem.inspected and not pem.parsed_certs:
                         yield self.finding(
                             f"{quoted_label(ref)}: the CA file `{name}` in `{ref.value}` holds no PEM certificate; "
                             "buildkitd ignores it without a word",

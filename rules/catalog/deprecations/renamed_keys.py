@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bklint.rules import restructure
 from bklint.rules.base import Finding, Fix, ParsedRule, Severity, register
+from bklint.rules.catalog.deprecations.releases import targets_before
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded, Entry
@@ -15,7 +16,6 @@ from bklint.rules.schema.versions import Version
 
 if TYPE_CHECKING:  # imported lazily, only when a fix is computed
     import tomlkit
-from bklint.rules.catalog.deprecations.releases import targets_before
 
 V0_17 = Version(0, 17, 0)
 
@@ -38,29 +38,43 @@ def log_level_fix(doc: Document, decoded: Decoded) -> Fix | None:
     # main.go applies debug, then trace, then a non-empty log.level over both.
     level = "trace" if trace else "debug" if debug else None
     level_entry = decoded.entry("log", "level")
+    writes = not current and level is not None
+    # The comment of the line that decides the level moves to `level = …`; the others stay.
+    deciding = next((e for e in found if e.value is True and str(e.written[0]).lower() == level), None) if writes else None
+    text = doc.text
+    cuts = [
+        cut
+        for e in found
+        if (cut := restructure.statement_removal(doc, e.node, keep_comment=e is not deciding)) is not None
+    ]
+    if len(cuts) != len(found):
+        return None
+    comment = restructure.comment_after(text, deciding.node.value_end) if deciding is not None else ""
 
     def mutate(tdoc: tomlkit.TOMLDocument) -> None:
-        for entry in found:
-            del tdoc[str(entry.written[0])]
-        if current or level is None:
-            return
-        if level_entry is not None:
-            restructure.lookup(tdoc, level_entry.written[:-1])[str(level_entry.written[-1])] = level
-        else:
-            restructure.ensure_table(tdoc, "log")["level"] = level
+        import tomlkit
 
-    text = doc.text
+        if not writes:
+            return
+        value = tomlkit.item(level)
+        if comment:
+            value.comment(comment)
+        if level_entry is not None:
+            restructure.lookup(tdoc, level_entry.written[:-1])[str(level_entry.written[-1])] = value
+        else:
+            restructure.ensure_table(tdoc, "log")["level"] = value
+
     names = " and ".join(f"`{e.written[0]}`" for e in found)
     if current or level is None:
         safe = not (debug or trace) or not current
         return Fix(
-            f"remove {names}", None, "safe" if safe else "unsafe", compute=lambda: restructure.tomlkit_edits(text, mutate)
+            f"remove {names}", None, "safe" if safe else "unsafe", compute=lambda: restructure.tomlkit_edits(text, mutate, cuts)
         )
     return Fix(
         f'replace {names} by `[log] level = "{level}"`',
         None,
         "safe",
-        compute=lambda: restructure.tomlkit_edits(text, mutate),
+        compute=lambda: restructure.tomlkit_edits(text, mutate, cuts),
     )
 
 
@@ -69,7 +83,8 @@ class DeprecatedDebugTrace(ParsedRule):
     """Checks for the top-level `debug` and `trace` keys, deprecated since v0.30.
 
     **Why**: since v0.30 the log level is `[log] level`; buildkitd still reads `debug` and
-    `trace` but logs a deprecation warning at every start. A non-empty `log.level`
+    `trace`, and logs a deprecation warning at every start when one is `true`
+    (cmd/buildkitd/main.go checks the decoded value, so `false` is silent). A non-empty `log.level`
     overrides both, so next to it they are dead lines. (`--debug` on the command line
     writes `log.level` and wins over the file.) With `--target-version` below v0.30 the
     keys are the only way and are not reported.
@@ -118,8 +133,10 @@ class DeprecatedDebugTrace(ParsedRule):
                 why = f"`{key} = false` is the default; the line can go"
             else:
                 why = f'use `[log] level = "{key}"`'
+            # buildkitd warns only when the value is true; `false` is read silently.
+            warns = " (buildkitd logs a warning at start)" if entry.value is True else ""
             yield self.finding(
-                f"`{entry.written[0]}` is deprecated since v0.30 (buildkitd logs a warning at start); {why}",
+                f"`{entry.written[0]}` is deprecated since v0.30{warns}; {why}",
                 doc.node_span(entry.node),
                 fix=fix,
             )
