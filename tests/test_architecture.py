@@ -82,3 +82,17 @@ def test_check_on_a_plain_config_imports_no_heavy_library(tmp_path: Path) -> Non
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_no_test_reads_data_outside_the_repository() -> None:
+    """Test data lives in tests/ (copied from ../shared), so no test skips where it is absent."""
+    here = Path(__file__).resolve()
+    outside = re.compile(r"""/\s*["']shared["']|\.\./shared""")
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        if path != here
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if outside.search(line)
+    ]
+    assert found == []
