@@ -9,7 +9,8 @@ from typing import NamedTuple
 
 from bklint.linter.settings import path_matches
 
-DEFAULT_PATTERNS = ("buildkitd.toml", "*.buildkitd.toml")
+# buildkitd.default.toml: the config buildx applies to new builders (see linter/buildx_default.py).
+DEFAULT_PATTERNS = ("buildkitd.toml", "*.buildkitd.toml", "buildkitd.default.toml")
 SKIP_DIRS = frozenset(
     {
         ".git",

@@ -43,6 +43,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--base-dir", metavar="DIR", help="resolve relative certificate paths against DIR (default: cwd)")
     p.add_argument("--target-version", metavar="vX.Y", help="judge the file for this BuildKit release")
     p.add_argument("--buildkitd-flags", metavar="FLAGS", help="daemon flags the config is used with")
+    p.add_argument(
+        "--buildx-default",
+        action="store_true",
+        help="also lint the buildkitd.default.toml buildx applies to new builders on this machine",
+    )
     p.add_argument("--cert-expiry-days", type=int, metavar="N", help="warn about certificates expiring within N days")
     p.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     p.add_argument("--unsafe-fixes", action="store_true", help="also apply (with --fix) or show unsafe fixes")
@@ -86,7 +91,18 @@ def run(args: argparse.Namespace) -> int:
         resolver = SettingsResolver(cli_values(args), "cli", config_path=args.config, isolated=args.isolated)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
-    paths = args.paths or ["."]
+    paths = args.paths or ([] if args.buildx_default else ["."])
+    if args.buildx_default:
+        from bklint.linter.buildx_default import default_config
+
+        found, why, exists = default_config()
+        if exists:
+            print(f"bklint: buildx default config ({why}): {found}", file=sys.stderr)
+            paths.append(found)
+        else:
+            print(f"bklint: no buildx default config: {found} ({why}) does not exist", file=sys.stderr)
+            if not paths:
+                return EXIT_OK
     if args.fix and args.diff:
         raise UsageError("--fix and --diff do not go together")
     if "-" in paths and len(paths) > 1:
