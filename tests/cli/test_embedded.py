@@ -269,3 +269,16 @@ def test_buildkitd_flags_are_linted_with_the_daemon_flag_rules_at_the_offending_
     assert unknown, [f.message for f in result.findings]
     # The folded scalar's second line, where the misspelt flag is written.
     assert (unknown[0].span.start.line, unknown[0].span.start.column) == (5, 8)
+
+
+def test_a_fork_pinned_by_sha_is_linted_with_the_version_of_its_pin_comment(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    workflow = tmp_path / "ci.yml"
+    workflow.write_text(
+        "jobs:\n  b:\n    steps:\n"
+        "      - uses: acme/setup-buildx-action@0123456789abcdef0123456789abcdef01234567 # pin v2.4.0\n"
+        "        with:\n          config-inline: |\n            [dns]\n            nameservers = [\"dns.google\"]\n"
+    )
+    main(["check", "--output-format", "concise", str(workflow)])
+    out = capsys.readouterr().out
+    assert "BK246" in out
+    assert "from v2.4.0" in out
