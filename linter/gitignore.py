@@ -34,9 +34,9 @@ class GitIgnore:
             lines += _read(os.path.join(folder, ".gitignore"))
             patterns: list[Pattern] = []
             if lines:
-                from pathspec import PathSpec
+                from pathspec import GitIgnoreSpec
 
-                patterns = list(PathSpec.from_lines("gitwildmatch", lines).patterns)
+                patterns = list(GitIgnoreSpec.from_lines(lines).patterns)
             self._specs[folder] = patterns
         return self._specs[folder]
 
