@@ -13,18 +13,11 @@ parse's result, only cheaper; tests compare the two on every vector and real con
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from bklint.linter.parse import LONG_NUMBER, ParseOutcome, parse
-from bklint.linter.sourcemap import build_source_map
+from bklint.linter.parse import ParseOutcome, parse, parse_part
 from bklint.rules.document import Document, TomlNode
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 _HEADER_LINE = re.compile(r"^[ \t]*\[", re.MULTILINE)
 # Below this size a full parse is as cheap as the bookkeeping.
@@ -36,6 +29,7 @@ Path = tuple[str | int, ...]
 @dataclass(slots=True)
 class _Part:
     data: dict[str, Any]
+    node: TomlNode  # offsets relative to the part's start
     is_header: bool  # False only for the statements before the first header
 
 
@@ -44,6 +38,7 @@ class ParseCache:
     """Per-document memo of part parses; holds only the parts of the last text parsed."""
 
     values: dict[str, _Part | None] = field(default_factory=dict)
+    # The part's source map moved to where it sits in the text.
     nodes: dict[tuple[str, int], TomlNode] = field(default_factory=dict)
     # How the last parse went, for tests and benchmarks: "full" or "incremental".
     last: str = ""
@@ -72,8 +67,6 @@ def _split(text: str) -> list[int]:
 
 
 def _incremental(text: str, cache: ParseCache) -> ParseOutcome | None:
-    if LONG_NUMBER.search(text):
-        return None  # the 64-bit range check lives in the full parse
     starts = _split(text)
     bounds = list(zip(starts, [*starts[1:], len(text)], strict=True))
     values: dict[str, _Part | None] = {}
@@ -87,10 +80,7 @@ def _incremental(text: str, cache: ParseCache) -> ParseOutcome | None:
         key = (chunk, start)
         node = cache.nodes.get(key)
         if node is None:
-            try:
-                node = build_source_map(text, start, end)
-            except (ValueError, AssertionError, IndexError, RecursionError):
-                return None
+            node = _moved(part.node, start)
         nodes[key] = node
         parts.append((part, node))
     cache.values = values
@@ -103,11 +93,29 @@ def _incremental(text: str, cache: ParseCache) -> ParseOutcome | None:
 
 
 def _parse_part(chunk: str) -> _Part | None:
-    try:
-        data = tomllib.loads(chunk)
-    except (tomllib.TOMLDecodeError, RecursionError):
+    parsed = parse_part(chunk)
+    if parsed is None:
         return None
-    return _Part(data, chunk.lstrip(" \t").startswith("["))
+    return _Part(parsed[0], parsed[1], chunk.lstrip(" \t").startswith("["))
+
+
+def _moved(root: TomlNode, delta: int) -> TomlNode:
+    """A copy of the source map ``root`` with every offset moved by ``delta`` (no recursion)."""
+    if not delta:
+        return root
+    top = _copy_node(root, delta)
+    stack = [top]
+    while stack:
+        node = stack.pop()
+        if node.children:
+            for name, child in node.children.items():
+                node.children[name] = moved = _copy_node(child, delta)
+                stack.append(moved)
+        if node.items:
+            for i, item in enumerate(node.items):
+                node.items[i] = moved = _copy_node(item, delta)
+                stack.append(moved)
+    return top
 
 
 class _Merge:
@@ -273,19 +281,24 @@ class _Merge:
         return copy
 
 
-def _copy_node(node: TomlNode) -> TomlNode:
+def _copy_node(node: TomlNode, delta: int = 0) -> TomlNode:
+    """A shallow copy of ``node``, its offsets moved by ``delta``."""
+
+    def at(offset: int) -> int:
+        return offset + delta if offset >= 0 else offset
+
     return TomlNode(
         node.kind,
         node.origin,
         node.name,
-        key_start=node.key_start,
-        key_end=node.key_end,
-        decl_start=node.decl_start,
-        decl_end=node.decl_end,
-        value_start=node.value_start,
-        value_end=node.value_end,
-        segments=node.segments,
+        key_start=at(node.key_start),
+        key_end=at(node.key_end),
+        decl_start=at(node.decl_start),
+        decl_end=at(node.decl_end),
+        value_start=at(node.value_start),
+        value_end=at(node.value_end),
+        segments=tuple((name, s + delta, e + delta) for name, s, e in node.segments) if delta else node.segments,
         children=dict(node.children) if node.children is not None else None,
         items=list(node.items) if node.items is not None else None,
-        headers=list(node.headers),
+        headers=[(s + delta, e + delta) for s, e in node.headers],
     )

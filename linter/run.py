@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -99,17 +100,13 @@ def build_context(
     ctx.doc = outcome.doc
     decoded = decode(outcome.doc)
     if outcome.masked:
-        _drop_masked(decoded, outcome.masked)
+        _drop_masked(decoded, outcome.hides)
     ctx.decoded = decoded
     return ctx
 
 
-def _drop_masked(decoded: Decoded, masked: list[tuple[int, int]]) -> None:
-    """Placeholders put in by syntax recovery must not produce findings or values."""
-
-    def hidden(start: int) -> bool:
-        return any(s <= start < e for s, e in masked)
-
+def _drop_masked(decoded: Decoded, hidden: Callable[[int], bool]) -> None:
+    """What syntax recovery could not read must not produce findings or values."""
     decoded.issues = [i for i in decoded.issues if i.kind == "unknown" or not hidden(i.anchor[0])]
     for path in [p for p, e in decoded.entries.items() if hidden(e.node.value_start)]:
         del decoded.entries[path]

@@ -35,6 +35,8 @@ class SyntaxProblem(NamedTuple):
     message: str
     line: int  # 0-based
     column: int  # 0-based, code points
+    # "syntax": the loader refuses it; "limit": beyond what bklint checks (BK011).
+    kind: str = "syntax"
 
 
 @dataclass(slots=True)

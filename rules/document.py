@@ -63,7 +63,7 @@ class TomlNode:
 
 @dataclass(slots=True, eq=False)
 class Document:
-    """A parsed buildkitd.toml: text, values (as ``tomllib`` gives them) and the source map."""
+    """A parsed buildkitd.toml: text, values (Python's, as go-toml decodes them) and the source map."""
 
     text: str
     data: dict[str, Any]
