@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from bklint.linter.config import find_config, load_config, lay
+from bklint.linter.config import find_config, lay, load_config
 from bklint.linter.run import rules
 from bklint.linter.settings import Settings
 from tests.conftest import REPO
