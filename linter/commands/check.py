@@ -205,7 +205,7 @@ def _check(args: argparse.Namespace, fmt: str, stdin: bool, console: Console) ->
         console.warn(f"no buildkitd configs found under {', '.join(args.paths or ['.'])}")
     if args.add_noqa:
         console.note(f"Added {done.added} noqa directive{'s' if done.added != 1 else ''}.")
-        return EXIT_OK
+        return EXIT_FINDINGS if done.fix_failed else EXIT_OK
     if args.diff:
         text = "".join(d for d in done.diffs if d)
         sys.stdout.write(text)
@@ -227,8 +227,14 @@ def _process(args: argparse.Namespace, stdin: bool, resolver: SettingsResolver, 
         settings = resolver.for_path(source.name)
         shown = source.name or "-"
         if args.add_noqa:
+            from bklint.linter.fix import ConcurrentChange
+
             result = source.lint(settings)
-            done.added += _add_noqa(source, result)
+            try:
+                done.added += _add_noqa(source, result, settings)
+            except (OSError, ConcurrentChange) as exc:
+                console.error(f"{shown}: {exc}")
+                done.fix_failed = True
             done.results.append((result, settings))
             continue
         if not (args.fix or args.diff):
@@ -318,10 +324,11 @@ def _inputs(args: argparse.Namespace, stdin: bool, top: Settings) -> Iterator[In
         yield Input.file(path)
 
 
-def _add_noqa(source: Input, result: LintResult) -> int:
+def _add_noqa(source: Input, result: LintResult, settings: Settings) -> int:
     """Suppress every finding where it is: TOML and YAML share the `#` comment, so one edit serves both."""
     from bklint.linter.fix import apply_edits, write_atomic
     from bklint.linter.noqa import noqa_edit
+    from bklint.linter.source import decode_bytes
     from bklint.rules.base import Edit, Span
 
     if source.stdin or source.data is None or source.name is None or not result.source.readable:
@@ -344,8 +351,18 @@ def _add_noqa(source: Input, result: LintResult) -> int:
     if not edits:
         return 0
     new = (b"\xef\xbb\xbf" if result.source.had_bom else b"") + apply_edits(result.text, edits).encode("utf-8")
+    after = source.kind.lint(decode_bytes(new), source.name, settings)
+    meant = {(code, line) for line, codes in wanted.items() for code in codes}
+    if meant & {(f.code, f.span.start.line) for f in after.findings} or _refusals(after) > _refusals(result):
+        # e.g. a line that ends inside a multi-line string: the comment would be text, not a comment
+        raise OSError("a `# noqa` comment cannot be added here without changing the file's meaning; nothing was changed")
     write_atomic(source.name, source.data, new)
     return sum(len(codes) for codes in wanted.values())
+
+
+def _refusals(result: LintResult) -> int:
+    """Errors of the loader's own (BK0xx): what a rewrite must never add."""
+    return sum(f.code.startswith("BK0") and f.severity == Severity.ERROR for f in result.findings)
 
 
 def describe(settings: Settings, path: str | None, resolver: SettingsResolver) -> str:

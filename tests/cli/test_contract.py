@@ -206,6 +206,11 @@ def test_add_noqa(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     )
     code, out, _ = cli(["check", "buildkitd.toml"], capsys)
     assert code == 0 and "All checks passed" in out
+    # A comment that would land inside a multi-line string would be text: refused, nothing written.
+    risky = '[worker.oci]\nmax_parallelism = """\n4\n"""\n'
+    (project / "buildkitd.toml").write_text(risky)
+    code, _, err = cli(["check", "--add-noqa", "buildkitd.toml"], capsys)
+    assert code == 1 and "cannot be added here" in err and (project / "buildkitd.toml").read_text() == risky
 
 
 def test_fix_only_exit_non_zero_on_fix_fixable_unfixable(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
