@@ -131,11 +131,12 @@ def fix_all_action(a: Analysis, versioned: bool) -> types.CodeAction | None:
     """Every safe fix, applied and re-checked by the engine's fixer (``bklint check --fix``)."""
     if not any(f.fix is not None and f.fix.applicability == "safe" for f in a.findings):
         return None
-    try:
-        from bklint.linter.fix import fix_bytes
-    except ImportError:  # pragma: no cover - the fixer ships with the engine
-        return None
-    outcome = fix_bytes(a.text.encode("utf-8", "surrogatepass"), a.path, a.settings, unsafe=False)
+    from bklint.linter.fix import default_filter
+    from bklint.linter.inputs import Input
+
+    # The document's kind fixes it, exactly as `bklint check --fix` would.
+    source = Input.memory(a.text.encode("utf-8", "surrogatepass"), a.path)
+    outcome = source.fix(a.settings, default_filter(False))
     new = outcome.data.decode("utf-8", "surrogatepass")
     edit = minimal_edit(a.text, new)
     if edit is None:
