@@ -5,9 +5,12 @@ file, so encoding the edited text back gives the original bytes everywhere outsi
 edits. The BOM is not part of the text: the BK002 fix is done here, on the bytes.
 
 Fixing is lint, apply every non-overlapping fix, lint again — until nothing is left to fix.
-It fails loudly (``FixOutcome.error``, nothing written) when that does not settle within
-``MAX_PASSES`` or when the result has a BK0xx error (buildkitd would refuse the file) that
-the input did not have.
+Every pass is checked by :func:`judge`, the one test every edit passes (``--fix``,
+``migrate`` and each edit the language server offers): no new BK0xx error (buildkitd would
+refuse the file where it did not) and no deleted comment. A fix that fails it is dropped
+alone (``FixOutcome.dropped`` says why) and the others still apply. Fixing fails loudly
+(``FixOutcome.error``, nothing written) only when the fixes do not settle within
+``MAX_PASSES`` or undo each other.
 """
 
 from __future__ import annotations
@@ -22,11 +25,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from bklint.linter.run import LintResult, lint_bytes
+from bklint.linter.noqa import prose
+from bklint.linter.run import LintResult, lint_bytes, rules
 from bklint.linter.settings import Settings
 from bklint.linter.source import UTF8_BOM
 from bklint.rules.base import Edit, Finding, Fix, Position, Severity
 from bklint.rules.document import line_starts
+from bklint.rules.toml_text import comments
 
 MAX_PASSES = 10
 BOM_CODE = "BK002"
@@ -44,6 +49,8 @@ class FixOutcome:
     result: LintResult
     applied: list[str] = field(default_factory=list)
     error: str | None = None
+    # Fixes left out because their result failed ``judge``: "CODE: message: not applied: why".
+    dropped: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -78,8 +85,59 @@ def default_filter(unsafe: bool) -> FixFilter:
     return accept
 
 
-def _errors(result: LintResult) -> Counter[str]:
-    return Counter(f.code for f in result.findings if f.code.startswith("BK0") and f.severity == Severity.ERROR)
+# -- is an edit acceptable? ------------------------------------------------------------------
+
+
+def refusals(result: LintResult) -> Counter[str]:
+    """The BK0xx errors of a lint — what buildkitd would refuse — before any filter hides one.
+
+    Counted from the rules themselves, not from ``result.findings``: a user's ``ignore``,
+    ``severity`` or ``noqa`` must not let a fix break the file unseen.
+    """
+    ctx = result.context
+    if ctx is None:
+        return Counter(f.code for f in result.findings if f.code.startswith("BK0") and f.severity == Severity.ERROR)
+    found: Counter[str] = Counter()
+    for rule in rules():
+        if type(rule).code.startswith("BK0"):
+            found.update(f.code for f in rule.check(ctx) if f.severity == Severity.ERROR)
+    return found
+
+
+def lost_comments(before: str, after: str) -> list[str]:
+    """Comments of ``before`` that ``after`` no longer has (noqa directives aside), moved ones kept."""
+    kept = Counter(prose(after[s:e]) for s, e in comments(after))
+    lost: list[str] = []
+    for s, e in comments(before):
+        words = prose(before[s:e])
+        if not words:
+            continue
+        if kept[words] > 0:
+            kept[words] -= 1
+        else:
+            lost.append(words)
+    return lost
+
+
+def judge(before: LintResult, after: LintResult, had: Counter[str] | None = None) -> str | None:
+    """Why ``after`` (``before`` with edits applied) must not be written or offered; None if it may.
+
+    An edit must not make buildkitd refuse the file where it did not (a new BK0xx error: broken
+    syntax, a duplicate key, a type error) and must not delete a comment. ``had`` is
+    ``refusals(before)`` when the caller judges several edits of one text.
+    """
+    had = refusals(before) if had is None else had
+    has = refusals(after)
+    new = sorted(code for code, n in has.items() if n > had[code])
+    if new:
+        return f"it would introduce {', '.join(new)}"
+    lost = lost_comments(before.text, after.text)
+    if lost:
+        return f"it would delete the comment `# {lost[0]}`"
+    return None
+
+
+# -- one pass ---------------------------------------------------------------------------------
 
 
 def _offsets(text: str, starts: list[int], pos: Position) -> int:
@@ -94,6 +152,11 @@ def _newline(text: str) -> str:
     """The file's own line ending, so inserted lines match it (CRLF files stay CRLF)."""
     crlf = text.count("\r\n")
     return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
+
+
+def _styled(content: str, eol: str) -> str:
+    content = content.replace("\r\n", "\n")
+    return content.replace("\n", eol) if eol != "\n" else content
 
 
 class _Range(NamedTuple):
@@ -116,11 +179,20 @@ def _ranges(text: str, starts: list[int], edits: Iterable[Edit], eol: str) -> tu
     for edit in edits:
         start = _offsets(text, starts, edit.span.start)
         end = max(start, _offsets(text, starts, edit.span.end))
-        content = edit.content.replace("\r\n", "\n")
-        if eol != "\n":
-            content = content.replace("\n", eol)
-        out.append(_Range(start, end, content))
+        out.append(_Range(start, end, _styled(edit.content, eol)))
     return tuple(sorted(out, key=lambda r: (r.start, r.end)))
+
+
+def in_file_style(text: str, edits: Iterable[Edit]) -> tuple[Edit, ...]:
+    """The edits with the file's own line ending in what they insert, as ``--fix`` writes them."""
+    eol = _newline(text)
+    return tuple(Edit(edit.span, _styled(edit.content, eol)) for edit in edits)
+
+
+def refused(before: LintResult, edits: Iterable[Edit], relint: Callable[[str], LintResult]) -> str | None:
+    """:func:`judge` of ``edits`` on the text ``before`` was linted from; ``relint`` lints the
+    edited text the same way. What the language server asks before it offers a code action."""
+    return judge(before, relint(apply_edits(before.text, edits)))
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
@@ -144,37 +216,67 @@ def _label(finding: Finding, fix: Fix) -> str:
     return f"{finding.code}: {fix.message}"
 
 
-def fix_pass(data: bytes, result: LintResult, accept: FixFilter) -> tuple[bytes, list[str], list[tuple[int, int]]]:
-    """One pass: every accepted fix that does not overlap an earlier one (later passes get the rest).
+@dataclass(slots=True)
+class _Candidate:
+    """One fix of a pass; ``labels`` has one entry per finding offering the very same edits."""
 
-    Returns the new bytes, the fixes applied and the replaced ranges (offsets into
-    ``result.source.text``), which tests use to prove nothing else changed.
-    """
-    applied: list[str] = []
-    bom = data.startswith(UTF8_BOM)
+    labels: list[str]
+    ranges: tuple[_Range, ...]
+
+    @property
+    def key(self) -> tuple[str, tuple[_Range, ...]]:
+        return self.labels[0], self.ranges
+
+
+@dataclass(slots=True)
+class _Plan:
+    """The fixes one pass may apply to ``text`` (none overlapping), and the BOM removal."""
+
+    data: bytes
+    text: str
+    bom: bool
+    candidates: list[_Candidate] = field(default_factory=list)
+    bom_label: str | None = None
+
+    def render(self, chosen: list[_Candidate]) -> bytes:
+        if not chosen and self.bom_label is None:
+            return self.data
+        new_text = _splice(self.text, [r for c in chosen for r in c.ranges])
+        prefix = UTF8_BOM if self.bom and self.bom_label is None else b""
+        return prefix + new_text.encode("utf-8", "surrogatepass")
+
+    def labels(self, chosen: list[_Candidate]) -> list[str]:
+        head = [self.bom_label] if self.bom_label is not None else []
+        return head + [label for c in chosen for label in c.labels]
+
+
+def _plan(data: bytes, result: LintResult, accept: FixFilter, skip: set[tuple[str, tuple[_Range, ...]]]) -> _Plan:
+    """Every accepted fix that does not overlap an earlier one (later passes get the rest)."""
     text = result.source.text
+    plan = _Plan(data, text, data.startswith(UTF8_BOM))
     starts = line_starts(text)
     eol = _newline(text)
     taken: list[_Range] = []
-    seen_edits: set[tuple[_Range, ...]] = set()
-    drop_bom = False
+    by_ranges: dict[tuple[_Range, ...], _Candidate] = {}
     for finding in result.findings:
         fix = finding.fix
         if fix is None or not accept(finding):
             continue
         if finding.code == BOM_CODE:
-            if bom and not drop_bom:
-                drop_bom = True
-                applied.append(_label(finding, fix))
+            if plan.bom and plan.bom_label is None:
+                plan.bom_label = _label(finding, fix)
             continue
         if not result.source.readable:
             continue
         ranges = _ranges(text, starts, fix.edits, eol)
-        if ranges in seen_edits:
+        label = _label(finding, fix)
+        same = by_ranges.get(ranges)
+        if same is not None:
             # The same change offered by several findings (e.g. `debug` and `trace`): once.
-            label = _label(finding, fix)
-            if label not in applied:
-                applied.append(label)
+            if label not in same.labels:
+                same.labels.append(label)
+            continue
+        if (label, ranges) in skip:
             continue
         if any(a.overlaps(b) for i, a in enumerate(ranges) for b in ranges[i + 1 :]):
             continue
@@ -183,36 +285,116 @@ def fix_pass(data: bytes, result: LintResult, accept: FixFilter) -> tuple[bytes,
         if all(text[r.start : r.end] == r.content for r in ranges):
             continue  # a no-op fix would loop forever
         taken.extend(ranges)
-        seen_edits.add(ranges)
-        applied.append(_label(finding, fix))
-    if not taken and not drop_bom:
+        candidate = _Candidate([label], ranges)
+        by_ranges[ranges] = candidate
+        plan.candidates.append(candidate)
+    return plan
+
+
+def fix_pass(data: bytes, result: LintResult, accept: FixFilter) -> tuple[bytes, list[str], list[tuple[int, int]]]:
+    """One pass, unchecked: every accepted fix that does not overlap an earlier one.
+
+    Returns the new bytes, the fixes applied and the replaced ranges (offsets into
+    ``result.source.text``), which tests use to prove nothing else changed.
+    """
+    plan = _plan(data, result, accept, set())
+    if not plan.candidates and plan.bom_label is None:
         return data, [], []
-    new_text = _splice(text, taken)
-    prefix = UTF8_BOM if bom and not drop_bom else b""
-    return prefix + new_text.encode("utf-8"), applied, [(r.start, r.end) for r in taken]
+    ranges = [(r.start, r.end) for c in plan.candidates for r in c.ranges]
+    return plan.render(plan.candidates), plan.labels(plan.candidates), sorted(ranges)
+
+
+class _Settled(NamedTuple):
+    data: bytes
+    result: LintResult
+    kept: list[_Candidate]
+    refused: list[tuple[_Candidate, str]]
+
+
+def _settle(plan: _Plan, before: LintResult, relint: Callable[[bytes], LintResult]) -> _Settled:
+    """Apply a pass's fixes; if the result fails :func:`judge`, find and drop the fixes to blame.
+
+    The group is halved until each refused fix stands alone, so one bad fix among many costs
+    a few lints, and every fix that passes with the others is kept.
+    """
+    everything = plan.candidates
+    had = refusals(before)
+    new = plan.render(everything)
+    after = relint(new)
+    why = judge(before, after, had)
+    if why is None:
+        return _Settled(new, after, everything, [])
+    kept: list[_Candidate] = []
+    refused: list[tuple[_Candidate, str]] = []
+    state: tuple[bytes, LintResult] | None = None
+
+    def place(group: list[_Candidate], known: str | None = None) -> None:
+        nonlocal state
+        if known is None:
+            trial = plan.render(kept + group)
+            result = relint(trial)
+            known = judge(before, result, had)
+            if known is None:
+                kept.extend(group)
+                state = (trial, result)
+                return
+        if len(group) == 1:
+            refused.append((group[0], known))
+            return
+        mid = len(group) // 2
+        place(group[:mid])
+        place(group[mid:])
+
+    place(everything, why)
+    if state is None:
+        data = plan.render([])
+        state = (data, before if data == plan.data else relint(data))
+    return _Settled(state[0], state[1], sorted(kept, key=everything.index), refused)
+
+
+def _shift(ranges: tuple[_Range, ...], applied: list[_Range]) -> tuple[_Range, ...]:
+    """Where ranges untouched by ``applied`` lie in the text after it was applied."""
+    out = []
+    for r in ranges:
+        delta = sum(len(a.content) - (a.end - a.start) for a in applied if a.end <= r.start)
+        out.append(_Range(r.start + delta, r.end + delta, r.content))
+    return tuple(out)
 
 
 def fix_data(data: bytes, name: str | None, settings: Settings, accept: FixFilter) -> FixOutcome:
     """Lint and fix until a fixed point; the engine behind ``--fix``, ``--diff`` and migrate."""
     first = lint_bytes(data, name, settings)
-    before = _errors(first)
+
+    def relint(new: bytes) -> LintResult:
+        return lint_bytes(new, name, settings)
+
     result = first
     current = data
     applied: list[str] = []
+    dropped: list[str] = []
+    refused: set[tuple[str, tuple[_Range, ...]]] = set()
     seen = {current}
     for _ in range(MAX_PASSES):
-        new, done, _ = fix_pass(current, result, accept)
-        if not done or new == current:
+        plan = _plan(current, result, accept, refused)
+        if not plan.candidates and plan.bom_label is None:
             break
-        if new in seen:
+        settled = _settle(plan, result, relint)
+        for candidate, why in settled.refused:
+            dropped.extend(f"{label}: not applied: {why}" for label in candidate.labels)
+        moved = [r for c in settled.kept for r in c.ranges]
+        refused = {(label, _shift(ranges, moved)) for label, ranges in refused}
+        refused |= {(c.key[0], _shift(c.ranges, moved)) for c, _ in settled.refused}
+        if settled.data == current:
+            continue  # every fix of this pass was refused: the next pass tries the ones they hid
+        if settled.data in seen:
             return FixOutcome(data, data, first, error="fixes undo each other; nothing was changed")
-        seen.add(new)
-        current = new
-        applied.extend(done)
-        result = lint_bytes(current, name, settings)
+        seen.add(settled.data)
+        current = settled.data
+        applied.extend(plan.labels(settled.kept))
+        result = settled.result
     else:
         pending = [f.code for f in result.findings if f.fix is not None and accept(f)]
-        if pending:
+        if pending and _plan(current, result, accept, refused).candidates:
             return FixOutcome(
                 data,
                 data,
@@ -220,17 +402,7 @@ def fix_data(data: bytes, name: str | None, settings: Settings, accept: FixFilte
                 error=f"fixes did not settle after {MAX_PASSES} passes (still offered: {', '.join(sorted(set(pending)))}); "
                 "nothing was changed",
             )
-    after = _errors(result)
-    new_errors = sorted(code for code, n in after.items() if n > before.get(code, 0))
-    if new_errors:
-        return FixOutcome(
-            data,
-            data,
-            first,
-            error=f"applying fixes ({'; '.join(applied)}) would introduce {', '.join(new_errors)}; "
-            "nothing was changed (please report this)",
-        )
-    return FixOutcome(data, current, result, applied)
+    return FixOutcome(data, current, result, applied, dropped=dropped)
 
 
 def fix_bytes(data: bytes, name: str | None, settings: Settings, unsafe: bool = False) -> FixOutcome:
@@ -313,5 +485,10 @@ __all__ = [
     "fix_data",
     "fix_file",
     "fix_pass",
+    "in_file_style",
+    "judge",
+    "lost_comments",
+    "refusals",
+    "refused",
     "write_atomic",
 ]

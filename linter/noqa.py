@@ -185,6 +185,11 @@ def _rewrite(d: Directive, keep: list[str]) -> Fix:
     return Fix("keep only the codes in use", (Edit(Span.at(d.line, start, d.line, d.end), prefix + ", ".join(keep)),))
 
 
+def prose(comment: str) -> str:
+    """A comment without its noqa directives: the words a fix must never delete."""
+    return _LINE.sub("", _FILE.sub("", comment)).strip("# \t\r")
+
+
 def noqa_edit(line_text: str, line: int, code: str) -> Edit:
     """The edit adding ``code`` to the line's noqa comment (or a new one), for editors."""
     body = line_text.rstrip("\r")

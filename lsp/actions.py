@@ -1,8 +1,9 @@
 """Code actions: the finding's own fix, a `# noqa` for the line, and fix-all for the file.
 
 Every edit comes from the engine — ``Finding.fix`` for quick fixes, ``linter.noqa`` for the
-suppression comment, ``linter.fix`` for fix-all — so the editor applies exactly what
-``bklint check --fix`` would write.
+suppression comment, ``linter.fix`` for fix-all — and passes the engine's one test
+(``linter.fix.judge``, as in ``bklint check --fix``) before it is offered: an edit that would
+break the file or delete a comment is never shown.
 """
 
 from __future__ import annotations
@@ -58,7 +59,9 @@ def code_actions(
     if wanted(types.CodeActionKind.QuickFix, only):
         for finding, diag in picked:
             if finding.fix is not None and finding.fix.available:
-                out.append(quick_fix(a, finding, diag, versioned))
+                action = quick_fix(a, finding, diag, versioned)
+                if action is not None:
+                    out.append(action)
         seen: set[tuple[str, int]] = set()
         for finding, diag in picked:
             key = (finding.code, finding.span.start.line)
@@ -77,8 +80,21 @@ def _title(message: str) -> str:
     return message.replace("`", "")
 
 
-def quick_fix(a: Analysis, finding: Finding, diag: types.Diagnostic, versioned: bool) -> types.CodeAction:
+def acceptable(a: Analysis, edits: Sequence[Edit]) -> tuple[Edit, ...] | None:
+    """The edits as ``--fix`` would write them, if the engine's judge lets them through."""
+    from bklint.linter.fix import in_file_style, refused
+
+    styled = in_file_style(a.text, edits)
+    if styled not in a.verdicts:
+        a.verdicts[styled] = refused(a.result, styled, a.relint)
+    return styled if a.verdicts[styled] is None else None
+
+
+def quick_fix(a: Analysis, finding: Finding, diag: types.Diagnostic, versioned: bool) -> types.CodeAction | None:
     assert finding.fix is not None
+    edits = acceptable(a, finding.fix.edits)
+    if edits is None:
+        return None
     unsafe = finding.fix.applicability == "unsafe"
     title = f"{SOURCE} ({finding.code}): {_title(finding.fix.message)}" + (" (unsafe)" if unsafe else "")
     return types.CodeAction(
@@ -86,7 +102,7 @@ def quick_fix(a: Analysis, finding: Finding, diag: types.Diagnostic, versioned: 
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[diag],
         is_preferred=not unsafe,
-        edit=workspace_edit(a, finding.fix.edits, versioned),
+        edit=workspace_edit(a, edits, versioned),
     )
 
 
@@ -96,12 +112,14 @@ def noqa_action(
     line = finding.span.start.line
     if line >= len(a.layout.lines) or a.layout.ends_in_string(line):
         return None  # the end of this line is inside a multi-line string: a comment would be text
-    edit = noqa_edit(a.lines.line(line), line, finding.code)
+    edits = acceptable(a, [noqa_edit(a.lines.line(line), line, finding.code)])
+    if edits is None:
+        return None
     return types.CodeAction(
         title=f"Disable {finding.code} for this line",
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[diag],
-        edit=workspace_edit(a, [edit], versioned),
+        edit=workspace_edit(a, edits, versioned),
     )
 
 
@@ -132,11 +150,10 @@ def fix_all_action(a: Analysis, versioned: bool) -> types.CodeAction | None:
     if not any(f.fix is not None and f.fix.applicability == "safe" for f in a.findings):
         return None
     from bklint.linter.fix import default_filter
-    from bklint.linter.inputs import Input
+    from bklint.linter.inputs import kind_for
 
-    # The document's kind fixes it, exactly as `bklint check --fix` would.
-    source = Input.memory(a.text.encode("utf-8", "surrogatepass"), a.path)
-    outcome = source.fix(a.settings, default_filter(False))
+    data = a.text.encode("utf-8", "surrogatepass")
+    outcome = kind_for(a.path).fix(data, a.path, a.settings, default_filter(False))
     new = outcome.data.decode("utf-8", "surrogatepass")
     edit = minimal_edit(a.text, new)
     if edit is None:

@@ -17,7 +17,7 @@ from bklint.linter.run import LintResult
 from bklint.linter.settings import Settings
 from bklint.lsp.positions import Lines
 from bklint.lsp.textscan import Layout, layout
-from bklint.rules.base import Finding, Severity
+from bklint.rules.base import Edit, Finding, Severity
 from bklint.rules.context import SourceText
 
 SOURCE = "bklint"
@@ -38,10 +38,16 @@ class Analysis:
     # diagnostics[i] was made from findings[i]
     findings: list[Finding] = field(default_factory=list)
     _layout: Layout | None = None
+    # Why an edit offered on this version would break the file (None: it would not), by edits.
+    verdicts: dict[tuple[Edit, ...], str | None] = field(default_factory=dict)
 
     @property
     def result_id(self) -> str:
         return f"{self.generation}:{self.version}:{hash(self.text) & 0xFFFFFFFF:x}"
+
+    def relint(self, text: str) -> LintResult:
+        """Lint ``text`` as this document is linted (same kind, path and settings)."""
+        return kind_for(self.path).lint(SourceText(text), self.path, self.settings)
 
     @property
     def layout(self) -> Layout:

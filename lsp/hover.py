@@ -1,14 +1,16 @@
-"""Hover: a key's schema facts, what a value means to buildkitd, a noqa code's rule docs."""
+"""Hover: a key's schema facts, what a value means to buildkitd, a noqa code's rule docs.
+
+Protocol-free (Markdown and a span), so the language server and the browser playground,
+which cannot load lsprotocol, show the same text.
+"""
 
 from __future__ import annotations
 
 import inspect
 import re
+from typing import NamedTuple
 
-from lsprotocol import types
-
-from bklint.linter.run import rules
-from bklint.lsp.analysis import Analysis
+from bklint.linter.run import LintResult, rules
 from bklint.lsp.schema_info import (
     describe_map_key,
     describe_node,
@@ -17,7 +19,7 @@ from bklint.lsp.schema_info import (
     is_path_key,
     resolve,
 )
-from bklint.lsp.textscan import Cursor, cursor_at
+from bklint.lsp.textscan import Cursor, Layout, cursor_at, layout
 from bklint.rules.base import Position, Span
 from bklint.rules.schema.nodes import MapOf
 
@@ -25,18 +27,24 @@ _NOQA = re.compile(r"#\s*noqa\s*:\s*(.*)$", re.IGNORECASE)
 _CODE = re.compile(r"[A-Za-z]+[0-9]+")
 
 
-def hover(a: Analysis, pos: Position) -> types.Hover | None:
-    return noqa_hover(a, pos) or value_hover(a, pos) or key_hover(a, pos)
+class HoverText(NamedTuple):
+    markdown: str
+    span: Span  # what the hover is about, in code points
 
 
-def _markdown(text: str, a: Analysis, span: Span) -> types.Hover:
-    return types.Hover(
-        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text), range=a.lines.range(span)
-    )
+def hover_text(
+    result: LintResult, pos: Position, base_dir: str | None, lines: Layout | None = None
+) -> HoverText | None:
+    """What to show at ``pos`` of the linted text; ``base_dir`` None skips file-existence notes.
+
+    ``lines`` is the text's layout when the caller already has it.
+    """
+    scan = lines if lines is not None else layout(result.text)
+    return noqa_hover(scan, pos) or value_hover(result, pos, base_dir) or key_hover(scan, pos, result)
 
 
-def noqa_hover(a: Analysis, pos: Position) -> types.Hover | None:
-    line = a.lines.line(pos.line)
+def noqa_hover(scan: Layout, pos: Position) -> HoverText | None:
+    line = scan.lines[pos.line] if 0 <= pos.line < len(scan.lines) else ""
     m = _NOQA.search(line)
     if m is None or pos.column < m.start(1):
         return None
@@ -48,13 +56,13 @@ def noqa_hover(a: Analysis, pos: Position) -> types.Hover | None:
                 return None
             docs = inspect.cleandoc(rule.docs())
             text = f"**{rule.code}** `{rule.name}` — {rule.summary}\n\n{docs}\n\n[Documentation]({rule.url()})"
-            return _markdown(text, a, Span.at(pos.line, cm.start(), pos.line, cm.end()))
+            return HoverText(text, Span.at(pos.line, cm.start(), pos.line, cm.end()))
     return None
 
 
-def value_hover(a: Analysis, pos: Position) -> types.Hover | None:
-    ctx = a.result.context
-    doc = a.result.doc
+def value_hover(result: LintResult, pos: Position, base_dir: str | None) -> HoverText | None:
+    ctx = result.context
+    doc = result.doc
     if ctx is None or doc is None or ctx.decoded is None:
         return None
     offset = doc.offset(pos)
@@ -71,27 +79,45 @@ def value_hover(a: Analysis, pos: Position) -> types.Hover | None:
     if len(raw) > 200:
         raw = raw[:200] + "…"
     _, canonical = resolve(best.path)
-    base = a.settings.rules.base_dir if is_path_key(canonical) else None
+    base = base_dir if is_path_key(canonical) else None
     text = describe_value(best.schema, best.value, raw, base)
-    return _markdown(text, a, doc.span(node.value_start, node.value_end))
+    return HoverText(text, doc.span(node.value_start, node.value_end))
 
 
-def key_hover(a: Analysis, pos: Position) -> types.Hover | None:
-    cur = cursor_at(a.layout, pos.line, pos.column)
+def key_hover(scan: Layout, pos: Position, result: LintResult) -> HoverText | None:
+    cur = cursor_at(scan, pos.line, pos.column)
     if cur.kind not in ("key", "header") or cur.segment_index < 0:
         return None
-    return _segment_hover(a, cur, pos.line)
+    return _segment_hover(cur, pos.line, result)
 
 
-def _segment_hover(a: Analysis, cur: Cursor, line: int) -> types.Hover | None:
+def _segment_hover(cur: Cursor, line: int, result: LintResult) -> HoverText | None:
     seg = cur.segments[cur.segment_index]
     prefix: tuple[str, ...] = () if cur.kind == "header" or cur.table is None else cur.table.path
     written = (*prefix, *cur.path, seg[0])
     span = Span.at(line, seg[1], line, seg[2])
     parent, _ = resolve(written[:-1])
     if isinstance(parent, MapOf):
-        return _markdown(describe_map_key(parent, seg[0]), a, span)
+        return HoverText(describe_map_key(parent, seg[0]), span)
     node, canonical = resolve(written)
     if node is None:
-        return None
-    return _markdown(describe_node(node, display_path(canonical, written)), a, span)
+        return _unknown_key_hover(result, written, span)
+    return HoverText(describe_node(node, display_path(canonical, written)), span)
+
+
+def _unknown_key_hover(result: LintResult, written: tuple[str, ...], span: Span) -> HoverText | None:
+    """A key buildkitd does not know: the docs of the key a finding's fix renames it to, else the finding."""
+    flagged = [f for f in result.findings if f.span == span]
+    for finding in flagged:
+        edits = finding.fix.edits if finding.fix is not None else ()
+        if len(edits) != 1 or edits[0].span != span:
+            continue
+        renamed = (*written[:-1], edits[0].content)
+        node, canonical = resolve(renamed)
+        if node is None:
+            continue
+        head = f"`{written[-1]}` is not a key buildkitd knows ({finding.code}); the fix renames it to `{edits[0].content}`:"
+        return HoverText(f"{head}\n\n{describe_node(node, display_path(canonical, renamed))}", span)
+    if flagged:
+        return HoverText("\n\n".join(f"**{f.code}** {f.message}" for f in flagged), span)
+    return None

@@ -317,17 +317,22 @@ def create_server() -> BklintServer:
         if a is None:
             return None
         fix_all = None
+        loop = asyncio.get_running_loop()
         if actions.wanted(actions.FIX_ALL, params.context.only):
-            loop = asyncio.get_running_loop()
             fix_all = await loop.run_in_executor(ls.executor, actions.fix_all_action, a, ls.versioned_edits)
-        return actions.code_actions(a, params, ls.versioned_edits, fix_all)
+        # Each offered edit is re-linted (actions.acceptable): off the event loop, like a lint.
+        return await loop.run_in_executor(ls.executor, actions.code_actions, a, params, ls.versioned_edits, fix_all)
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def on_hover(ls: BklintServer, params: types.HoverParams) -> types.Hover | None:
         a = await ls.analysis(params.text_document.uri)
         if a is None:
             return None
-        return hover.hover(a, a.lines.from_client(params.position))
+        found = hover.hover_text(a.result, a.lines.from_client(params.position), a.settings.rules.base_dir, a.layout)
+        if found is None:
+            return None
+        markdown = types.MarkupContent(kind=types.MarkupKind.Markdown, value=found.markdown)
+        return types.Hover(contents=markdown, range=a.lines.range(found.span))
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=list(completion.TRIGGERS))

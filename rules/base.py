@@ -153,6 +153,9 @@ class Rule:
     fixable: ClassVar[bool] = False
     # Options this rule reads from settings, with a one-line description each.
     options: ClassVar[dict[str, str]] = {}
+    # The verdict needs the files the config names (certificates): a front end that cannot
+    # read the user's files (the browser playground) switches the rule off and says so.
+    reads_files: ClassVar[bool] = False
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         raise NotImplementedError

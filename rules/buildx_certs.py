@@ -11,7 +11,9 @@ Shared by the BK3xx rules and `bklint certs`. Two halves:
   byte) and their PEM/X.509 inspection, memoised in ``Context.cache``.
 
 ``cryptography`` is imported only when a file actually holds PEM data, so checking a config
-without certificates never pays for it.
+without certificates never pays for it. Without it (the VS Code extension's bundled server
+ships no native libraries) the PEM blocks are still listed, but not parsed: ``PemInfo.inspected``
+is false, and the rules that need the contents skip that file (BK319 says so once).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import base64
 import binascii
 import datetime as _dt
 import errno
+import functools
 import os
 import re
 import stat
@@ -384,6 +387,7 @@ class PemInfo(NamedTuple):
     blocks: tuple[str, ...] = ()
     certs: tuple[CertInfo | None, ...] = ()  # one per CERTIFICATE block; None when unparsable
     keys: tuple[KeyInfo, ...] = ()
+    inspected: bool = True  # False: cryptography is missing, certs and keys were not parsed
 
     @property
     def has_pem(self) -> bool:
@@ -430,18 +434,33 @@ def inspect_pem(data: bytes, cache: dict[str, Any] | None = None, key: str | Non
     return info
 
 
+_ENCRYPTED = "ENCRYPTED PRIVATE KEY"  # recognised by its block type alone
+
+
+@functools.cache
+def cryptography_available() -> bool:
+    """Whether certificate and key contents can be parsed here."""
+    try:
+        import cryptography.x509  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def _inspect(data: bytes) -> PemInfo:
     blocks: list[str] = []
     certs: list[CertInfo | None] = []
     keys: list[KeyInfo] = []
-    for block, der, headers in pem_blocks(data):
+    blocks_found = list(pem_blocks(data))
+    inspected = not blocks_found or cryptography_available()
+    for block, der, headers in blocks_found:
         blocks.append(block)
         if block == "CERTIFICATE":
             # Go's CertPool skips certificate blocks that carry headers.
-            certs.append(None if headers else _parse_cert(der))
+            certs.append(None if headers or not inspected else _parse_cert(der))
         elif is_private_key_block(block):
-            keys.append(_parse_key(block, der))
-    return PemInfo(tuple(blocks), tuple(certs), tuple(keys))
+            keys.append(_parse_key(block, der) if inspected or block == _ENCRYPTED else KeyInfo(block, None))
+    return PemInfo(tuple(blocks), tuple(certs), tuple(keys), inspected)
 
 
 def _spki(public_key: Any) -> bytes:
@@ -476,7 +495,7 @@ def _parse_cert(der: bytes) -> CertInfo | None:
 
 
 def _parse_key(block: str, der: bytes) -> KeyInfo:
-    if block == "ENCRYPTED PRIVATE KEY":
+    if block == _ENCRYPTED:
         return KeyInfo(block, None, "is encrypted (Go's TLS cannot use an encrypted key)")
     try:
         from cryptography.hazmat.primitives import serialization

@@ -11,11 +11,11 @@ from __future__ import annotations
 import difflib
 import re
 import shlex
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bklint.rules import toml_text
-from bklint.rules.base import Edit, Span
+from bklint.rules.base import Edit, Fix, Span
 from bklint.rules.document import Document, TomlNode, line_starts
 
 if TYPE_CHECKING:  # tomlkit is imported only when a fix is actually computed
@@ -69,13 +69,22 @@ def text_edits(old: str, new: str) -> tuple[Edit, ...]:
     return tuple(edits)
 
 
-def tomlkit_edits(text: str, mutate: Callable[[tomlkit.TOMLDocument], None]) -> tuple[Edit, ...] | None:
-    """Run ``mutate`` on a tomlkit copy of ``text``; the change as minimal edits (None: not possible)."""
+def tomlkit_edits(
+    text: str, mutate: Callable[[tomlkit.TOMLDocument], None], cuts: Iterable[tuple[int, int]] = ()
+) -> tuple[Edit, ...] | None:
+    """Run ``mutate`` on a tomlkit copy of ``text``; the change as minimal edits (None: not possible).
+
+    ``cuts`` (from :func:`removal`) are taken out of the text first: tomlkit deletes a key
+    together with the comments it attaches to it, so statements are removed as text.
+    """
     import tomlkit
     from tomlkit.exceptions import TOMLKitError
 
+    source = text
+    for start, end in sorted(cuts, reverse=True):
+        source = source[:start] + source[end:]
     try:
-        doc = tomlkit.parse(text)
+        doc = tomlkit.parse(source)
         mutate(doc)
         new = tomlkit.dumps(doc)
     except (TOMLKitError, KeyError, TypeError, ValueError, AttributeError, IndexError):
@@ -106,26 +115,147 @@ def rename_edit(doc: Document, node: TomlNode, new_name: str) -> Edit | None:
     return Edit(doc.span(start, end), toml_text.key(new_name, doc.slice(start, end)[:1]))
 
 
-def delete_line_edit(doc: Document, node: TomlNode) -> Edit | None:
-    """Remove a ``key = value`` that sits alone on its line(s), with its line ending.
+def removal(text: str, start: int, end: int, keep_comment: bool = True) -> tuple[int, int] | None:
+    """The text to cut to remove the statement at ``start:end`` (a key/value or a header).
 
-    Keys inside inline tables or sharing a line with other statements return None (a
-    text removal there could break the syntax; callers fall back to tomlkit).
+    The statement must sit alone on its line(s). Without a comment the whole line goes,
+    line ending included; a comment after it stays where it was, on a line of its own, so
+    removing a statement never removes what was said about it (``keep_comment=False`` when
+    the caller moves the comment, :func:`comment_after`, to the statement replacing it).
+    None when the statement shares its line or holds a comment inside (a multi-line
+    array): cutting there would break the syntax or lose words.
     """
-    start = node.decl_start if node.decl_start >= 0 else node.key_start
-    end = node.value_end
     if start < 0 or end < 0:
         return None
-    text = doc.text
     line_start = text.rfind("\n", 0, start) + 1
-    if text[line_start:start].strip():
+    if text[line_start:start].strip() or toml_text.comments(text, start, end):
         return None
     nl = text.find("\n", end)
     line_end = len(text) if nl < 0 else nl + 1
     rest = text[end:line_end].strip()
-    if rest and not rest.startswith("#"):
+    if not rest or (rest.startswith("#") and not keep_comment):
+        return line_start, line_end
+    if not rest.startswith("#"):
         return None
-    return Edit(doc.span(line_start, line_end), "")
+    return start, text.index("#", end)
+
+
+def comment_after(text: str, end: int) -> str:
+    """The comment closing the line a statement ends on at ``end`` ("" when there is none)."""
+    nl = text.find("\n", end)
+    rest = text[end : len(text) if nl < 0 else nl].strip()
+    return rest if rest.startswith("#") else ""
+
+
+def statement_span(node: TomlNode) -> tuple[int, int]:
+    """Where the ``key = value`` defining a leaf ``node`` starts and ends."""
+    return (node.decl_start if node.decl_start >= 0 else node.key_start), node.value_end
+
+
+def statement_removal(doc: Document, node: TomlNode, keep_comment: bool = True) -> tuple[int, int] | None:
+    """:func:`removal` of the ``key = value`` defining a leaf ``node``."""
+    return removal(doc.text, *statement_span(node), keep_comment=keep_comment)
+
+
+def top_level_insertion(doc: Document) -> int:
+    """Where a new top-level ``key = value`` line goes: after the last one, else above the
+    first table and the comments that introduce it (never inside a table)."""
+    text = doc.text
+    first_header = min((h[0] for _, node in doc.walk() for h in node.headers), default=len(text))
+    ends = [
+        node.value_end
+        for node in (doc.root.children or {}).values()
+        if node.origin in ("value", "dotted", "inline") and 0 <= node.value_end <= first_header
+    ]
+    if ends:
+        nl = text.find("\n", max(ends))
+        return len(text) if nl < 0 else nl + 1
+    pos = text.rfind("\n", 0, first_header) + 1
+    while pos > 0:
+        above = text.rfind("\n", 0, pos - 1) + 1
+        if not text[above:pos].lstrip().startswith("#"):
+            break
+        pos = above
+    return pos
+
+
+class Rename(NamedTuple):
+    """A key renamed everywhere it is spelled; ``merges`` when a sibling already has the new
+    name, so two tables become one (a change of structure: never a safe fix)."""
+
+    edits: tuple[Edit, ...]
+    merges: bool
+
+
+def rename_key(doc: Document, path: Path, new: str) -> Rename | None:
+    """Rename the key at the written ``path`` in every header and dotted key that spells it.
+
+    Renaming one spelling only would split a table from its sub-tables (``[worker.OCI]`` and
+    each ``[[worker.OCI.gcpolicy]]``), and a fixer renaming one header per pass would never
+    settle. None when no text spells the key, or when a sibling already named ``new`` makes
+    the result invalid TOML for certain: a key defined twice, a table and a value, two
+    ``[headers]`` of one table, or an inline table extended.
+    """
+    node = doc.find(*path)
+    parent = doc.find(*path[:-1])
+    if node is None or parent is None or not isinstance(path[-1], str):
+        return None
+    old = path[-1]
+    other = parent.child(new) if new != old else None
+    if other is not None and not _mergeable(node, other):
+        return None
+    names = [p for p in path if isinstance(p, str)]
+    target = len(names) - 1
+    found: dict[tuple[int, int], Edit] = {}
+    stack: list[tuple[int, TomlNode]] = [(len(names), node)]
+    while stack:
+        depth, cur = stack.pop()
+        # A node's segments spell the last len(segments) names of its path.
+        i = target - (depth - len(cur.segments))
+        if cur.segments and 0 <= i < len(cur.segments) and cur.segments[i][0] == old:
+            _, start, end = cur.segments[i]
+            found[(start, end)] = Edit(doc.span(start, end), toml_text.key(new, doc.slice(start, end)[:1]))
+        stack.extend((depth + 1, child) for child in (cur.children or {}).values())
+        # Array elements add an index to the path, not a name.
+        stack.extend((depth, item) for item in cur.items or [])
+    if not found and node.key_start >= 0:
+        found[(node.key_start, node.key_end)] = Edit(
+            doc.span(node.key_start, node.key_end), toml_text.key(new, doc.slice(node.key_start, node.key_end)[:1])
+        )
+    if not found:
+        return None
+    return Rename(tuple(found[k] for k in sorted(found)), other is not None)
+
+
+def rename_fix(doc: Document, path: Path, new: str, safe: bool = True) -> Fix | None:
+    """The fix renaming the key at ``path`` to ``new`` (:func:`rename_key`); a merge is never safe."""
+    rename = rename_key(doc, path, new)
+    if rename is None:
+        return None
+    if rename.merges:
+        return Fix(f"rename to `{new}`, merging it into the `{new}` already there", rename.edits, "unsafe")
+    return Fix(f"rename to `{new}`", rename.edits, "safe" if safe else "unsafe")
+
+
+def _mergeable(a: TomlNode, b: TomlNode) -> bool:
+    """Whether TOML lets two same-named siblings be one: tables (or arrays of tables) only,
+    at most one defined by a ``[header]``, none inline, and the same for the keys they share."""
+    if a.kind != b.kind or a.kind not in ("table", "aot"):
+        return False
+    if "inline" in (a.origin, b.origin):
+        return False
+    if a.kind == "aot":
+        return True
+    if {a.origin, b.origin} <= {"header", "dotted"}:
+        return False  # a table defined twice (dotted keys cannot reopen a [header] or be reopened by one)
+    shared = (a.children or {}).keys() & (b.children or {}).keys()
+    return all(_mergeable(a.children[k], b.children[k]) for k in shared)  # type: ignore[index]
+
+
+def delete_line_edit(doc: Document, node: TomlNode) -> Edit | None:
+    """Remove a ``key = value`` that sits alone on its line(s); its comment stays (:func:`removal`)."""
+    cut = statement_removal(doc, node)
+    return None if cut is None else Edit(doc.span(*cut), "")
 
 
 def version_path(path: Path) -> str:

@@ -1,5 +1,5 @@
-"""How keys and strings are spelled in TOML text: the one writer every fix, completion,
-``certs`` and ``migrate`` uses.
+"""TOML text at the level of its tokens: how keys and strings are spelled (the one writer
+every fix, completion, ``certs`` and ``migrate`` uses) and where strings and comments lie.
 
 TOML has four ways to write a string and three to write a key, and each refuses some
 characters: a literal string (``'…'``) cannot hold ``'`` or a control character, a bare
@@ -11,6 +11,9 @@ is UTF-8), never as a JSON-style surrogate pair.
 
 Where the original spelling is known (``like``: the token being replaced), its style is
 kept when it can hold the new value, so a fix changes what it must and nothing more.
+
+:func:`comments` finds every ``#`` outside a string, for fixes (and the fixer's judge)
+that must keep every comment they move.
 """
 
 from __future__ import annotations
@@ -23,6 +26,13 @@ _SHORT_ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r
 _BASIC_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
 _LITERAL_REFUSES = re.compile(r"[\x00-\x08\x0a-\x1f\x7f']")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+# String tokens as written in valid TOML, for telling a comment from a `#` inside a string.
+BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+LITERAL = re.compile(r"'[^'\n]*'")
+ML_BASIC = re.compile(r'"""(?:[^"\\]|\\[\s\S]|"(?!""))*"{3,5}')
+ML_LITERAL = re.compile(r"'''(?:[^']|'(?!''))*'{3,5}")
+_STRING_OR_COMMENT = re.compile("|".join(p.pattern for p in (ML_BASIC, ML_LITERAL, BASIC, LITERAL)) + r"|(#[^\n]*)")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -89,9 +99,20 @@ def dotted_key(names: Iterable[str]) -> str:
     return ".".join(key(n) for n in names)
 
 
+def comments(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Where each comment of ``text[start:end]`` is: ``#`` to the line end (a ``\\r`` included)."""
+    found = _STRING_OR_COMMENT.finditer(text, start, len(text) if end is None else end)
+    return [m.span(1) for m in found if m.start(1) >= 0]
+
+
 __all__ = [
+    "BASIC",
+    "LITERAL",
+    "ML_BASIC",
+    "ML_LITERAL",
     "basic_body",
     "basic_string",
+    "comments",
     "dotted_key",
     "is_bare_key",
     "key",

@@ -11,6 +11,8 @@
 --
 -- Neovim 0.8+ uses vim.lsp.start() and vim.fs.find(); on 0.7 (Debian 12's package) the
 -- same behaviour is built from vim.lsp.start_client() and vim.lsp.buf_attach_client().
+-- Attached buffers get the LSP's omni completion ('omnifunc', <C-x><C-o>), on 0.7 too, and,
+-- with `keymaps = true`, buffer-local mappings (see M.keymaps and the README).
 
 local M = {}
 
@@ -19,11 +21,13 @@ local M = {}
 ---@field patterns string[]|nil        file name globs to attach to (no '/': matched against the tail)
 ---@field root_markers string[]|nil    files/dirs marking the project root
 ---@field settings table|nil           { bklint = { select, ignore, targetVersion, buildkitdFlags, baseDir, severity, files } }
+---@field keymaps boolean|nil          set the buffer-local mappings of M.keymaps on attach (default false)
 
 M.defaults = {
   cmd = { 'bklint', 'lsp' },
   patterns = { 'buildkitd.toml', '*.buildkitd.toml' },
   root_markers = { '.git', 'pyproject.toml', 'bklint.toml' },
+  keymaps = false,
   settings = {
     bklint = {
       -- select = { 'BK0' },
@@ -37,6 +41,28 @@ M.defaults = {
 }
 
 M.options = vim.deepcopy(M.defaults)
+
+-- The mappings `keymaps = true` sets in bklint buffers (normal mode; Neovim 0.7 APIs only).
+M.keymaps = {
+  { 'K', function() vim.lsp.buf.hover() end, 'bklint: hover' },
+  { '<leader>ca', function() vim.lsp.buf.code_action() end, 'bklint: code actions (quick fixes)' },
+  { '<leader>cf', function()
+    vim.lsp.buf.code_action({ context = { only = { 'source.fixAll.bklint' }, diagnostics = {} } })
+  end, 'bklint: fix all' },
+  { '[d', function() vim.diagnostic.goto_prev() end, 'previous diagnostic' },
+  { ']d', function() vim.diagnostic.goto_next() end, 'next diagnostic' },
+  { '<leader>e', function() vim.diagnostic.open_float() end, 'the diagnostics of this line' },
+}
+
+local function on_attach(_, bufnr)
+  -- Omni completion (<C-x><C-o>) from the server: 0.7 sets no 'omnifunc' for LSP buffers.
+  vim.bo[bufnr].omnifunc = 'v:lua.vim.lsp.omnifunc'
+  if M.options.keymaps then
+    for _, map in ipairs(M.keymaps) do
+      vim.keymap.set('n', map[1], map[2], { buffer = bufnr, desc = map[3] })
+    end
+  end
+end
 
 -- Client ids per root directory, for Neovim 0.7 where vim.lsp.start() does not exist.
 local clients_by_root = {}
@@ -98,6 +124,7 @@ local function client_config(root)
     settings = { bklint = bklint },
     -- The server reads the same keys at start-up, before it can ask for the configuration.
     init_options = bklint,
+    on_attach = on_attach,
   }
 end
 
@@ -117,8 +144,10 @@ function M.attach(bufnr)
   end
   if vim.fn.executable(M.options.cmd[1]) ~= 1 then
     vim.notify_once(
-      ('bklint: %q was not found. Install it with "pipx install bklint" (or "pip install bklint"), '
-        .. 'or set cmd in vim.g.bklint / setup().'):format(M.options.cmd[1]),
+      ('bklint: %q was not found. Install bklint from a clone of its repository '
+        .. '("python3 -m pip install --user /path/to/bklint"), or set cmd in vim.g.bklint / setup().'):format(
+        M.options.cmd[1]
+      ),
       vim.log.levels.WARN
     )
     return

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build, unit-test and package the VS Code extension, then check the .vsix holds the bundle.
-# Needs node >= 20 and the npm registry; needs no VS Code. Called by .ci/run.
+# Needs node >= 20, the npm registry, and python3 with pip and PyPI (the bundled server:
+# scripts/bundle_server.py); needs no VS Code. Called by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -19,7 +20,8 @@ if [[ ! -f "$vsix" ]]; then
   exit 1
 fi
 listing=$(unzip -l "$vsix")
-for entry in extension/dist/extension.js extension/package.json extension/schemas/buildkitd.schema.json; do
+for entry in extension/dist/extension.js extension/package.json extension/schemas/buildkitd.schema.json \
+  extension/bundled/tool/lsp_server.py extension/bundled/libs/bklint/linter/cli.py extension/bundled/libs/pygls/server.py; do
   if ! grep -q " ${entry}\$" <<<"$listing"; then
     echo "ci.sh: $vsix lacks $entry" >&2
     echo "$listing" >&2

@@ -248,6 +248,8 @@ def _process(args: argparse.Namespace, stdin: bool, resolver: SettingsResolver, 
         if outcome.error:
             console.error(f"{shown}: {outcome.error}")
             done.fix_failed = True
+        for dropped in outcome.dropped:
+            console.error(f"{shown}: {dropped}")
         if args.diff:
             done.diffs.append(outcome.diff(shown))
         if outcome.applied:

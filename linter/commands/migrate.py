@@ -148,6 +148,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     for applied in outcome.applied:
         print(f"bklint: migrated: {applied}", file=sys.stderr)
+    for dropped in outcome.dropped:
+        print(f"bklint: {args.file}: {dropped}", file=sys.stderr)
     for note in notes:
         print(f"bklint: note: {note}", file=sys.stderr)
     if args.diff:

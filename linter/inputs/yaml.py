@@ -230,6 +230,7 @@ def fix_yaml_data(data: bytes, name: str | None, settings: Settings, accept: Fix
     extraction = extract(text)
     directives = yaml_directives(text, extraction)
     applied: list[str] = []
+    dropped: list[str] = []
     edits: list[Edit] = []
     # YAML-level fixes (input renames, unused YAML `noqa` comments): everything outside the configs.
     for f in first.findings:
@@ -250,6 +251,7 @@ def fix_yaml_data(data: bytes, name: str | None, settings: Settings, accept: Fix
         outcome = fix_data(embedded.text.encode("utf-8"), path, _settings_for(embedded, settings), wanted)
         if outcome.error is not None:
             return FixOutcome(data, data, first, error=f"{embedded.where or embedded.kind}: {outcome.error}")
+        dropped.extend(f"{embedded.where or embedded.kind}: {d}" for d in outcome.dropped)
         if not outcome.changed:
             continue
         new_toml = outcome.data.decode("utf-8")
@@ -265,7 +267,7 @@ def fix_yaml_data(data: bytes, name: str | None, settings: Settings, accept: Fix
         applied.extend(outcome.applied)
     new_text = apply_edits(text, edits) if edits else text
     if new_text == text:
-        return FixOutcome(data, data, first)
+        return FixOutcome(data, data, first, dropped=dropped)
     check = extract(new_text)
     if not check.parsed or len(check.configs) != len(extraction.configs):
         return FixOutcome(data, data, first, error="the fixed YAML does not parse back; nothing was changed")
@@ -275,7 +277,7 @@ def fix_yaml_data(data: bytes, name: str | None, settings: Settings, accept: Fix
                 data, data, first, error="the fixed config does not read back from the YAML block; nothing was changed"
             )
     new_data = (b"\xef\xbb\xbf" if source.had_bom else b"") + new_text.encode("utf-8")
-    return FixOutcome(data, new_data, lint_yaml_source(decode_bytes(new_data), path, settings), applied)
+    return FixOutcome(data, new_data, lint_yaml_source(decode_bytes(new_data), path, settings), applied, dropped=dropped)
 
 
 def _inside_config(extraction: Extraction, span: Span) -> bool:

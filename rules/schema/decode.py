@@ -442,3 +442,15 @@ def decode(doc: Document, schema: Struct = CONFIG) -> Decoded:
     decoder = _Decoder(doc)
     decoder.struct(schema, doc.root, doc.data, (), ())
     return decoder.out
+
+
+def misfit(doc: Document, schema: Node, node: TomlNode, value: Any) -> str | None:
+    """Why the loader would refuse ``value`` (written at ``node``) for the field ``schema``; None if not.
+
+    For suggestions: renaming a key onto a field of another type trades an ignored key for
+    a daemon that does not start.
+    """
+    decoder = _Decoder(doc)
+    decoder.field(schema, node, value, (), ())
+    refused = [i for i in decoder.out.issues if i.kind in ("type", "value", "crash")]
+    return refused[0].message if refused else None

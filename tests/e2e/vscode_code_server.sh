@@ -1,207 +1,289 @@
 #!/usr/bin/env bash
-# End-to-end check of the VS Code extension in a real browser:
-#   code-server (VS Code in the browser, from npm) + the bklint .vsix + Debian's chromium,
-#   driven by playwright-core, on a workspace holding a bad buildkitd.toml. Passes when a
-#   bklint diagnostic shows in the Problems panel (screenshot: docs/vscode-problems.png) and
-#   "bklint: Fix all" then applies the safe fix (gckeepstorage -> reservedSpace) in the editor.
+# End-to-end check of the VS Code extension in a real editor: code-server (VS Code in the
+# browser, from npm) with the bklint .vsix installed, driven in Debian's chromium by
+# playwright-core (tests/e2e/vscode_e2e.cjs). The extension runs its *bundled* server: bklint is
+# not on the PATH code-server sees and bklint.path is not set. Checks, in order:
+#   1. a workspace holding only a Cargo.toml: opening it starts no bklint process, shows no
+#      notification and no bklint status bar item;
+#   2. a workspace with a bad buildkitd.toml: diagnostics in the Problems panel, the status bar
+#      item (server state and version), hover, the quick fix renaming max_parallelism,
+#      completion leaving out keys already written, "Show rule documentation", "Fix all".
+# Screenshots go to a temporary folder ($E2E_SCREENSHOTS); docs/vscode-problems.png is only
+# refreshed with E2E_UPDATE_DOCS=1.
 #
-# Usage:  tests/e2e/vscode_code_server.sh
+# Usage:  tests/e2e/vscode_code_server.sh [--install-only]   (CI runs it from .ci/run)
 # Env:
-#   BKLINT_CMD        the bklint executable the extension runs (default: `command -v bklint`)
-#   CODE_SERVER_DIR   where code-server is installed/cached (default: ~/.cache/bklint-e2e/code-server-$VERSION)
-#   E2E_WORK          scratch directory (default: a fresh mktemp -d, removed at the end unless E2E_KEEP=1)
-#   SCREENSHOT        where to save the screenshot (default: docs/vscode-problems.png)
-#   FAIL_SCREENSHOT   where to save a screenshot when it fails (default: /tmp/bklint-e2e-failed.png)
-#   E2E_TIMEOUT_MS    how long to wait for the diagnostic (default: 90000)
+#   VSIX              the .vsix to test (default: build one with editors/vscode's npm run package)
+#   CODE_SERVER_DIR   code-server install cache (default: ~/.cache/bklint-e2e/code-server-$VERSION)
+#   E2E_SCREENSHOTS   where screenshots go (default: a new folder under ${TMPDIR:-/tmp})
+#   E2E_UPDATE_DOCS   1: also copy the Problems screenshot to docs/vscode-problems.png
+#   E2E_KEEP          1: keep the scratch folder (logs, profiles) instead of removing it
+#   E2E_BUDGET        seconds before the whole run is stopped (default: 900)
 #
-# Not part of .ci/run: the first run builds code-server's native modules (several minutes).
+# The script runs in a process group of its own and, on any exit, kills that group and every
+# process carrying its run marker in the environment (code-server, its extension host, the
+# bklint server, chromium), then fails if one survived.
 #
-# Obstacles this script works around (only the package registries are reachable here):
-#   * code-server >= 4.103 needs Node 22+; 4.100.3 is the last release on Node 20 (the node here).
-#   * node-gyp would download Node headers: the nodejs package ships them in /usr/include/node,
-#     so builds use --nodedir=/usr.
-#   * npm 11 blocks dependency install scripts unless allowed, and older npm runs them all; so
-#     the install uses --ignore-scripts everywhere and builds the native modules explicitly.
-#   * @vscode/ripgrep's postinstall downloads rg from GitHub and has no switch to skip that
-#     (only an existing bin/ directory stops it); its script is never run and bin/rg is a
-#     symlink to Debian's /usr/bin/rg.
-#   * argon2 0.31 (code-server's password hashing, loaded even with --auth none) would download
-#     a prebuilt binding; it is built with node-gyp into the path node-pre-gyp expects.
+# What code-server needs here (only the package registries are reachable):
+#   * code-server >= 4.103 needs Node 22+; 4.100.3 is the last release for Node 20 (Debian's).
+#   * node-gyp would download Node headers; Debian's nodejs ships them in /usr/include/node,
+#     so native modules build with --nodedir=/usr.
+#   * dependency install scripts are never run (--ignore-scripts): they download binaries.
+#     The native modules are built explicitly; @vscode/ripgrep gets Debian's rg; argon2 (loaded
+#     at start-up even with --auth none) is built into the path node-pre-gyp expects.
 set -euo pipefail
+
+if [[ -z "${BKLINT_E2E_RUN:-}" ]]; then
+  # A new session, so one process group holds everything this run starts.
+  BKLINT_E2E_RUN="bklint-e2e-$$-$RANDOM"
+  export BKLINT_E2E_RUN
+  exec setsid --wait bash "$0" "$@"
+fi
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 VERSION=${CODE_SERVER_VERSION:-4.100.3}
-CODE_SERVER_DIR=${CODE_SERVER_DIR:-$HOME/.cache/bklint-e2e/code-server-$VERSION}
-SCREENSHOT=${SCREENSHOT:-$REPO/docs/vscode-problems.png}
-KEEP=${E2E_KEEP:-0}
-WORK=${E2E_WORK:-$(mktemp -d /tmp/bklint-e2e.XXXXXX)}
-mkdir -p "$WORK"
-PORT=${E2E_PORT:-0}
-CS_PID=
+CACHE=${BKLINT_E2E_CACHE:-$HOME/.cache/bklint-e2e}
+CODE_SERVER_DIR=${CODE_SERVER_DIR:-$CACHE/code-server-$VERSION}
+DRIVER_DIR=$CACHE/driver
+BUDGET=${E2E_BUDGET:-900}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/bklint-e2e.XXXXXX")
+SHOTS=${E2E_SCREENSHOTS:-$WORK-screenshots}
+mkdir -p "$SHOTS"
+PGID=$(ps -o pgid= $$ | tr -d ' ')
 
 log() { printf '[e2e %s] %s\n' "$(date +%T)" "$*" >&2; }
 
+# Every process of this run but this shell: its process group, and anything that left the
+# group but still carries the run marker in its environment. Bash builtins only, so the scan
+# itself starts no process; the result is in RUN_PIDS.
+run_pids() {
+  local dir pid line fields entry envs
+  RUN_PIDS=()
+  for dir in /proc/[0-9]*; do
+    pid=${dir#/proc/}
+    [[ "$pid" == "$$" ]] && continue
+    { read -r line <"$dir/stat"; } 2>/dev/null || continue
+    read -r -a fields <<<"${line##*) }"
+    [[ "${fields[0]}" == Z ]] && continue
+    if [[ "${fields[2]}" == "$PGID" ]]; then
+      RUN_PIDS+=("$pid")
+      continue
+    fi
+    { mapfile -d '' -t envs <"$dir/environ"; } 2>/dev/null || continue
+    for entry in "${envs[@]}"; do
+      if [[ "$entry" == "BKLINT_E2E_RUN=$BKLINT_E2E_RUN" ]]; then
+        RUN_PIDS+=("$pid")
+        break
+      fi
+    done
+  done
+}
+
 cleanup() {
-  if [[ -n "$CS_PID" ]] && kill -0 "$CS_PID" 2>/dev/null; then
-    kill "$CS_PID" 2>/dev/null || true
-    wait "$CS_PID" 2>/dev/null || true
+  local status=$? attempt
+  trap - EXIT INT TERM
+  for attempt in TERM TERM TERM TERM TERM TERM KILL; do
+    run_pids
+    ((${#RUN_PIDS[@]})) || break
+    kill "-$attempt" "${RUN_PIDS[@]}" 2>/dev/null || true
+    sleep 0.5
+  done
+  run_pids
+  if ((${#RUN_PIDS[@]})); then
+    log "FAILED: processes left behind: ${RUN_PIDS[*]}"
+    status=1
   fi
-  if [[ "$KEEP" != 1 && -z "${E2E_WORK:-}" ]]; then
+  if [[ "${E2E_KEEP:-0}" == 1 ]]; then
+    log "kept $WORK"
+  else
     rm -rf "$WORK"
   fi
+  log "screenshots in $SHOTS"
+  exit "$status"
 }
 trap cleanup EXIT
+trap 'log "stopped by a signal"; exit 130' INT TERM
+
+# The whole run is bounded: after $BUDGET s the watchdog signals the group, which ends whatever
+# runs in the foreground, and the trap above cleans up.
+(sleep "$BUDGET" && log "over the ${BUDGET}s budget; stopping" && kill -TERM -- "-$PGID") &
 
 # --- system packages -------------------------------------------------------------------
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v rg >/dev/null || need_apt+=(ripgrep)
-command -v g++ >/dev/null || need_apt+=(build-essential)
+command -v g++ >/dev/null || need_apt+=(g++ make)
+command -v python3 >/dev/null || need_apt+=(python3)
+command -v curl >/dev/null || need_apt+=(curl)
+command -v unzip >/dev/null || need_apt+=(unzip)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
-for pc in krb5-gssapi x11 xkbfile libsecret-1; do
-  pkg-config --exists "$pc" 2>/dev/null || need_apt+=("$(case $pc in krb5-gssapi) echo libkrb5-dev;; x11) echo libx11-dev;; xkbfile) echo libxkbfile-dev;; libsecret-1) echo libsecret-1-dev;; esac)")
+[[ -f /usr/include/node/node.h ]] || need_apt+=(libnode-dev)
+for pc in krb5-gssapi:libkrb5-dev x11:libx11-dev xkbfile:libxkbfile-dev libsecret-1:libsecret-1-dev; do
+  pkg-config --exists "${pc%%:*}" 2>/dev/null || need_apt+=("${pc#*:}")
 done
 if ((${#need_apt[@]})); then
   log "installing Debian packages: ${need_apt[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  apt-get -o DPkg::Lock::Timeout=300 update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends \
+    "${need_apt[@]}" >"$WORK/apt.log" 2>&1 || { tail -20 "$WORK/apt.log" >&2; exit 1; }
 fi
-[[ -f /usr/include/node/node.h ]] || { log "Node headers missing in /usr/include/node"; exit 1; }
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 [[ "$node_major" == 20 ]] || log "warning: code-server $VERSION expects Node 20, this is Node $node_major"
-
-BKLINT_CMD=${BKLINT_CMD:-$(command -v bklint || true)}
-[[ -n "$BKLINT_CMD" ]] || { log "bklint is not installed (pip install -e $REPO)"; exit 1; }
 
 # --- code-server -----------------------------------------------------------------------
 NODE_GYP=$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js
 [[ -f "$NODE_GYP" ]] || NODE_GYP=$(npm root -g)/npm/node_modules/node-gyp/bin/node-gyp.js
+NPM_INSTALL=(npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
 
 build_native() { # build_native DIR [GYP ARGS...]: compile a node-gyp module against the local Node headers
-  local dir=$1
+  local dir=$1 logfile
   shift
-  log "  node-gyp rebuild in ${dir#"$WORK"/}"
-  (cd "$dir" && node "$NODE_GYP" rebuild --nodedir=/usr --jobs=2 "$@" >"$WORK/node-gyp-$(basename "$dir").log" 2>&1) \
-    || { log "  build failed, see $WORK/node-gyp-$(basename "$dir").log"; tail -20 "$WORK/node-gyp-$(basename "$dir").log" >&2; return 1; }
+  logfile="$WORK/node-gyp-$(basename "$dir").log"
+  log "  node-gyp rebuild in ${dir##*/node_modules/}"
+  (cd "$dir" && node "$NODE_GYP" rebuild --nodedir=/usr --jobs=2 "$@" >"$logfile" 2>&1) \
+    || { log "  build failed:"; tail -20 "$logfile" >&2; return 1; }
 }
 
 install_code_server() {
-  local tmp
+  local tmp pkg mod
   tmp=$(mktemp -d "$WORK/cs-install.XXXXXX")
   log "downloading code-server@$VERSION from npm"
   (cd "$tmp" && npm pack "code-server@$VERSION" --silent >/dev/null && tar xzf code-server-*.tgz)
-  local pkg=$tmp/package
-  log "installing code-server's own dependencies"
-  (cd "$pkg" && npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
-  # argon2 0.31 (pinned by code-server) loads its binding from node-pre-gyp's module_path,
-  # and code-server imports it at start-up even with --auth none.
+  pkg=$tmp/package
+  log "installing code-server's dependencies"
+  (cd "$pkg" && "${NPM_INSTALL[@]}")
   build_native "$pkg/node_modules/argon2" --module_name=argon2 \
     --module_path="$pkg/node_modules/argon2/lib/binding/napi-v3" --napi_build_version=3
   log "installing VS Code's dependencies (lib/vscode)"
-  (cd "$pkg/lib/vscode" && npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
-  log "building native modules"
-  local mod
+  (cd "$pkg/lib/vscode" && "${NPM_INSTALL[@]}")
   for mod in @vscode/spdlog node-pty native-watchdog kerberos @vscode/deviceid; do
     if [[ -f "$pkg/lib/vscode/node_modules/$mod/binding.gyp" ]]; then
       build_native "$pkg/lib/vscode/node_modules/$mod"
     fi
   done
-  log "using Debian's ripgrep for @vscode/ripgrep"
   mkdir -p "$pkg/lib/vscode/node_modules/@vscode/ripgrep/bin"
   ln -sf "$(command -v rg)" "$pkg/lib/vscode/node_modules/@vscode/ripgrep/bin/rg"
-  # What code-server's postinstall.sh does besides the installs:
+  # What code-server's own postinstall does besides the installs:
   ln -sfn node_modules "$pkg/lib/vscode/node_modules.asar"
   ln -sf code-server-linux.sh "$pkg/lib/vscode/bin/remote-cli/code-server"
   ln -sf browser-linux.sh "$pkg/lib/vscode/bin/helpers/browser.sh"
-  log "installing the built-in extensions' shared dependencies"
-  (cd "$pkg/lib/vscode/extensions" && npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error \
-    && node ./postinstall.mjs)
+  log "installing the built-in extensions' dependencies"
+  (cd "$pkg/lib/vscode/extensions" && "${NPM_INSTALL[@]}" && node ./postinstall.mjs >/dev/null)
   mkdir -p "$(dirname "$CODE_SERVER_DIR")"
   rm -rf "$CODE_SERVER_DIR"
   mv "$pkg" "$CODE_SERVER_DIR"
   rm -rf "$tmp"
 }
 
-if [[ ! -x "$CODE_SERVER_DIR/out/node/entry.js" && ! -f "$CODE_SERVER_DIR/out/node/entry.js" ]]; then
-  install_code_server
+if [[ -f "$CODE_SERVER_DIR/out/node/entry.js" && -f "$CODE_SERVER_DIR/.bklint-e2e-complete" ]]; then
+  log "code-server $VERSION cached in $CODE_SERVER_DIR"
 else
-  log "code-server $VERSION already installed in $CODE_SERVER_DIR"
+  install_code_server
+  touch "$CODE_SERVER_DIR/.bklint-e2e-complete"
 fi
-code_server() { node "$CODE_SERVER_DIR/out/node/entry.js" "$@"; }
+if [[ ! -f "$DRIVER_DIR/node_modules/playwright-core/package.json" ]]; then
+  log "installing playwright-core (the driver only; the browser is Debian's chromium)"
+  mkdir -p "$DRIVER_DIR"
+  (cd "$DRIVER_DIR" && { [[ -f package.json ]] || echo '{"private":true}' >package.json; } \
+    && npm install --ignore-scripts --no-audit --no-fund --loglevel=error playwright-core@1.55)
+fi
+
+if [[ "${1:-}" == --install-only ]]; then
+  log "installed; not running the test (--install-only)"
+  exit 0
+fi
 
 # --- the extension ---------------------------------------------------------------------
 VSIX=${VSIX:-}
 if [[ -z "$VSIX" ]]; then
   log "packaging the extension"
   (cd "$REPO/editors/vscode" && { [[ -d node_modules ]] || npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; } \
-    && npm run --silent package >/dev/null)
+    && npm run --silent package >"$WORK/package.log" 2>&1) || { tail -30 "$WORK/package.log" >&2; exit 1; }
   VSIX=$(ls -t "$REPO"/editors/vscode/bklint-*.vsix | head -1)
 fi
-mkdir -p "$WORK/extensions" "$WORK/data/User" "$WORK/ws"
-log "installing $(basename "$VSIX")"
-code_server --extensions-dir "$WORK/extensions" --user-data-dir "$WORK/data" --install-extension "$VSIX" >&2
+mkdir -p "$WORK/extensions" "$WORK/data/User" "$WORK/bin"
 
-# --- workspace and settings --------------------------------------------------------------
+# The PATH code-server sees: a Python and node, and no bklint anywhere on it.
+PYTHON=$(python3 -c 'import sys; print(sys.executable)')
+if [[ -x /usr/bin/python3 ]]; then PYTHON=/usr/bin/python3; fi
+ln -s "$PYTHON" "$WORK/bin/python3"
+ln -s "$(readlink -f "$(command -v node)")" "$WORK/bin/node"
+E2E_PATH="$WORK/bin:/usr/bin:/bin"
+if PATH=$E2E_PATH command -v bklint >/dev/null; then
+  log "bklint is on $E2E_PATH; the bundled server would not be tested"
+  exit 1
+fi
+cs_env=(env -i "HOME=$WORK/home" "PATH=$E2E_PATH" "BKLINT_E2E_RUN=$BKLINT_E2E_RUN" "LANG=C.UTF-8" "TMPDIR=$WORK")
+mkdir -p "$WORK/home"
+code_server() { "${cs_env[@]}" node "$CODE_SERVER_DIR/out/node/entry.js" "$@"; }
+
+log "installing $(basename "$VSIX") ($(du -h "$VSIX" | cut -f1))"
+code_server --extensions-dir "$WORK/extensions" --user-data-dir "$WORK/data" --install-extension "$VSIX" >"$WORK/install.log" 2>&1 \
+  || { cat "$WORK/install.log" >&2; exit 1; }
+
+# --- workspaces and settings -------------------------------------------------------------
+mkdir -p "$WORK/cargo" "$WORK/ws"
+cat >"$WORK/cargo/Cargo.toml" <<'EOF'
+[package]
+name = "not-buildkit"
+version = "0.1.0"
+edition = "2021"
+
+[dependencies]
+EOF
 cat >"$WORK/ws/buildkitd.toml" <<'EOF'
-# Deliberately wrong: a string where buildkitd expects a boolean, a misspelt key
-# and a deprecated one (the last has a safe automatic fix).
+# Deliberately wrong: a misspelt key (quick fix), a value of the wrong type and a deprecated
+# key (automatic fix).
 debug = "yes"
 
 [worker.oci]
-max-paralelism = 4
+max_parallelism = 4
 gckeepstorage = 1000
 EOF
-node -e '
-const [file, cmd] = process.argv.slice(1);
-require("fs").writeFileSync(file, JSON.stringify({
-  "bklint.path": [cmd],
+cat >"$WORK/data/User/settings.json" <<'EOF'
+{
   "bklint.trace.server": "messages",
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
+  "workbench.enableExperiments": false,
   "security.workspace.trust.enabled": false,
   "telemetry.telemetryLevel": "off",
   "extensions.autoCheckUpdates": false,
   "extensions.autoUpdate": false,
   "extensions.ignoreRecommendations": true,
   "update.mode": "none",
-  "workbench.colorTheme": "Default Light Modern",
-}, null, 2));
-' "$WORK/data/User/settings.json" "$BKLINT_CMD"
+  "editor.hover.delay": 100,
+  "editor.quickSuggestions": { "other": false, "comments": false, "strings": false },
+  "workbench.colorTheme": "Default Light Modern"
+}
+EOF
 
 # --- start code-server -------------------------------------------------------------------
-if [[ "$PORT" == 0 ]]; then
-  PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-fi
+PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 log "starting code-server on 127.0.0.1:$PORT"
 code_server --auth none --bind-addr "127.0.0.1:$PORT" --disable-telemetry --disable-update-check \
   --disable-workspace-trust --disable-getting-started-override \
-  --extensions-dir "$WORK/extensions" --user-data-dir "$WORK/data" "$WORK/ws" >"$WORK/code-server.log" 2>&1 &
+  --extensions-dir "$WORK/extensions" --user-data-dir "$WORK/data" >"$WORK/code-server.log" 2>&1 &
 CS_PID=$!
-for _ in $(seq 1 120); do
+for _ in $(seq 1 240); do
   if curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then break; fi
   kill -0 "$CS_PID" 2>/dev/null || { log "code-server exited"; cat "$WORK/code-server.log" >&2; exit 1; }
   sleep 0.5
 done
 curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null || { log "code-server did not come up"; exit 1; }
 
-# --- browser driver ----------------------------------------------------------------------
-DRIVER_DIR=$(dirname "$CODE_SERVER_DIR")/driver
-if [[ ! -d "$DRIVER_DIR/node_modules/playwright-core" ]]; then
-  log "installing playwright-core (driver only; the browser is Debian's chromium)"
-  mkdir -p "$DRIVER_DIR"
-  (cd "$DRIVER_DIR" && { [[ -f package.json ]] || npm init -y >/dev/null; } \
-    && npm install --ignore-scripts --no-audit --no-fund --loglevel=error playwright-core@1)
-fi
-mkdir -p "$(dirname "$SCREENSHOT")"
 status=0
-NODE_PATH="$DRIVER_DIR/node_modules" node "$REPO/tests/e2e/problems_panel.cjs" \
-  --url "http://127.0.0.1:$PORT/?folder=$WORK/ws" --file buildkitd.toml \
-  --browser "$(command -v chromium)" --profile "$WORK/chromium-profile" \
-  --screenshot "$SCREENSHOT" --expect-after-fix "reservedSpace = 1000" --failshot "${FAIL_SCREENSHOT:-/tmp/bklint-e2e-failed.png}" --timeout "${E2E_TIMEOUT_MS:-90000}" || status=$?
+NODE_PATH="$DRIVER_DIR/node_modules" node "$REPO/tests/e2e/vscode_e2e.cjs" \
+  --base "http://127.0.0.1:$PORT/" --cargo "$WORK/cargo" --workspace "$WORK/ws" \
+  --browser "$(command -v chromium)" --profile "$WORK/chromium-profile" --shots "$SHOTS" \
+  --marker "$BKLINT_E2E_RUN" --logs "$WORK/data/logs" --timeout 240000 || status=$?
 
 if ((status != 0)); then
   log "FAILED; code-server log tail:"
-  tail -40 "$WORK/code-server.log" >&2
-  find "$WORK/data/logs" -name '*bklint*' -exec sh -c 'echo "--- $1"; tail -40 "$1"' _ {} \; >&2 2>/dev/null || true
+  tail -30 "$WORK/code-server.log" >&2
+  find "$WORK/data/logs" -name '*bklint*' -exec sh -c 'echo "--- $1"; tail -60 "$1"' _ {} \; >&2 2>/dev/null || true
+elif [[ "${E2E_UPDATE_DOCS:-0}" == 1 ]]; then
+  cp "$SHOTS/problems.png" "$REPO/docs/vscode-problems.png"
+  log "refreshed docs/vscode-problems.png"
 fi
 exit "$status"

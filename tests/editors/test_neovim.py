@@ -1,6 +1,7 @@
 """A real editor as the client: headless Neovim runs editors/nvim/bklint.lua on a bad
-buildkitd.toml, and the test reads back the diagnostics Neovim holds and the buffer after
-applying bklint's quick fix through Neovim's own LSP client."""
+buildkitd.toml, and the test reads back the diagnostics Neovim holds, the buffer after
+applying bklint's quick fix through Neovim's own LSP client, and the menu <C-x><C-o> shows
+(the drop-in sets 'omnifunc' to the LSP's, which Neovim 0.7 does not do by itself)."""
 
 from __future__ import annotations
 
@@ -75,11 +76,30 @@ dump('after', {
   titles = titles, applied = applied, fixed = fixed,
   lines = vim.api.nvim_buf_get_lines(0, 0, -1, false), diagnostics = diagnostics(),
 })
-vim.cmd('qa!')
+
+-- Omni completion as a user types it: a new line in [worker.oci], "ma", <C-x><C-o>. The menu
+-- arrives asynchronously in Insert mode, so this part runs from the main loop (feedkeys) and
+-- ends Neovim from the CompleteChanged autocommand, or from the timer if it never comes.
+vim.o.completeopt = 'menuone,noinsert'
+local finished = false
+local function finish(words, timed_out)
+  if finished then return end
+  finished = true
+  dump('omni', { omnifunc = vim.bo.omnifunc, words = words, timed_out = timed_out })
+  vim.schedule(function() vim.cmd('qa!') end)
+end
+vim.api.nvim_create_autocmd('CompleteChanged', { callback = function()
+  local words = {}
+  for _, item in ipairs(vim.fn.complete_info({ 'items' }).items) do table.insert(words, item.word) end
+  finish(words, false)
+end })
+vim.defer_fn(function() finish({}, true) end, 30000)
+vim.api.nvim_win_set_cursor(0, { 3, 0 })
+vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes('oma<C-x><C-o>', true, false, true), 'n', false)
 """
 
 
-def test_neovim_shows_bklint_diagnostics_and_applies_its_quick_fix(tmp_path: Path) -> None:
+def test_neovim_shows_diagnostics_applies_the_quick_fix_and_omni_completes(tmp_path: Path) -> None:
     lua = REPO / "editors" / "nvim" / "bklint.lua"
     assert lua.is_file()
     config = tmp_path / "buildkitd.toml"
@@ -105,7 +125,7 @@ def test_neovim_shows_bklint_diagnostics_and_applies_its_quick_fix(tmp_path: Pat
         text=True,
         timeout=120,
     )
-    assert (tmp_path / "after.json").is_file(), f"nvim exited {proc.returncode}: {proc.stderr[-2000:]}"
+    assert (tmp_path / "omni.json").is_file(), f"nvim exited {proc.returncode}: {proc.stderr[-2000:]}"
     before = json.loads((tmp_path / "before.json").read_text())
     after = json.loads((tmp_path / "after.json").read_text())
 
@@ -117,6 +137,12 @@ def test_neovim_shows_bklint_diagnostics_and_applies_its_quick_fix(tmp_path: Pat
     assert all(d["source"] == "bklint" for d in before["diagnostics"])
     assert before["diagnostics"][0]["severity"] == 2  # warning
     assert before["diagnostics"][1]["severity"] == 1  # error
+
+    omni = json.loads((tmp_path / "omni.json").read_text())
+    assert omni["omnifunc"] == "v:lua.vim.lsp.omnifunc"
+    assert not omni["timed_out"], "<C-x><C-o> showed no completion menu"
+    assert "maxUsedSpace = " in omni["words"]  # the key and its `=`, as the server inserts it
+    assert not [w for w in omni["words"] if w.startswith("max-parallelism")]  # already written
 
     assert "bklint (BK101): rename to max-parallelism" in after["titles"]
     assert "Disable BK101 for this line" in after["titles"]

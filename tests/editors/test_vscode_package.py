@@ -80,7 +80,7 @@ def test_vscode_readme_documents_every_setting() -> None:
     assert documented == set(_manifest()["contributes"]["configuration"]["properties"])
 
 
-def test_vsix_ships_the_schema_and_bundle_only() -> None:
+def test_vsix_ships_the_schema_the_bundle_and_the_server_only() -> None:
     kept = [
         line[1:]
         for line in (VSCODE / ".vscodeignore").read_text(encoding="utf-8").splitlines()
@@ -89,6 +89,8 @@ def test_vsix_ships_the_schema_and_bundle_only() -> None:
     (entry,) = _manifest()["contributes"]["tomlValidation"]
     assert entry["url"].removeprefix("./") in kept
     assert _manifest()["main"].removeprefix("./") in kept
+    assert "bundled/**" in kept  # the server launcher and bundled/libs (built at package time)
+    assert "bundled/libs/" in (VSCODE / ".gitignore").read_text(encoding="utf-8").splitlines()
 
 
 def test_helix_runs_bklint_then_taplo_on_buildkitd_files_only() -> None:

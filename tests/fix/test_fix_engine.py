@@ -12,13 +12,15 @@ from bklint.linter import fix as engine
 from bklint.linter.fix import (
     ConcurrentChange,
     apply_edits,
+    default_filter,
     fix_bytes,
     fix_data,
     fix_file,
     fix_pass,
+    judge,
     write_atomic,
 )
-from bklint.linter.run import LintResult
+from bklint.linter.run import LintResult, lint_bytes
 from bklint.linter.settings import Settings
 from bklint.rules.base import Edit, Finding, Fix, Severity, Span
 from bklint.rules.context import SourceText
@@ -126,8 +128,57 @@ def test_a_fix_that_breaks_the_file_is_refused(monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr(engine, "lint_bytes", fake_lint)
     outcome = fix_data(b"ok\n", "f.toml", Settings(), _all)
-    assert outcome.error is not None and "BK001" in outcome.error
+    assert outcome.error is None and outcome.applied == []
+    assert outcome.dropped == ["BK900: break: not applied: it would introduce BK001"]
     assert outcome.data == b"ok\n"
+
+
+def test_a_refused_fix_is_dropped_alone_and_the_others_apply() -> None:
+    # BK243's value is fine; renaming `Max-Parallelism` onto the `max-parallelism` above would
+    # define the key twice. Before, the whole file was refused ("please report this").
+    text = '[worker.oci]\nmax-parallelism = 4\nMax-Parallelism = 5\n[grpc]\naddress = ["/run/bk.sock"]\n'
+    outcome = fix_bytes(text.encode(), "buildkitd.toml", Settings())
+    assert outcome.error is None
+    assert outcome.data.decode() == text.replace('"/run/bk.sock"', '"unix:///run/bk.sock"')
+
+
+def test_one_bad_fix_among_many_is_found_without_linting_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = 0
+    real = engine.lint_bytes
+
+    def with_a_bad_fix(data: bytes, path: str | None, settings: Settings) -> LintResult:
+        nonlocal calls
+        calls += 1
+        result = real(data, path, settings)
+        # Offered on every pass, refused every time: it must be dropped once and stay dropped.
+        result.findings.append(_finding("BK900", Fix("break", (Edit(Span.at(0, 0), "[[broken\n"),))))
+        return result
+
+    monkeypatch.setattr(engine, "lint_bytes", with_a_bad_fix)
+    good = "".join(f'[registry."r{i}.io"]\nmirror = ["m{i}.io"]\n' for i in range(32))
+    outcome = fix_data(good.encode(), "buildkitd.toml", Settings(), default_filter(True))
+    assert outcome.error is None and len(outcome.applied) == 32
+    assert outcome.dropped == ["BK900: break: not applied: it would introduce BK001"]
+    assert outcome.data.decode() == good.replace("mirror =", "mirrors =")
+    assert calls < 20
+
+
+def test_judge_sees_errors_the_user_ignores() -> None:
+    settings = Settings()
+    settings.ignore = ["BK0"]
+    before = lint_bytes(b"a = 1\n", "buildkitd.toml", settings)
+    after = lint_bytes(b"a = 1\na = 2\n", "buildkitd.toml", settings)
+    assert not after.findings or all(not f.code.startswith("BK0") for f in after.findings)
+    assert judge(before, after) == "it would introduce BK001"
+
+
+def test_judge_refuses_a_lost_comment_but_not_a_moved_one_or_a_removed_noqa() -> None:
+    s = Settings()
+    before = lint_bytes(b"# top\nroot = '/x' # why # noqa: BK101\n", "buildkitd.toml", s)
+    moved = lint_bytes(b"# why\n# top\nroot = '/x'\n", "buildkitd.toml", s)
+    lost = lint_bytes(b"# top\nroot = '/x'\n", "buildkitd.toml", s)
+    assert judge(before, moved) is None
+    assert judge(before, lost) == "it would delete the comment `# why`"
 
 
 def test_apply_edits_helper() -> None:

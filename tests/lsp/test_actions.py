@@ -91,3 +91,22 @@ async def test_asking_only_for_quick_fixes_leaves_fix_all_out(client: LanguageCl
     assert all(a.kind == types.CodeActionKind.QuickFix for a in found) and found
     everything = await actions(client, doc, span(1, 4))
     assert "source.fixAll.bklint" in [a.kind for a in everything]
+
+
+async def test_a_rename_onto_a_spelling_already_there_is_not_offered(client: LanguageClient, workspace: Path) -> None:
+    # Before, BK104 offered a preferred quick fix that defined `max-parallelism` twice.
+    text = "[worker.oci]\nmax-parallelism = 4\nMax-Parallelism = 5\n"
+    doc = open_doc(client, workspace / "dup" / "buildkitd.toml", text)
+    found = await actions(client, doc, span(2, 2))
+    assert [a.title for a in found if a.kind == types.CodeActionKind.QuickFix] == [
+        "Disable BK104 for this line",
+        "Disable BK105 for this line",
+    ]
+
+
+async def test_a_quick_fix_writes_escapes_not_raw_control_characters(client: LanguageClient, workspace: Path) -> None:
+    text = '[grpc]\naddress = ["/run/bk\\n.sock"]\n'
+    doc = open_doc(client, workspace / "escape" / "buildkitd.toml", text)
+    (fix,) = [a for a in await actions(client, doc, span(1, 13)) if a.title.startswith("bklint (BK243)")]
+    assert fix.edit is not None
+    assert apply_edit(doc.text, fix.edit, doc.uri) == '[grpc]\naddress = ["unix:///run/bk\\n.sock"]\n'

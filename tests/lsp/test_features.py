@@ -112,6 +112,17 @@ async def test_hover_on_tables_and_registry_names(client: LanguageClient, projec
     assert await hover_text(client, doc, 6, 0) is None  # a blank line
 
 
+async def test_hover_on_an_unknown_key_shows_the_key_its_fix_renames_it_to(client: LanguageClient, project: Path) -> None:
+    doc = await opened(client, project, "hover-unknown/buildkitd.toml", "[worker.oci]\n  max_parallelism = 4\n")
+    text = await hover_text(client, doc, 1, 4)
+    assert text is not None
+    assert text.startswith("`max_parallelism` is not a key buildkitd knows (BK101); the fix renames it to `max-parallelism`")
+    assert "`worker.oci.max-parallelism`" in text and "integer" in text
+    both = await opened(client, project, "hover-unknown-both/buildkitd.toml", "[worker.oci]\nmax_parallelism = 4\nmax-parallelism = 4\n")
+    finding_only = await hover_text(client, both, 1, 3)
+    assert finding_only is not None and finding_only.startswith("**BK101** unknown key `worker.oci.max_parallelism`")
+
+
 # -- completion ----------------------------------------------------------------------------
 
 

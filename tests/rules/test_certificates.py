@@ -244,3 +244,40 @@ def test_cryptography_is_not_imported_without_certificates() -> None:
         "assert 'cryptography' not in sys.modules, 'cryptography was imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+CONTENT_CODES = {"BK308", "BK309", "BK310", "BK311", "BK312"}
+
+
+@pytest.fixture
+def no_cryptography(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in the VS Code extension's bundled server, which ships no native libraries."""
+    from bklint.rules import buildx_certs
+
+    monkeypatch.setattr(buildx_certs, "cryptography_available", lambda: False)
+
+
+def test_without_cryptography_the_content_checks_say_once_what_they_skipped(pki: Path, no_cryptography: None) -> None:
+    text = (
+        '[registry."r.example"]\nca = ["expired-ca.pem", "leaf.pem", "future-ca.pem", "soon.pem"]\n'
+        '[[registry."r.example".keypair]]\nkey = "other-key.pem"\ncert = "client.pem"\n'
+    )
+    findings = lint(text, base_dir=str(pki)).findings
+    assert [f.code for f in findings if f.code.startswith("BK3")] == ["BK319"]
+    (bk319,) = findings
+    assert bk319.severity is Severity.INFO
+    assert bk319.span.start.line == 1
+    assert "`cryptography`" in bk319.message and "every other check ran" in bk319.message
+    assert "`expired-ca.pem`, `leaf.pem`, `future-ca.pem` and 3 more" in bk319.message
+
+
+@pytest.mark.parametrize("code", sorted(set(CASES) - CONTENT_CODES))
+def test_without_cryptography_nothing_else_is_lost(code: str, pki: Path, no_cryptography: None) -> None:
+    (pki / "sub").mkdir()
+    (pki / "sub" / "ca.pem").write_bytes((pki / "leaf.pem").read_bytes())
+    assert code in found(CASES[code][0], pki)
+    assert code not in found(CASES[code][1], pki)
+
+
+def test_with_cryptography_nothing_is_said_about_it(pki: Path) -> None:
+    assert "BK319" not in found(reg('ca = ["ca.pem", "leaf.pem"]'), pki)

@@ -19,6 +19,7 @@ export interface ClientSettings {
   enable?: unknown;
   path?: unknown;
   interpreter?: unknown;
+  importStrategy?: unknown;
   lint?: { select?: unknown; ignore?: unknown; severity?: unknown };
   targetVersion?: unknown;
   buildkitdFlags?: unknown;
@@ -46,7 +47,7 @@ export interface ServerSettings {
 /** The file patterns the server always serves; `bklint.files` adds to them. */
 export const DEFAULT_FILE_PATTERNS: readonly string[] = ['**/buildkitd.toml', '**/*.buildkitd.toml'];
 
-function stringList(value: unknown): string[] {
+export function stringList(value: unknown): string[] {
   if (!Array.isArray(value)) {
     return [];
   }
@@ -150,7 +151,13 @@ export function filePatterns(settings: ClientSettings): string[] {
 }
 
 /** Settings whose change needs a new server process rather than a configuration push. */
-export const RESTART_SETTINGS: readonly string[] = ['bklint.enable', 'bklint.path', 'bklint.interpreter', 'bklint.files'];
+export const RESTART_SETTINGS: readonly string[] = [
+  'bklint.enable',
+  'bklint.path',
+  'bklint.interpreter',
+  'bklint.importStrategy',
+  'bklint.files',
+];
 
 /** Whether `bklint.enable` is on; anything but an explicit `false` counts as on. */
 export function isEnabled(settings: ClientSettings): boolean {

@@ -1,4 +1,4 @@
-"""BK301–BK318: certificate, key and TLS-directory files a config names.
+"""BK301–BK319: certificate, key and TLS-directory files a config names.
 
 Covers registry ``ca``, ``keypair[].key``/``cert`` and ``tlsconfigdir`` and ``grpc.tls``
 paths: whether they exist and are readable here, what `docker buildx create --config` does

@@ -50,6 +50,7 @@ class KeypairIncomplete(CertRule):
     name = "keypair-incomplete"
     summary = "A keypair with only a key or only a certificate"
     severity = Severity.ERROR
+    reads_files = False  # reads only which keys are set
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         decoded, doc = ctx.decoded, ctx.doc
@@ -134,6 +135,7 @@ class CertDestinationCollision(CertRule):
     name = "cert-destination-collision"
     summary = "Two certificate files buildx would copy to the same destination"
     severity = Severity.WARNING
+    reads_files = False  # reads files only to excuse identical copies
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         decoded, doc = ctx.decoded, ctx.doc
@@ -216,6 +218,7 @@ class CertPathNotCopied(CertRule):
     name = "cert-path-not-copied"
     summary = "A grpc.tls or tlsconfigdir path buildx does not copy into the builder"
     severity = Severity.INFO
+    reads_files = False  # reads only which keys name the paths
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         for doc, item in self.checked(ctx):
@@ -324,7 +327,7 @@ class TlsConfigDirCertWithoutKey(CertRule):
                     if info.status != "ok":
                         continue
                     pem = inspect_pem(info.copied_bytes, ctx.cache, info.path)
-                    if not pem.parsed_certs:
+                    if pem.inspected and not pem.parsed_certs:
                         yield self.finding(
                             f"{quoted_label(ref)}: the CA file `{name}` in `{ref.value}` holds no PEM certificate; "
                             "buildkitd ignores it without a word",

@@ -80,6 +80,8 @@ def span_of(doc: Document, ref: PathRef) -> Any:
 class CertRule(Rule):
     """Shared plumbing; not registered."""
 
+    reads_files = True
+
     def checked(self, ctx: Context) -> Iterator[tuple[Document, Checked]]:
         if ctx.doc is None:
             return

@@ -1,4 +1,4 @@
-"""BK306–BK308, BK318: what the certificate and key files hold (PEM blocks, keypairs, keys)."""
+"""BK306–BK308, BK318, BK319: what the certificate and key files hold (PEM blocks, keypairs, keys)."""
 
 from __future__ import annotations
 
@@ -64,6 +64,8 @@ class CertFileNotPem(CertRule):
                     f"{quoted_label(ref)}: `{ref.value}` {_not_pem_reason(data)}{_effect(ref)}", span_of(doc, ref)
                 )
                 continue
+            if not pem.inspected:
+                continue  # BK319
             if ref.kind in CA_KINDS and pem.cert_blocks and not pem.parsed_certs:
                 yield self.finding(
                     f"{quoted_label(ref)}: no CERTIFICATE block in `{ref.value}` is a valid X.509 certificate{_effect(ref)}",
@@ -246,8 +248,48 @@ class UnusablePrivateKey(CertRule):
             ref, pem = item.ref, item.pem
             if ref.kind not in _KEY_KINDS or pem is None or not pem.keys:
                 continue
-            if pem.keys[0].spki is None:
+            if pem.keys[0].spki is None and pem.keys[0].problem:  # no problem: not inspected (BK319)
                 yield self.finding(
                     f"{quoted_label(ref)}: the private key in `{ref.value}` {pem.keys[0].problem}{_effect(ref)}",
                     span_of(doc, ref),
                 )
+
+
+@register
+class CertContentsUnchecked(CertRule):
+    """Says, once per file, that certificate and key contents were not checked.
+
+    **Why**: reading what a certificate or key holds (validity dates, the CA flag, whether a key
+    matches its certificate, whether a key is encrypted or malformed) needs the Python package
+    `cryptography`. bklint runs without it where it cannot be installed, such as the VS Code
+    extension's bundled server, which ships no native libraries. Every other check still runs
+    (paths, file types, sizes, what buildx copies, which PEM blocks a file holds); the checks
+    of the contents are skipped rather than guessed, and this finding says so.
+
+    **Bad**: `ca = ["ca.pem"]` checked by a bklint without `cryptography`.
+
+    **Good**: a bklint installed with its dependencies (`python -m pip install /path/to/bklint`;
+    in VS Code, `bklint.importStrategy` = `fromEnvironment` with that Python).
+
+    **Fix**: none.
+    """
+
+    code = "BK319"
+    name = "cert-contents-unchecked"
+    summary = "Certificate contents not checked: the Python package cryptography is missing"
+    severity = Severity.INFO
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        unchecked = [(doc, item) for doc, item in self.checked(ctx) if item.pem is not None and not item.pem.inspected]
+        if not unchecked:
+            return
+        doc, first = unchecked[0]
+        files = list(dict.fromkeys(item.ref.value for _, item in unchecked))
+        shown = ", ".join(f"`{name}`" for name in files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+        yield self.finding(
+            f"certificate contents not checked in {shown}: this bklint runs without the Python package "
+            "`cryptography`, so expiry and not-yet-valid dates, CA flags, key/certificate matches and "
+            "encrypted or malformed keys (BK306's X.509 check, BK308–BK312, BK317's CA check, BK318) "
+            "were skipped; every other check ran",
+            span_of(doc, first.ref),
+        )

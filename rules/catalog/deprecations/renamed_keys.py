@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from bklint.rules import restructure
 from bklint.rules.base import Finding, Fix, Rule, Severity, register
+from bklint.rules.catalog.deprecations.releases import targets_before
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded, Entry
@@ -14,7 +15,6 @@ from bklint.rules.schema.versions import Version
 
 if TYPE_CHECKING:  # imported lazily, only when a fix is computed
     import tomlkit
-from bklint.rules.catalog.deprecations.releases import targets_before
 
 WORKERS = ("oci", "containerd")
 
@@ -40,29 +40,43 @@ def log_level_fix(doc: Document, decoded: Decoded) -> Fix | None:
     # main.go applies debug, then trace, then a non-empty log.level over both.
     level = "trace" if trace else "debug" if debug else None
     level_entry = decoded.entry("log", "level")
+    writes = not current and level is not None
+    # The comment of the line that decides the level moves to `level = …`; the others stay.
+    deciding = next((e for e in found if e.value is True and str(e.written[0]).lower() == level), None) if writes else None
+    text = doc.text
+    cuts = [
+        cut
+        for e in found
+        if (cut := restructure.statement_removal(doc, e.node, keep_comment=e is not deciding)) is not None
+    ]
+    if len(cuts) != len(found):
+        return None
+    comment = restructure.comment_after(text, deciding.node.value_end) if deciding is not None else ""
 
     def mutate(tdoc: tomlkit.TOMLDocument) -> None:
-        for entry in found:
-            del tdoc[str(entry.written[0])]
-        if current or level is None:
-            return
-        if level_entry is not None:
-            restructure.lookup(tdoc, level_entry.written[:-1])[str(level_entry.written[-1])] = level
-        else:
-            restructure.ensure_table(tdoc, "log")["level"] = level
+        import tomlkit
 
-    text = doc.text
+        if not writes:
+            return
+        value = tomlkit.item(level)
+        if comment:
+            value.comment(comment)
+        if level_entry is not None:
+            restructure.lookup(tdoc, level_entry.written[:-1])[str(level_entry.written[-1])] = value
+        else:
+            restructure.ensure_table(tdoc, "log")["level"] = value
+
     names = " and ".join(f"`{e.written[0]}`" for e in found)
     if current or level is None:
         safe = not (debug or trace) or not current
         return Fix(
-            f"remove {names}", None, "safe" if safe else "unsafe", compute=lambda: restructure.tomlkit_edits(text, mutate)
+            f"remove {names}", None, "safe" if safe else "unsafe", compute=lambda: restructure.tomlkit_edits(text, mutate, cuts)
         )
     return Fix(
         f'replace {names} by `[log] level = "{level}"`',
         None,
         "safe",
-        compute=lambda: restructure.tomlkit_edits(text, mutate),
+        compute=lambda: restructure.tomlkit_edits(text, mutate, cuts),
     )
 
 

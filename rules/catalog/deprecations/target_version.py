@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from bklint.rules import restructure, toml_text
+from bklint.rules import restructure
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
 from bklint.rules.context import Context
 from bklint.rules.document import Document, TomlNode, format_path
@@ -15,7 +15,7 @@ from bklint.rules.schema.values import DiskSpace
 from bklint.rules.schema.versions import Version
 
 if TYPE_CHECKING:  # imported lazily, only when a fix is computed
-    import tomlkit
+    pass
 
 
 V0_12 = Version(0, 12, 0)
@@ -34,19 +34,26 @@ def _older_log_level_fix(doc: Document, decoded: Decoded, entry: Entry, version:
         return None
     if level not in ("debug", "trace", "info") or (level == "trace" and version < V0_12):
         return None
-    table_path = entry.written[:-1]
-
-    def mutate(tdoc: tomlkit.TOMLDocument) -> None:
-        table = restructure.lookup(tdoc, table_path)
-        del table[str(entry.written[-1])]
-        if len(table) == 0 and len(table_path) == 1:
-            del tdoc[str(table_path[0])]
-        if level != "info":
-            tdoc[level] = True
-
     text = doc.text
+    # The line's comment moves to `debug = true`; with `info` (nothing written) it stays.
+    moving = level != "info"
+    cut = restructure.statement_removal(doc, entry.node, keep_comment=not moving)
+    if cut is None:
+        return None
+    edits = [Edit(doc.span(*cut), "")]
+    table = doc.find(*entry.written[:-1])
+    if table is not None and table.origin == "header" and len(table.children or {}) == 1:
+        # `level` was all `[log]` held: the header goes too (its comments stay).
+        header = restructure.removal(text, *table.headers[0]) if len(table.headers) == 1 else None
+        if header is None:
+            return None
+        edits.append(Edit(doc.span(*header), ""))
+    if moving:
+        comment = restructure.comment_after(text, entry.node.value_end)
+        line = f"{level} = true" + (f" {comment}" if comment else "") + "\n"
+        edits.append(Edit(doc.span(*[restructure.top_level_insertion(doc)] * 2), line))
     message = "remove it (info is the default level)" if level == "info" else f"write `{level} = true` instead"
-    return Fix(message, None, "safe", compute=lambda: restructure.tomlkit_edits(text, mutate))
+    return Fix(message, tuple(edits), "safe")
 
 
 def _older_spelling_fix(doc: Document, decoded: Decoded, entry: Entry, version: Version) -> Fix | None:
@@ -191,7 +198,9 @@ class CaseIgnoredAtTarget(Rule):
 
     **Bad** (for v0.27): `NetworkMode = "host"` — **Good**: `networkMode = "host"`
 
-    **Fix** (safe): the documented spelling, read the same by every release.
+    **Fix** (safe): the documented spelling, read the same by every release, in every
+    header and dotted key that spells it (unsafe when that merges two tables; not offered
+    for a key set under both spellings).
     """
 
     code = "BK412"
@@ -216,8 +225,7 @@ class CaseIgnoredAtTarget(Rule):
             written = str(issue.path[-1])
             if v1_accepts(written, issue.canonical):
                 continue
-            new = toml_text.key(issue.canonical, doc.slice(*issue.anchor)[:1])
-            fix = Fix(f"rename to `{issue.canonical}`", (Edit(doc.span(*issue.anchor), new),), "safe")
+            fix = restructure.rename_fix(doc, issue.path, issue.canonical)
             yield self.finding(
                 f"BuildKit {version.minor_name} (go-toml v1) ignores `{written}`; it only matches "
                 f"`{issue.canonical}`, all lower or ALL UPPER case (case-insensitive matching came in v0.28)",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from bklint.rules import toml_text
+from bklint.rules import restructure, toml_text
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, Span, register
 from bklint.rules.catalog.keys.diagnosis import IGNORED, unknown_issues, unquoted_dotted
 from bklint.rules.context import Context
@@ -60,7 +60,9 @@ class NonCanonicalCase(Rule):
     `Max-Parallelism` or `[worker.OCI]` work. Releases up to v0.27 (go-toml v1) only accept
     the exact, all-lower, ALL-UPPER or lowerFirst spelling, and silently ignore the others.
 
-    **Fix** (safe): use the canonical spelling.
+    **Fix** (safe): use the canonical spelling, in every header and dotted key that spells
+    it. When a table of that spelling exists already the two become one: a change of
+    structure, so the fix is unsafe; a key set under both spellings (BK105) is not renamed.
     """
 
     code = "BK104"
@@ -78,8 +80,7 @@ class NonCanonicalCase(Rule):
             if issue.kind != "case" or (issue.canonical == "registry" and len(issue.path) == 1):
                 continue
             assert doc is not None
-            new = toml_text.key(issue.canonical, doc.slice(*issue.anchor)[:1])
-            fix = Fix(f"rename to `{issue.canonical}`", (Edit(doc.span(*issue.anchor), new),), "safe")
+            fix = restructure.rename_fix(doc, issue.path, issue.canonical)
             yield self.finding(
                 f"`{issue.path[-1]}` is matched to `{issue.canonical}` only because buildkitd ignores case "
                 "(since v0.28; older releases ignore the key)",
@@ -126,7 +127,8 @@ class RegistryTableSpelling(Rule):
     but `docker buildx create` looks the registries up under the literal key `registry` when
     it copies certificates, and fails with `invalid registry config for "r.io"`.
 
-    **Fix** (safe): rename the table to `registry`.
+    **Fix** (safe): rename the table to `registry`, in every header that spells it (unsafe
+    when a `registry` table exists as well: the two merge).
     """
 
     code = "BK106"
@@ -146,7 +148,7 @@ class RegistryTableSpelling(Rule):
         for issue in decoded.issues:
             if issue.kind != "case" or issue.canonical != "registry" or len(issue.path) != 1 or not hosts:
                 continue
-            fix = Fix("rename to `registry`", (Edit(doc.span(*issue.anchor), "registry"),), "safe")
+            fix = restructure.rename_fix(doc, issue.path, "registry")
             yield self.finding(
                 f"`{issue.path[0]}` works for buildkitd, but `docker buildx create` fails with "
                 f'`invalid registry config for "{hosts[0]}"`: spell it `registry`',

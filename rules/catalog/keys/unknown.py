@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bklint.rules import toml_text
-from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
+from bklint.rules import restructure
+from bklint.rules.base import Finding, Rule, Severity, register
 from bklint.rules.catalog.deprecations.tables import is_ghacache
 from bklint.rules.catalog.keys.diagnosis import (
     IGNORED,
@@ -15,9 +15,9 @@ from bklint.rules.catalog.keys.diagnosis import (
     unquoted_dotted,
 )
 from bklint.rules.context import Context
-from bklint.rules.document import Document, TomlNode, format_path
-from bklint.rules.schema.decode import Issue
-from bklint.rules.schema.nodes import Leaf, go_lower
+from bklint.rules.document import Document, format_path
+from bklint.rules.schema.decode import Issue, misfit
+from bklint.rules.schema.nodes import go_lower
 
 
 @register
@@ -63,34 +63,31 @@ class UnknownKey(Rule):
             if is_ghacache(issue):
                 continue  # BK404 (deprecations.py) reports the upstream docs' [ghacache] table, with a fix
             diag = diagnose(issue)
-            fix = None
+            message, fix = diag.message, None
             if (
                 diag.rename
                 and issue.node.key_start >= 0
                 and not isinstance(issue.path[-1], int)
                 and not _already_set(doc, issue, diag.rename)
-                and _same_shape(issue, diag.rename)
             ):
-                node = issue.node
-                start, end = _last_segment(node)
-                new = toml_text.key(diag.rename, doc.slice(start, end)[:1])
-                fix = Fix(
-                    f"rename to `{diag.rename}`",
-                    (Edit(doc.span(start, end), new),),
-                    "safe" if diag.safe else "unsafe",
-                )
-            yield self.finding(diag.message, doc.span(*issue.anchor), fix=fix)
+                why = _misfit(doc, issue, diag.rename)
+                if why is None:
+                    fix = restructure.rename_fix(doc, issue.path, diag.rename, safe=diag.safe)
+                else:
+                    message += f" (`{diag.rename}` {why}, so the value must change too)"
+            yield self.finding(message, doc.span(*issue.anchor), fix=fix)
 
 
-def _same_shape(issue: Issue, name: str) -> bool:
-    """A rename must not turn a table into a scalar key (or back): that would be a type error."""
+def _misfit(doc: Document, issue: Issue, name: str) -> str | None:
+    """Why the value would be refused under ``name`` (a suggestion must not lead to a type error)."""
     target = issue.parent.fields.get(name) if issue.parent is not None else None
     if target is None:
-        return False
-    is_table = issue.node.kind in ("table", "aot")
-    if isinstance(target, Leaf):
-        return is_table == target.go_type.startswith("map[")
-    return is_table
+        return "is not in this table"
+    try:
+        value = restructure.lookup(doc.data, issue.path)
+    except (KeyError, IndexError, TypeError):
+        return "cannot be checked here"
+    return misfit(doc, target, issue.node, value)
 
 
 def _already_set(doc: Document, issue: Issue, name: str) -> bool:
@@ -103,12 +100,6 @@ def _already_set(doc: Document, issue: Issue, name: str) -> bool:
 def _local(issue: Issue) -> bool:
     """True when the parent table itself has a close match, so the key is a typo, not misplaced."""
     return diagnose(issue).rename is not None
-
-
-def _last_segment(node: TomlNode) -> tuple[int, int]:
-    if node.segments:
-        return node.segments[-1][1], node.segments[-1][2]
-    return node.key_start, node.key_end
 
 
 @register

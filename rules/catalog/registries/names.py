@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import ClassVar
 
-from bklint.rules import toml_text
+from bklint.rules import restructure
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
 from bklint.rules.catalog.registries.tables import (
     HUB_ALIASES,
@@ -20,7 +20,7 @@ from bklint.rules.catalog.registries.tables import (
     templated,
 )
 from bklint.rules.context import Context
-from bklint.rules.document import Document, TomlNode
+from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
 
 _DOMAIN_LABEL = r"(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])"
@@ -40,22 +40,8 @@ def rename_host(doc: Document, host: str, new: str) -> tuple[Edit, ...]:
     main table and its ``[[registry."x".keypair]]``), so every declaration under the
     registry is rewritten together.
     """
-    top = doc.find("registry", host)
-    if top is None:
-        return ()
-    found: dict[tuple[int, int], Edit] = {}
-    stack: list[tuple[int, TomlNode]] = [(2, top)]
-    while stack:
-        depth, node = stack.pop()
-        # A node's segments spell the last len(segments) names of its path; the host is name 2.
-        i = 1 - (depth - len(node.segments))
-        if node.segments and 0 <= i < len(node.segments) and node.segments[i][0] == host:
-            _, start, end = node.segments[i]
-            found[(start, end)] = Edit(doc.span(start, end), toml_text.key(new, doc.slice(start, end)[:1]))
-        stack.extend((depth + 1, child) for child in (node.children or {}).values())
-        # Array elements add an index to the path, not a name.
-        stack.extend((depth, item) for item in node.items or [])
-    return tuple(found[k] for k in sorted(found))
+    rename = restructure.rename_key(doc, ("registry", host), new)
+    return () if rename is None else rename.edits
 
 
 def _rename_targets(decoded: Decoded, hosts: list[str]) -> dict[str, str]:
