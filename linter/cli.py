@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "migrate": ("migrate", "rewrite deprecated keys for a target BuildKit version"),
     "certs": ("certs", "copy registry certificates and rewrite their paths as `docker buildx create` does"),
     "schema": ("schema", "print a JSON Schema of buildkitd.toml"),
+    "effective": ("effective", "print the configuration buildkitd would run with (flags and defaults merged)"),
     "lsp": ("lsp", "run the language server on stdio"),
     "version": ("version", "print bklint's version"),
 }

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, Span, register
 from bklint.rules.context import Context
+from bklint.rules.startup import BUILDX_REFUSES
 
 
 def _offset_span(text: str, offset: int) -> Span:
@@ -18,9 +19,15 @@ def _offset_span(text: str, offset: int) -> Span:
 class InvalidToml(Rule):
     """Checks that the file is valid TOML.
 
-    **Why**: buildkitd parses its config at start-up and exits with
-    `failed to parse config: toml: …` on any syntax error; `docker buildx create` refuses
-    the file the same way. The position is where the parser gave up.
+    **Why**: buildkitd parses its config at start-up (`cmd/buildkitd/config/load.go`, go-toml
+    v2) and exits with `failed to parse config: toml: …` on a syntax error;
+    `docker buildx create --config` (and docker/setup-buildx-action) first parses the whole
+    file into a generic map and refuses it the same way. The position is where the parser
+    gave up. One difference: buildkitd's decoder skips the values of keys it does not know
+    without validating them, so a bad number or date under an unknown key, or a duplicate
+    key inside an unknown table, lets buildkitd start while buildx refuses the file. The
+    message then names buildx; the severity stays an error for buildx users (recorded in the
+    load vectors: `ok` for the loader, `toml_valid = false` for buildx's parse).
 
     **Bad**
     ```toml
@@ -51,10 +58,51 @@ class InvalidToml(Rule):
                 Span.at(first.line, first.column, first.line, first.column + 1),
             )
             return
+        skipped = _skipped_lines(ctx)
         for problem in ctx.syntax:
             if problem.kind == "syntax":
                 line, col = problem.line, problem.column
-                yield self.finding(f"invalid TOML: {problem.message}", Span.at(line, col, line, col + 1))
+                message = f"invalid TOML: {problem.message}"
+                if _buildx_only(problem.message, line, skipped):
+                    message += f" (under a key buildkitd ignores): {BUILDX_REFUSES.phrase}"
+                yield self.finding(message, Span.at(line, col, line, col + 1))
+
+
+# Parser messages for values go-toml validates only when it decodes them: buildkitd's loader
+# skips them under unknown keys (load vectors skip-*, syntax-float-*, int-unknown-key-overflow,
+# eof-leading-zero-unknown-no-newline).
+_UNCHECKED_VALUE = ("underscore", "64-bit range", "not a date", "float cannot", "leading zeros are not allowed")
+# Duplicate keys are tolerated only inside a table buildkitd does not know (dup-* vectors).
+_DUPLICATE_KEY = "is defined twice"
+
+
+def _skipped_lines(ctx: Context) -> tuple[set[int], set[int]]:
+    """(lines of unknown key statements, lines inside unknown [tables]), 0-based."""
+    if ctx.decoded is None:
+        return set(), set()
+    text = ctx.source.text
+    headers = [n for n, raw in enumerate(text.split("\n")) if raw.lstrip().startswith("[")]
+    last = text.count("\n")
+    keys: set[int] = set()
+    tables: set[int] = set()
+    for issue in ctx.decoded.issues:
+        if issue.kind != "unknown":
+            continue
+        node = issue.node
+        first = text.count("\n", 0, issue.anchor[0])
+        if node.origin in ("header", "aot"):
+            end = next((h for h in headers if h > first), last + 1)
+            tables.update(range(first + 1, end))
+        elif node.decl_start >= 0:
+            keys.update(range(first, text.count("\n", 0, max(node.decl_end, node.decl_start)) + 1))
+    return keys, tables
+
+
+def _buildx_only(message: str, line: int, skipped: tuple[set[int], set[int]]) -> bool:
+    keys, tables = skipped
+    if any(word in message for word in _UNCHECKED_VALUE):
+        return line in keys or line in tables
+    return message.startswith("the key") and _DUPLICATE_KEY in message and line in tables
 
 
 @register

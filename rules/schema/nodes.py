@@ -7,7 +7,9 @@ tree for the JSON Schema and the language server.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from typing import Any
 
 # Go types as they appear in keys-by-version.json.
 SCALAR_TYPES = frozenset(
@@ -52,6 +54,13 @@ class Leaf:
     def __post_init__(self) -> None:
         if self.go_type not in SCALAR_TYPES:
             raise ValueError(f"unknown Go type {self.go_type} for {self.name}")
+
+    @property
+    def default_value(self) -> Any:
+        """The default as a value, read from the literal ``default`` starts with (so the
+        text stays the one home of the fact); None when it depends on the machine or means
+        "unset" (``"min(10%, 10GB)"``, ``"the process's uid"``, ``"unset (enabled)"``)."""
+        return literal_default(self.default)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,3 +135,19 @@ def go_lower(text: str) -> str:
                 low = ch
         out.append(low)
     return "".join(out)
+
+
+def literal_default(text: str | None) -> Any:
+    """The TOML/JSON literal or bare word a default text starts with, else None."""
+    if not text:
+        return None
+    head = text.split(" (", 1)[0].strip()
+    if head in ("true", "false"):
+        return head == "true"
+    try:
+        return json.loads(head)
+    except ValueError:
+        pass
+    if head == "unset" or any(ch.isspace() or ch in "(),$" for ch in head):
+        return None
+    return head

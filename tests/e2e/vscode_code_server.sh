@@ -209,8 +209,10 @@ if [[ -x /usr/bin/python3 ]]; then PYTHON=/usr/bin/python3; fi
 ln -s "$PYTHON" "$WORK/bin/python3"
 ln -s "$(readlink -f "$(command -v node)")" "$WORK/bin/node"
 E2E_PATH="$WORK/bin:/usr/bin:/bin"
-if PATH=$E2E_PATH command -v bklint >/dev/null; then
-  log "bklint is on $E2E_PATH; the bundled server would not be tested"
+# VS Code's server also takes the login shell's environment (/etc/profile), so look there too.
+mkdir -p "$WORK/home"
+if PATH=$E2E_PATH command -v bklint >/dev/null || env -i "HOME=$WORK/home" "PATH=$E2E_PATH" bash -lc 'command -v bklint' >/dev/null; then
+  log "bklint is on the PATH code-server sees; the bundled server would not be tested"
   exit 1
 fi
 cs_env=(env -i "HOME=$WORK/home" "PATH=$E2E_PATH" "BKLINT_E2E_RUN=$BKLINT_E2E_RUN" "LANG=C.UTF-8" "TMPDIR=$WORK")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bklint.linter.fix import apply_edits
 from bklint.rules.base import Severity
 from bklint.rules.catalog.daemon.frontends import reference_problem
 from bklint.rules.catalog.daemon.workers import platform_problem
+from bklint.rules.startup import FAILS_AT_START, NEEDED_AT_START
 from tests.conftest import codes, lint
 
 CASES = {
@@ -69,17 +72,57 @@ def test_good_config_is_not_reported(code: str) -> None:
     assert code not in _codes(CASES[code][1])
 
 
-def test_no_process_sandbox_with_explicit_rootful_worker_is_an_error() -> None:
-    text = "[worker.oci]\nrootless = false\nnoProcessSandbox = true\n"
-    [finding] = [f for f in lint(text).findings if f.code == "BK240"]
-    assert finding.severity == Severity.ERROR
+def test_no_process_sandbox_has_one_severity_and_message_with_or_without_rootless_false() -> None:
+    # buildkitd behaves the same in both cases (start-up vectors: "can't enable NoProcessSandbox without Rootless").
+    written = "[worker.oci]\nrootless = false\nnoProcessSandbox = true\n"
+    left_out = "[worker.oci]\nnoProcessSandbox = true\n"
+    [a] = [f for f in lint(written).findings if f.code == "BK240"]
+    [b] = [f for f in lint(left_out).findings if f.code == "BK240"]
+    assert a.severity == b.severity == Severity.ERROR
+    assert a.message == b.message and FAILS_AT_START.phrase in a.message
+    assert "BK240" not in _codes(left_out, buildkitd_flags="--rootless")
 
 
-def test_no_process_sandbox_without_rootless_key_is_a_warning_and_flags_count() -> None:
-    text = "[worker.oci]\nnoProcessSandbox = true\n"
-    [finding] = [f for f in lint(text).findings if f.code == "BK240"]
-    assert finding.severity == Severity.WARNING
-    assert "BK240" not in _codes(text, buildkitd_flags="--rootless")
+def test_no_worker_left() -> None:
+    both = "[worker.oci]\nenabled = false\n[worker.containerd]\nenabled = false\n"
+    [f] = [f for f in lint(both).findings if f.code == "BK245"]
+    assert f.severity == Severity.ERROR and "no worker found" in f.message
+    [f] = [f for f in lint("[worker.oci]\nenabled = false\n").findings if f.code == "BK245"]
+    assert f.severity == Severity.ERROR and "/run/containerd/containerd.sock" in f.message
+    only_ctd = '[worker.containerd]\nenabled = true\naddress = "/run/k3s/containerd/containerd.sock"\n'
+    [f] = [f for f in lint(only_ctd).findings if f.code == "BK245"]
+    assert f.severity == Severity.WARNING and NEEDED_AT_START.phrase in f.message
+    assert "/run/k3s/containerd/containerd.sock" in f.message
+    assert "BK245" not in _codes("[worker.oci]\nenabled = true\n")
+
+
+def test_debug_address_needs_a_port_or_unix_scheme() -> None:
+    assert "BK259" in _codes('[grpc]\ndebugAddress = "debug.sock"\n')
+    for ok in ("unix:///run/buildkit/debug.sock", "127.0.0.1:6060", ":6060", "[::1]:6060"):
+        assert "BK259" not in _codes(f'[grpc]\ndebugAddress = "{ok}"\n'), ok
+
+
+def test_user_remap_names_a_user() -> None:
+    [f] = [f for f in lint('[worker.oci]\nuserRemapUnsupported = "host"\n').findings if f.code == "BK268"]
+    assert f.severity == Severity.WARNING and "not a mode" in f.message and "/etc/subuid" in f.message
+    [f] = [f for f in lint('[worker.oci]\nuserRemapUnsupported = "a:b:c"\n').findings if f.code == "BK268"]
+    assert f.severity == Severity.ERROR
+
+
+def test_files_opened_at_start_are_named(tmp_path: Path) -> None:
+    missing = tmp_path / "no" / "tls.crt"
+    text = f'[grpc.tls]\ncert = "{missing}"\nkey = "{tmp_path}"\n'
+    by_path = {f.message.split("`")[3]: f for f in lint(text).findings if f.code == "BK269"}
+    assert by_path[str(missing)].severity == Severity.WARNING
+    assert NEEDED_AT_START.phrase in by_path[str(missing)].message and "does not exist" in by_path[str(missing)].message
+    assert by_path[str(tmp_path)].severity == Severity.INFO
+    proxy = '[worker.oci]\nproxySnapshotterPath = "/run/nowhere/stargz.sock"\n'
+    assert any("/run/nowhere/stargz.sock" in f.message for f in lint(proxy).findings if f.code == "BK269")
+
+
+def test_negative_max_entries_says_it_crashes_the_daemon() -> None:
+    [f] = [f for f in lint("[history]\nmaxAge = 1\nmaxEntries = -1\n").findings if f.code == "BK250"]
+    assert "crashes the daemon" in f.message and FAILS_AT_START.phrase in f.message
 
 
 def test_tls_silences_the_tcp_warning() -> None:

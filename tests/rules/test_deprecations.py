@@ -54,6 +54,15 @@ def test_debug_false_is_just_removed() -> None:
     assert _fixed("debug = false\nroot = \"/x\"\n") == 'root = "/x"\n'
 
 
+def test_only_a_true_value_is_said_to_log_a_warning_at_start() -> None:
+    """cmd/buildkitd/main.go warns on `cfg.Debug`/`cfg.Trace`, i.e. only when true."""
+    (silent,) = _only("BK401", "debug = false\n")
+    assert "deprecated since v0.30" in silent
+    assert "warning" not in silent
+    (loud,) = _only("BK401", "trace = true\n")
+    assert "logs a warning at start" in loud
+
+
 def test_debug_is_not_deprecated_for_targets_before_v0_30() -> None:
     assert "BK401" not in codes("debug = true\n", target_version="v0.29")
     assert "BK401" in codes("debug = true\n", target_version="v0.30")

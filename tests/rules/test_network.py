@@ -5,6 +5,7 @@ from __future__ import annotations
 from bklint.linter.fix import fix_data
 from bklint.linter.settings import Settings
 from bklint.rules.base import FILE_START, Finding, Severity
+from bklint.rules.startup import NEEDED_AT_START
 from tests.conftest import lint
 
 
@@ -164,9 +165,10 @@ def test_bridge_mode_without_a_rootless_setting_passes() -> None:
 # -- BK265 cni-mode-needs-files ---------------------------------------------------------
 
 
-def test_cni_mode_in_the_file_is_explained_as_info() -> None:
+def test_cni_mode_in_the_file_says_the_config_is_needed_at_start() -> None:
+    # Start-up vector corpus/real/197: `stat /etc/buildkit/dns-cni.conflist: no such file or directory`.
     [f] = _found("BK265", '[worker.oci]\nnetworkMode = "cni"\ncniConfigPath = "/etc/buildkit/dns.conflist"\n')
-    assert f.severity is Severity.INFO
+    assert f.severity is NEEDED_AT_START.severity and NEEDED_AT_START.phrase in f.message
     assert "/etc/buildkit/dns.conflist" in f.message and "/opt/cni/bin" in f.message
     assert "bridge" in f.message
 

@@ -83,6 +83,16 @@ def test_http_on_docker_hub_is_a_warning_when_every_mirror_has_its_table() -> No
     assert finding.severity == Severity.WARNING
 
 
+def test_http_with_insecure_on_docker_hub_is_not_plain_http() -> None:
+    """fillInsecureOpts: `http` + `insecure` tries unverified HTTPS first, then falls back to HTTP."""
+    text = '[registry."docker.io"]\nmirrors = ["m.local:5000"]\nhttp = true\ninsecure = true\n'
+    (finding,) = [f for f in lint(text).findings if f.code == "BK205"]
+    assert finding.severity == Severity.WARNING
+    assert "plain HTTP" not in finding.message and "not to its mirrors" in finding.message
+    covered = text + '[registry."m.local:5000"]\nhttp = true\n'
+    assert "BK205" not in _codes(covered)
+
+
 def test_https_scheme_is_only_a_hint_and_http_scheme_a_warning() -> None:
     text = '[registry."docker.io"]\nmirrors = ["https://a.example.com", "http://b.example.com"]\n'
     found = {f.message.split("`")[3]: f.severity for f in lint(text).findings if f.code == "BK202"}

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from bklint.rules.base import Finding, Rule, Severity, register
 from bklint.rules.context import Context
+from bklint.rules.startup import FAILS_AT_START
 
 
 @register
@@ -13,13 +14,14 @@ class NegativeHistoryLimit(Rule):
     """Checks that `[history]` limits are not negative.
 
     **Why**: a negative `maxEntries` reaches a slice expression with a negative index in the
-    history GC (`records[maxEntries:]`): a Go runtime panic in buildkitd (error). A negative
+    history GC (`solver/llbsolver/history/buildhistory.go`, `records[maxEntries:]`), which runs when the daemon starts: buildkitd
+    panics (`slice bounds out of range [-1:]`) and exits (error). A negative
     `maxAge` makes every record "too old" as soon as the entry limit allows (warning).
     """
 
     code = "BK250"
     name = "negative-history-limit"
-    summary = "A negative `history.maxEntries` (crash) or `maxAge`"
+    summary = "A negative `history.maxEntries` (crashes the daemon at start) or `maxAge`"
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
@@ -30,8 +32,8 @@ class NegativeHistoryLimit(Rule):
         entries = decoded.entry("history", "maxEntries")
         if entries is not None and isinstance(entries.value, int) and entries.value < 0:
             yield self.finding(
-                f"`maxEntries = {entries.value}` is negative: buildkitd's history cleanup indexes a list with it and "
-                "panics",
+                f"`maxEntries = {entries.value}` is negative: the history cleanup at start crashes the daemon "
+                f"(`slice bounds out of range`); {FAILS_AT_START.phrase}",
                 doc.value_span(entries.node),
             )
         age = decoded.entry("history", "maxAge")

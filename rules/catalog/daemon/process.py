@@ -9,6 +9,7 @@ from bklint.rules import toml_text
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
 from bklint.rules.catalog.daemon.values import has_flag
 from bklint.rules.context import Context
+from bklint.rules.startup import FAILS_AT_START
 
 LOG_LEVELS = ("panic", "fatal", "error", "warn", "warning", "info", "debug", "trace")
 
@@ -20,14 +21,13 @@ LOG_FORMATS = ("text", "json")
 class NoProcessSandboxWithoutRootless(Rule):
     """Checks that `noProcessSandbox = true` comes with a rootless worker.
 
-    **Why**: buildkitd refuses to start with `can't enable NoProcessSandbox without
-    Rootless` unless the OCI worker is rootless. `rootless` is forced on when buildkitd runs
-    in a user namespace (the `moby/buildkit:rootless` image), so a file without `rootless`
-    works there but nowhere else: that is a warning; `rootless = false` next to it is an
-    error. The sandbox-less mode also lets build steps see and kill the daemon's processes,
-    so it is meant only for rootless containers that cannot create a PID namespace.
-
-    See https://github.com/moby/buildkit/pull/768.
+    **Why**: the OCI worker (`cmd/buildkitd/main_oci_worker.go`) refuses to start with
+    `can't enable NoProcessSandbox without Rootless` unless `rootless` is true. Writing
+    `rootless = false` or leaving it out behaves the same: both fail outside a user
+    namespace, and both start inside one (the `moby/buildkit:rootless` image), where the
+    `--rootless` flag defaults to true and overrides the file. So one severity and one
+    message for both. The sandbox-less mode also lets build steps see and kill the daemon's
+    processes, so it is meant only for rootless containers that cannot create a PID namespace.
 
     **Bad**
     ```toml
@@ -45,7 +45,7 @@ class NoProcessSandboxWithoutRootless(Rule):
 
     code = "BK240"
     name = "no-process-sandbox-without-rootless"
-    summary = "`noProcessSandbox` without `rootless` stops buildkitd at start-up"
+    summary = "`noProcessSandbox` without `rootless`; buildkitd refuses to start outside a user namespace"
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
@@ -61,21 +61,14 @@ class NoProcessSandboxWithoutRootless(Rule):
         rootless = decoded.entry("worker", "oci", "rootless")
         if rootless is not None and rootless.value is True:
             return
-        if rootless is None:
-            yield self.finding(
-                "`noProcessSandbox = true` needs a rootless worker: buildkitd refuses to start "
-                "(`can't enable NoProcessSandbox without Rootless`) unless it runs in a user namespace such as the "
-                "rootless image; set `rootless = true`",
-                doc.node_span(entry.node),
-                severity=Severity.WARNING,
-            )
-        else:
-            yield self.finding(
-                "`noProcessSandbox = true` with `rootless = false` stops buildkitd at start-up "
-                "(`can't enable NoProcessSandbox without Rootless`)",
-                doc.node_span(entry.node),
-                related=((doc.node_span(rootless.node), "rootless = false"),),
-            )
+        related = () if rootless is None else ((doc.node_span(rootless.node), "rootless = false"),)
+        yield self.finding(
+            f"`noProcessSandbox = true` without `rootless = true`: {FAILS_AT_START.phrase} "
+            "(`can't enable NoProcessSandbox without Rootless`) except inside a user namespace such as the "
+            "rootless image, where `--rootless` defaults to true; set `rootless = true`",
+            doc.node_span(entry.node),
+            related=related,
+        )
 
 
 @register

@@ -85,7 +85,8 @@ class DeprecatedDebugTrace(Rule):
     """Checks for the top-level `debug` and `trace` keys, deprecated since v0.30.
 
     **Why**: since v0.30 the log level is `[log] level`; buildkitd still reads `debug` and
-    `trace` but logs a deprecation warning at every start. A non-empty `log.level`
+    `trace`, and logs a deprecation warning at every start when one is `true`
+    (cmd/buildkitd/main.go checks the decoded value, so `false` is silent). A non-empty `log.level`
     overrides both, so next to it they are dead lines. (`--debug` on the command line
     writes `log.level` and wins over the file.) With `--target-version` below v0.30 the
     keys are the only way and are not reported.
@@ -136,8 +137,10 @@ class DeprecatedDebugTrace(Rule):
                 why = f"`{key} = false` is the default; the line can go"
             else:
                 why = f'use `[log] level = "{key}"`'
+            # buildkitd warns only when the value is true; `false` is read silently.
+            warns = " (buildkitd logs a warning at start)" if entry.value is True else ""
             yield self.finding(
-                f"`{entry.written[0]}` is deprecated since v0.30 (buildkitd logs a warning at start); {why}",
+                f"`{entry.written[0]}` is deprecated since v0.30{warns}; {why}",
                 doc.node_span(entry.node),
                 fix=fix,
             )

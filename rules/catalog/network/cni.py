@@ -15,6 +15,7 @@ from bklint.rules.catalog.network.worker_settings import (
 )
 from bklint.rules.context import Context
 from bklint.rules.daemon_flags import effective
+from bklint.rules.startup import NEEDED_AT_START
 
 
 @register
@@ -30,8 +31,8 @@ class CniModeNeedsFiles(Rule):
     needs a custom image or mounted files; `bridge` gives build containers their own network
     with the stock image.
 
-    Severity: warning when the mode comes from daemon flags (typically a buildx builder on
-    the stock image), info when it is written in the file.
+    Severity: warning (bklint cannot see the builder's filesystem; the recorded start-up run
+    fails with `stat /etc/buildkit/cni.json: no such file or directory`).
 
     **Bad**
     ```toml
@@ -48,8 +49,8 @@ class CniModeNeedsFiles(Rule):
 
     code = "BK265"
     name = "cni-mode-needs-files"
-    summary = "cni network mode needs a CNI config and plugins in the builder image"
-    severity = Severity.INFO
+    summary = "cni network mode needs a CNI config and plugins where buildkitd runs, at start"
+    severity = NEEDED_AT_START.severity
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         eff = effective(ctx)
@@ -70,10 +71,8 @@ class CniModeNeedsFiles(Rule):
                 eff,
                 s,
                 f"{shown_setting(s, worker, 'networkMode')} needs the CNI config `{conf}` and the plugins it "
-                f"names in `{bins}` inside the builder, or buildkitd fails to start; the moby/buildkit "
-                "image has neither (add them with a custom image or mounts), or use `bridge` mode "
-                "(v0.13+), which works with the stock image",
-                severity=Severity.WARNING if s.flag is not None else Severity.INFO,
+                f"names in `{bins}`: {NEEDED_AT_START.phrase}; the moby/buildkit image has neither (add them "
+                "with a custom image or mounts), or use `bridge` mode (v0.13+), which works with the stock image",
             )
 
 

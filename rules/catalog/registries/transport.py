@@ -72,6 +72,9 @@ class SettingsNotForMirrors(Rule):
     table, only the fallback to Docker Hub is affected and it is a warning, as are the other
     keys. BuildKit's own documented example has the misleading
     comment "Use plain HTTP to connect to the mirrors" above such a line.
+    With `insecure = true` next to `http = true` Docker Hub is *not* switched to plain HTTP:
+    `fillInsecureOpts` (util/resolver/resolver.go) then tries HTTPS without verification
+    first and falls back to HTTP, so only the general warning about the mirrors remains.
 
     See https://github.com/moby/buildkit/issues/2514 and
     https://github.com/moby/buildkit/issues/6177.
@@ -106,7 +109,13 @@ class SettingsNotForMirrors(Rule):
             for m in mirrors(decoded, host):
                 if not m.problem and m.host not in tables and not is_self(host, m) and not templated(m.raw):
                     bare.setdefault(m.host, m)
-            hub_http = host == "docker.io" and decoded.value("registry", host, "http") is True
+            # With `insecure = true` too, fillInsecureOpts (util/resolver/resolver.go) keeps HTTPS
+            # (unverified) and only falls back to HTTP, so Docker Hub still works: not this case.
+            hub_http = (
+                host == "docker.io"
+                and decoded.value("registry", host, "http") is True
+                and decoded.value("registry", host, "insecure") is not True
+            )
             if not bare and not hub_http:
                 continue
             keys: list[tuple[str, Span]] = []
