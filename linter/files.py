@@ -11,7 +11,8 @@ from typing import NamedTuple
 from bklint.linter.gitignore import GitIgnore
 from bklint.linter.settings import Settings, path_matches, project_path_matches
 
-DEFAULT_PATTERNS = ("buildkitd.toml", "*.buildkitd.toml")
+# buildkitd.default.toml: the config buildx applies to new builders (see linter/buildx_default.py).
+DEFAULT_PATTERNS = ("buildkitd.toml", "*.buildkitd.toml", "buildkitd.default.toml")
 # Larger files are not read: far beyond any real config, and buildx reads only 1 MiB anyway.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 

@@ -81,6 +81,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     files.add_argument("--base-dir", metavar="DIR", help="resolve relative certificate paths against DIR (default: cwd)")
     files.add_argument("--target-version", metavar="vX.Y", help="judge the file for this BuildKit release")
     files.add_argument("--buildkitd-flags", metavar="FLAGS", help="daemon flags the config is used with")
+    files.add_argument(
+        "--buildx-default",
+        action="store_true",
+        help="also lint the buildkitd.default.toml buildx applies to new builders on this machine",
+    )
     files.add_argument("--cert-expiry-days", type=int, metavar="N", help="warn about certificates expiring within N days")
     files.add_argument("-w", "--watch", action="store_true", help="check again whenever a file changes")
 
@@ -175,6 +180,17 @@ def run(args: argparse.Namespace) -> int:
     if args.watch and stdin:
         raise UsageError("--watch needs files or directories, not stdin")
     console = Console(args.quiet, args.silent)
+    if args.buildx_default:
+        from bklint.linter.buildx_default import default_config
+
+        found, why, exists = default_config()
+        if exists:
+            print(f"bklint: buildx default config ({why}): {found}", file=sys.stderr)
+            args.paths = [*args.paths, found]
+        else:
+            print(f"bklint: no buildx default config: {found} ({why}) does not exist", file=sys.stderr)
+            if not args.paths:
+                return EXIT_OK
     if args.watch:
         from bklint.linter.commands.watch import watch
 

@@ -7,7 +7,7 @@ public config (README there). For every row:
 - it failed otherwise (everywhere): bklint has an error or a warning;
 - it started: no finding says buildkitd refuses to start, and a BK001 (buildx's stricter
   parse refuses the file) names buildx.
-Corpus rows need ../shared/corpus/real beside the checkout (as tests/vectors/test_corpus.py).
+Corpus rows read the copy in tests/data/corpus/real (as tests/vectors/test_corpus.py).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from bklint.rules.base import Finding, Severity
 from bklint.rules.startup import BUILDX_REFUSES, FAILS_AT_START, NEEDED_AT_START
 
 HERE = Path(__file__).parent
-CORPUS = HERE.parents[1].parent / "shared" / "corpus"
+CORPUS = HERE.parent / "data" / "corpus"
 with (HERE / "startup" / "results.tsv").open(newline="") as f:
     ROWS = [(r["config"], r["outcome"], r["daemon_error"]) for r in csv.DictReader(f, delimiter="\t")]
 
@@ -66,9 +66,7 @@ def agrees(outcome: str, error: str, findings: list[Finding]) -> bool:
 @pytest.mark.parametrize(("name", "outcome", "error"), ROWS, ids=[r[0] for r in ROWS])
 def test_startup_vector(name: str, outcome: str, error: str) -> None:
     path = _config(name)
-    if not path.exists():
-        assert name.startswith("corpus/"), f"{name} is missing from tests/vectors"
-        pytest.skip("../shared/corpus/real is not beside this checkout")
+    assert path.exists(), f"{name} is missing from tests/"
     findings = _findings(path)
     assert agrees(outcome, error, findings), f"buildkitd: {outcome} {error!r}; bklint: {findings}"
 

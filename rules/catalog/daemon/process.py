@@ -10,6 +10,7 @@ from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
 from bklint.rules.catalog.daemon.values import has_flag
 from bklint.rules.context import Context
 from bklint.rules.startup import FAILS_AT_START
+from bklint.rules.templates import templated
 
 LOG_LEVELS = ("panic", "fatal", "error", "warn", "warning", "info", "debug", "trace")
 
@@ -93,7 +94,7 @@ class InvalidLogLevel(Rule):
             return
         doc, decoded = ready
         entry = decoded.entry("log", "level")
-        if entry is None or not isinstance(entry.value, str) or entry.value == "":
+        if entry is None or not isinstance(entry.value, str) or templated(entry.value) or entry.value == "":
             return
         if entry.value.lower() in LOG_LEVELS:
             return
@@ -130,7 +131,7 @@ class InvalidLogFormat(Rule):
             return
         doc, decoded = ready
         entry = decoded.entry("log", "format")
-        if entry is None or not isinstance(entry.value, str) or entry.value in ("", *LOG_FORMATS):
+        if entry is None or not isinstance(entry.value, str) or templated(entry.value) or entry.value in ("", *LOG_FORMATS):
             return
         fix = None
         if entry.value.lower() in LOG_FORMATS:

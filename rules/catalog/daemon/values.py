@@ -7,6 +7,7 @@ import shlex
 from bklint.rules.context import Context
 from bklint.rules.document import TomlNode
 from bklint.rules.schema.decode import Entry
+from bklint.rules.templates import templated
 
 
 def flag_words(ctx: Context) -> list[str]:
@@ -28,6 +29,7 @@ def has_flag(ctx: Context, *names: str) -> bool:
 
 
 def string_items(entry: Entry | None) -> list[tuple[str, TomlNode]]:
+    """The list's string items a rule may judge: template placeholders are left out."""
     if entry is None or not isinstance(entry.value, list) or entry.node.items is None:
         return []
-    return [(v, n) for v, n in zip(entry.value, entry.node.items, strict=False) if isinstance(v, str)]
+    return [(v, n) for v, n in zip(entry.value, entry.node.items, strict=False) if isinstance(v, str) and not templated(v)]

@@ -10,6 +10,7 @@ from bklint.rules import toml_text
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
 from bklint.rules.catalog.daemon.values import string_items
 from bklint.rules.context import Context
+from bklint.rules.templates import templated
 
 WORKERS = ("oci", "containerd")
 
@@ -183,7 +184,7 @@ class UnknownSnapshotter(Rule):
             return
         doc, decoded = ready
         entry = decoded.entry("worker", "oci", "snapshotter")
-        if entry is None or not isinstance(entry.value, str) or entry.value in ("", *OCI_SNAPSHOTTERS):
+        if entry is None or not isinstance(entry.value, str) or templated(entry.value) or entry.value in ("", *OCI_SNAPSHOTTERS):
             return
         if decoded.value("worker", "oci", "proxySnapshotterPath"):
             return
