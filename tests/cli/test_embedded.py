@@ -132,7 +132,7 @@ def test_explicit_indentation_indicator_and_crlf():
 
 
 def test_directory_discovery_finds_workflows_and_manifests_that_embed_a_config(tree):
-    found = sorted(Path(p).relative_to(tree).as_posix() for p in discover([str(tree)]))
+    found = sorted(Path(p).relative_to(tree).as_posix() for p in discover([str(tree)], Settings()))
     assert found == [
         ".github/workflows/ci.yml",
         ".github/workflows/legacy.yml",
@@ -144,7 +144,7 @@ def test_directory_discovery_finds_workflows_and_manifests_that_embed_a_config(t
 def test_invalid_yaml_is_reported_only_when_named(tree, monkeypatch, capsys):
     (tree / "broken.yaml").write_text("buildkitd.toml: |\n  a = 1\n b: [\n")
     monkeypatch.chdir(tree)
-    assert "broken.yaml" not in " ".join(discover(["."]))
+    assert "broken.yaml" not in " ".join(discover(["."], Settings()))
     main(["check", "--isolated", "--output-format", "concise", "broken.yaml"])
     assert "BK603" in capsys.readouterr().out
 

@@ -1,4 +1,4 @@
-"""BK230–BK233, BK239: the sizes of GC rules and their units."""
+"""BK229–BK233, BK239: the sizes of GC rules and their units."""
 
 from __future__ import annotations
 
@@ -307,3 +307,42 @@ class BinarySizeUnit(Rule):
             doc.value_span(entry.node),
             fix=Fix(label, tuple(edits), "safe"),
         )
+
+
+# Below this a bare-integer size cannot be meant: no build cache fits in it.
+_TINY_BYTES = 1 << 20
+
+
+@register
+class TinyBareIntegerSize(Rule):
+    """Checks for GC sizes written as a bare integer that is absurdly small (under 1 MiB).
+
+    **Why**: a size without quotes is a number of **bytes** (`DiskSpace` reads a TOML
+    integer as bytes). `gckeepstorage = 9313  # 9GB` keeps about 9 KB of build cache, so
+    every GC run prunes nearly everything. The mistake survives a rename to
+    `reservedSpace`, so it is reported on every size key, deprecated or current.
+
+    **Bad**: `reservedSpace = 20000  # 20 GiB`
+
+    **Good**: `reservedSpace = "20GiB"`
+    """
+
+    code = "BK229"
+    name = "tiny-bare-integer-size"
+    summary = "A bare-integer GC size counts bytes; under 1 MiB it prunes nearly all cache"
+    severity = Severity.WARNING
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        ready = ctx.parsed()
+        if ready is None:
+            return
+        doc, decoded = ready
+        for entry in size_entries(decoded):
+            raw = doc.slice(entry.node.value_start, entry.node.value_end).replace("_", "")
+            if not raw.isdigit() or not 0 < entry.value.bytes < _TINY_BYTES:
+                continue
+            yield self.finding(
+                f"`{entry.written[-1]} = {raw}` is {entry.value.bytes:,} bytes ({human_bytes(entry.value.bytes)}): "
+                "a bare integer counts bytes, so GC keeps almost no cache; write the size with a unit, e.g. `\"10GiB\"`",
+                doc.value_span(entry.node),
+            )
