@@ -7,6 +7,9 @@ Where a config is found (the discovery rule, also documented in the README):
   ``config-inline`` are linted as TOML, ``buildkitd-flags`` as the daemon flags the config
   runs with (the action's default flags when unset); ``config``/``config-inline`` get BK601
   and an inline config next to a config file gets BK602;
+  a config or flags the step's ``driver`` never applies (docker, remote) gets BK604, and an
+  ``image=moby/buildkit:vX.Y[.Z]`` driver-opt sets the release the config is judged for
+  (unless ``--target-version`` is given; floating tags mean the newest);
 * any mapping key named ``buildkitd.toml`` with a string value (ConfigMap ``data:``, Helm
   values, kustomize literals), in every document of a multi-document file.
 
@@ -39,9 +42,15 @@ FILE_INPUTS = ("buildkitd-config", "config")
 # kubernetes and the default driver): it replaces the file's insecure-entitlements.
 ACTION_DEFAULT_FLAGS = "--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host"
 DEFAULT_FLAG_DRIVERS = ("", "docker", "docker-container", "kubernetes")
+# buildx's BuildKit image (driver/bkimage) and a release tag on it: `v0.12.5`, `v0.12`, `v0.12.5-rootless`.
+_BUILDKIT_IMAGE = re.compile(r"^(?:docker\.io/)?moby/buildkit:(?P<tag>[^@\s]+)")
+_RELEASE_TAG = re.compile(r"^v(?P<version>\d+\.\d+(?:\.\d+)?)(?:-[\w.-]+)?$")
 # Files in a directory tree are parsed only when their text mentions one of these.
 _MARKERS = (ACTION, CONFIG_KEY)
-_USES = re.compile(r"^\s*docker/setup-buildx-action(?:@(?P<ref>\S+))?\s*$", re.IGNORECASE)
+# Any owner: forks and internal mirrors of the action are recognised by its name.
+_USES = re.compile(r"^\s*[\w.-]+/setup-buildx-action(?:@(?P<ref>\S+))?\s*$", re.IGNORECASE)
+# `uses: owner/setup-buildx-action@<sha> # pin v2.4.0`: the version a SHA stands for.
+_PIN_COMMENT = re.compile(r"#.*?\b(v\d+(?:\.\d+){0,2})\b")
 _VERSION = re.compile(r"^(?:v(?P<major>\d+)(?:\.(?P<minor>\d+))?|(?P<major2>\d+)\.(?P<minor2>\d+))(?:\.\d+)*$")
 
 Style = Literal["literal", "folded", "plain", "double", "single"]
@@ -85,6 +94,10 @@ class Embedded:
     where: str = ""
     # The step's `buildkitd-flags` input (kind "buildkitd-flags"), when the user set it.
     flags_input: Embedded | None = None
+    # The release a pinned `image=moby/buildkit:vX.Y[.Z]` driver-opt runs ("" for a floating tag:
+    # the newest), and that driver-opt as written; None when the step names no BuildKit image.
+    image_version: str | None = None
+    image: str = ""
     # The YAML text the value occupies: its first line from ``value_column`` up to column
     # ``inline_end``, and the lines after it up to ``last_line`` (its comments are its own).
     value_line: int = 0
@@ -374,7 +387,7 @@ def extract(text: str, strict: bool = True) -> Extraction:
         for mapping in _walk(document):
             uses = mapping.get("uses")
             if isinstance(uses, str) and (m := _USES.match(uses)):
-                _action_step(lines, mapping, m.group("ref"), out)
+                _action_step(lines, mapping, _pinned(lines, mapping, m.group("ref")), out)
             for key in mapping:
                 if isinstance(key, str) and key == CONFIG_KEY:
                     found = _embedded(lines, mapping, key, CONFIG_KEY, f"`{CONFIG_KEY}` key")
@@ -382,6 +395,18 @@ def extract(text: str, strict: bool = True) -> Extraction:
                         out.configs.append(found)
     out.configs.sort(key=lambda e: (e.key_span.start.line, e.key_span.start.column))
     return out
+
+
+def _pinned(lines: list[str], step: Any, ref: str | None) -> str | None:
+    """The ref, or for a ref that is no version (a SHA) the version its `# pin vX.Y.Z` comment names."""
+    if _version(ref) is not None:
+        return ref
+    try:
+        line = int(step.lc.value("uses")[0])
+    except (AttributeError, KeyError, TypeError):
+        return ref
+    m = _PIN_COMMENT.search(lines[line]) if 0 <= line < len(lines) else None
+    return m.group(1) if m else ref
 
 
 def _load_all(text: str) -> list[Any]:
@@ -414,6 +439,8 @@ def _action_step(lines: list[str], step: Any, ref: str | None, out: Extraction) 
     else:
         effective = None
     version = _version(ref)
+    image, image_version = _image(inputs.get("driver-opts"))
+    _driver_findings(lines, inputs, driver_name, where, flags_input, out)
     for old, new in (("config", "buildkitd-config"), ("config-inline", "buildkitd-config-inline")):
         if old in inputs:
             finding = _removed_input(lines, inputs, old, new, ref, version, RemovedActionInput)
@@ -425,6 +452,7 @@ def _action_step(lines: list[str], step: Any, ref: str | None, out: Extraction) 
         found = _embedded(lines, inputs, inline, inline, where, effective)
         if found is not None:
             found.flags_input = flags_input
+            found.image, found.image_version = image, image_version
             out.configs.append(found)
             if file_input is not None:
                 out.findings.append(
@@ -434,6 +462,60 @@ def _action_step(lines: list[str], step: Any, ref: str | None, out: Extraction) 
                         found.key_span,
                     )
                 )
+
+
+def _image(opts: Any) -> tuple[str, str | None]:
+    """The `image=moby/buildkit:<tag>` driver-opt and the release it pins ("" = the newest).
+
+    The action passes each line of `driver-opts` as one `--driver-opt`, which buildx reads
+    as comma-separated key=value pairs (docker/buildx builder/builder.go ``csvToMap``).
+    """
+    if isinstance(opts, str):
+        items = opts.splitlines()
+    elif isinstance(opts, list):
+        items = [str(o) for o in opts]
+    else:
+        return "", None
+    for item in items:
+        for pair in item.split(","):
+            key, _, value = pair.strip().partition("=")
+            if key.strip() != "image" or not (m := _BUILDKIT_IMAGE.match(value.strip())):
+                continue
+            tag = _RELEASE_TAG.match(m.group("tag"))
+            return pair.strip(), (f"v{tag.group('version')}" if tag else "")
+    return "", None
+
+
+def _driver_findings(
+    lines: list[str], inputs: Any, driver: str, where: str, flags_input: Embedded | None, out: Extraction
+) -> None:
+    """BK604: a config or daemon flags the step's driver never applies."""
+    from bklint.rules.catalog.embedding import DriverIgnoresConfig
+
+    if driver not in ("docker", "remote"):
+        return
+    for key in (*INLINE_INPUTS, *FILE_INPUTS, "buildkitd-flags"):
+        value = inputs.get(key)
+        if not isinstance(value, str) or not value.strip():
+            continue
+        pos = _positions(inputs, key)
+        if pos is None:
+            continue
+        span = _key_span(lines, *pos[0], key)
+        is_flags = key == "buildkitd-flags"
+        if driver == "docker":
+            message = (
+                f"`driver: docker` uses the Docker daemon's own BuildKit: setup-buildx-action creates no "
+                f"builder, so `{key}` is never applied; set registry mirrors as `registry-mirrors` and "
+                "plain-HTTP registries as `insecure-registries` in the daemon's daemon.json instead"
+            )
+        else:
+            what = "buildkit flags" if is_flags else "config file"
+            message = (
+                f"`driver: remote` connects to a running buildkitd: buildx refuses `{key}` (\"setting "
+                f"{what} is not supported for remote driver\"); configure that daemon where it runs"
+            )
+        out.findings.append(DriverIgnoresConfig.finding(message, span))
 
 
 def _removed_input(

@@ -96,3 +96,18 @@ def test_no_test_reads_data_outside_the_repository() -> None:
         if outside.search(line)
     ]
     assert found == []
+
+
+def test_each_catalog_module_lists_its_rules_in_code_order() -> None:
+    """A reader finds a rule by its code: within a module, classes follow code order."""
+    import inspect
+
+    from bklint.rules.base import iter_rules
+    from bklint.rules.catalog import load_all
+
+    load_all()
+    by_module: dict[str, list[tuple[int, str]]] = {}
+    for rule in iter_rules():
+        by_module.setdefault(rule.__module__, []).append((inspect.getsourcelines(rule)[1], rule.code))
+    unordered = {m: [c for _, c in sorted(v)] for m, v in by_module.items() if [c for _, c in sorted(v)] != sorted(c for _, c in v)}
+    assert unordered == {}

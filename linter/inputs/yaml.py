@@ -117,10 +117,15 @@ def _touches(span: Span, masked: list[Span]) -> bool:
 
 
 def _settings_for(embedded: Embedded, settings: Settings) -> Settings:
-    if embedded.flags is None:
+    """The step's flags, and the release its pinned image runs unless --target-version is given."""
+    pinned = embedded.image_version if settings.rules.target_version is None else None
+    if embedded.flags is None and not pinned:
         return settings
     own = settings.copy()
-    own.rules.buildkitd_flags = embedded.flags
+    if embedded.flags is not None:
+        own.rules.buildkitd_flags = embedded.flags
+    if pinned:
+        own.rules.target_version = pinned
     return own
 
 
@@ -160,8 +165,19 @@ def lint_embedded(embedded: Embedded, path: str | None, settings: Settings) -> l
                 continue  # about the flags alone: reported once, on the `buildkitd-flags` input
             out.append(_on_key(embedded, finding, f"setup-buildx-action's default buildkitd-flags: {ACTION_DEFAULT_FLAGS}"))
             continue
-        out.append(_map_finding(embedded, finding))
+        out.append(_pinned_note(embedded, settings, _map_finding(embedded, finding)))
     return out
+
+
+def _pinned_note(embedded: Embedded, settings: Settings, finding: Finding) -> Finding:
+    """Say which driver-opt set the release a version finding is judged for."""
+    version = embedded.image_version
+    if not version or settings.rules.target_version is not None:
+        return finding
+    minor = ".".join(version.split(".")[:2])
+    if minor not in finding.message:
+        return finding
+    return replace(finding, message=f"{finding.message} (BuildKit {version} from driver-opts `{embedded.image}`)")
 
 
 def _on_key(embedded: Embedded, finding: Finding, note: str) -> Finding:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bklint.linter.report import ReportOptions
-from bklint.linter.report.common import Style, applicable, display_path, ordered, row_col
+from bklint.linter.report.common import Style, applicable, display_path, ordered, row_col, summary
 from bklint.linter.run import LintResult
 from bklint.rules.base import Finding, Severity
 
@@ -16,28 +16,20 @@ MAX_LINE = 160
 def render(results: Sequence[LintResult], options: ReportOptions) -> str:
     style = Style(options.color)
     out: list[str] = []
-    total = fixable = 0
+    total = 0
     for result, finding in ordered(results):
         total += 1
-        can_fix = applicable(finding, options.unsafe_fixes)
-        fixable += can_fix
-        out.append(_one(result, finding, style, can_fix))
+        out.append(_one(result, finding, style, applicable(finding, options.unsafe_fixes)))
     if options.show_fixes and options.fixed:
         out.append(style.bold("Fixed:"))
         for path, lines in options.fixed:
             for line in lines:
                 out.append(f"  {path}: {line}")
         out.append("")
-    if total:
-        summary = f"Found {total} problem{'s' if total != 1 else ''}"
-        if fixable:
-            summary += f" ({fixable} fixable with `bklint check --fix`"
-            summary += " --unsafe-fixes)" if options.unsafe_fixes else ")"
-        out.append(style.bold(summary) + ".")
-    elif results:
-        checked = len(results)
-        out.append(f"All checks passed ({checked} file{'s' if checked != 1 else ''}).")
-    return "\n".join(out) + "\n"
+    closing = summary(results, sum(len(lines) for _, lines in options.fixed), options.unsafe_fixes)
+    if closing and not options.quiet:
+        out.append(style.bold(closing) if total else closing)
+    return "\n".join(out) + "\n" if out else ""
 
 
 def _one(result: LintResult, finding: Finding, style: Style, can_fix: bool) -> str:

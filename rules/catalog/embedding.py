@@ -99,3 +99,39 @@ class InvalidEmbeddingYaml(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         return ()
+
+
+@register
+class DriverIgnoresConfig(Rule):
+    """Checks for a buildkitd config or daemon flags given to a driver that never applies them.
+
+    **Why**: with `driver: docker`, docker/setup-buildx-action creates no builder at all
+    (`src/main.ts` skips `buildx create` for that driver), so the inline config, the config
+    file and `buildkitd-flags` are silently dropped; the Docker daemon's embedded BuildKit
+    takes registry settings from daemon.json (`registry-mirrors`, `insecure-registries`), and
+    `docker buildx create --driver docker --config …` fails with "setting config file is not
+    supported for docker driver, use dockerd configuration file" (docker/buildx
+    `driver/docker/factory.go`). With `driver: remote` buildx refuses both a config file and
+    buildkit flags (`driver/remote/factory.go`): the daemon at the endpoint is configured
+    where it runs. The kubernetes driver applies both (as a ConfigMap and container args).
+
+    **Bad**
+    ```yaml
+    - uses: docker/setup-buildx-action@v3
+      with:
+        driver: docker
+        buildkitd-config-inline: |
+          [registry."docker.io"]
+            mirrors = ["mirror.gcr.io"]
+    ```
+
+    **Good**: use the default `docker-container` driver, or move the setting to daemon.json.
+    """
+
+    code = "BK604"
+    name = "driver-ignores-config"
+    summary = "A buildkitd config or buildkitd-flags given to a driver (docker, remote) that never applies them"
+    severity = Severity.WARNING
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        return ()

@@ -213,11 +213,16 @@ class IntegerOutOfRange(ParsedRule):
 class LoaderCrash(ParsedRule):
     """Checks for inputs on which buildkitd's loader panics.
 
-    **Why**: setting a registry's pointer-typed keys (`http`, `insecure`) with dotted keys
-    after another dotted key for the same registry
-    (`registry."r.example".ca = […]` then `registry."r.example".http = true`) makes the Go
-    decoder panic (`reflect.Value.Set using unaddressable value`): buildkitd and
-    `docker buildx create` crash instead of reporting an error.
+    **Why**: go-toml v2 (`unmarshaler.go`) panics instead of returning an error in two cases,
+    so buildkitd and `docker buildx create` crash instead of reporting one:
+    - a dotted key that sets an unset pointer-typed key (`http`, `insecure`) of a registry
+      entry an earlier dotted key created — in the same spelling or another
+      (`registry."r.example".ca = […]` then `registry."r.example".http = true`, or
+      `registry = { r.http = true, r.insecure = true }`): the entry is a copy taken from a
+      Go map (`reflect.Value.Set using unaddressable value`). Setting a key already set, or
+      a list, does not panic;
+    - a table header that goes below a value that is not a table
+      (`[worker.oci.max-parallelism.x]`, `[worker.oci.labels.foo.bar]`): `unhandled part`.
 
     **Good**: use a table per registry:
     ```toml

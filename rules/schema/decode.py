@@ -8,11 +8,12 @@ turn these facts into findings; nothing here decides wording or severity for the
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
-from bklint.rules.document import Document, TomlNode
+from bklint.rules.document import Document, TomlNode, format_path
 from bklint.rules.schema.nodes import ArrayOf, Leaf, MapOf, Node, Struct
 from bklint.rules.schema.tree import CONFIG
 from bklint.rules.schema.values import (
@@ -78,7 +79,9 @@ class Decoded:
     _by_prefix: dict[Path, list[Entry]] | None = field(default=None, init=False, repr=False, compare=False)
     # Values rules derive from the decoded config and share (e.g. parsed mirrors per registry).
     memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _children: dict[Path, dict[str | int, None]] | None = field(default=None, init=False, repr=False, compare=False)
+    _children: dict[Path, dict[str | int, None]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def under(self, *prefix: str | int) -> list[Entry]:
         if self._by_prefix is None:
@@ -155,10 +158,230 @@ def toml_type(node: TomlNode, value: Any) -> str:
     return "a value"
 
 
+# -- Go types, as far as go-toml's decoding depends on them -----------------------------
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _GoType:
+    kind: str  # struct, text, map, slice, ptr, string, bool, int, float, time, any
+    go: str  # the Go kind go-toml names in its messages ("int", "int64", "string", "slice"…)
+    elem: _GoType | None = None
+    fields: Struct | None = None  # struct and text types: the fields go-toml can set
+    node: Node | None = None  # the schema node this type belongs to (for messages)
+    leaf: Leaf | None = None  # set when a value of this type is the whole value of a key
+
+
+_ANY = _GoType("any", "interface")
+_MAP_ANY = _GoType("map", "map", elem=_ANY)
+_SLICE_ANY = _GoType("slice", "slice", elem=_ANY)
+_STRING = _GoType("string", "string")
+_INT64 = _GoType("int", "int64")
+# go-toml sets the exported fields of DiskSpace when given a table; Duration embeds a
+# time.Duration (an integer), so it has no field a table could set.
+_DISK_FIELDS = Struct(
+    "DiskSpace", fields={"Bytes": Leaf("Bytes", "int64"), "Percentage": Leaf("Percentage", "int64")}
+)
+_NO_FIELDS = Struct("", fields={})
+_DYNAMIC = {str: _STRING, bool: _GoType("bool", "bool"), int: _INT64, float: _GoType("float", "float64")}
+_TYPES: dict[int, _GoType] = {}
+
+
+def _go_type(node: Node) -> _GoType:
+    found = _TYPES.get(id(node))
+    if found is None:
+        found = _TYPES[id(node)] = _make_type(node)
+    return found
+
+
+def _make_type(node: Node) -> _GoType:
+    if isinstance(node, Struct):
+        return _GoType("struct", "struct", fields=node, node=node)
+    if isinstance(node, MapOf):
+        return _GoType("map", "map", elem=_go_type(node.item), node=node)
+    if isinstance(node, ArrayOf):
+        return _GoType("slice", "slice", elem=_go_type(node.item), node=node)
+    base = node.go_type.lstrip("*")
+    kinds = {
+        "string": _GoType("string", "string", node=node, leaf=node),
+        "bool": _GoType("bool", "bool", node=node, leaf=node),
+        "int": _GoType("int", "int", node=node, leaf=node),
+        "int64": _GoType("int", "int64", node=node, leaf=node),
+        "[]string": _GoType("slice", "slice", elem=_STRING, node=node, leaf=node),
+        "map[string]string": _GoType("map", "map", elem=_STRING, node=node, leaf=node),
+        "map[string]any": _GoType("map", "map", elem=_ANY, node=node, leaf=node),
+        "DiskSpace": _GoType("text", "struct", fields=_DISK_FIELDS, node=node, leaf=node),
+        "Duration": _GoType("text", "struct", fields=_NO_FIELDS, node=node, leaf=node),
+    }
+    found = kinds[base]
+    if node.go_type.startswith("*"):
+        return _GoType("ptr", "ptr", elem=found, node=node, leaf=node)
+    return found
+
+
+def _dynamic(value: Any) -> _GoType:
+    """The Go type go-toml gives a TOML value stored in an ``interface{}``."""
+    if isinstance(value, dict):
+        return _MAP_ANY
+    if isinstance(value, list):
+        return _SLICE_ANY
+    found = _DYNAMIC.get(type(value))
+    return found if found is not None else _GoType("time", "struct", fields=_NO_FIELDS)
+
+
+class _GoStruct:
+    """A Go struct value: fields set so far (a missing pointer field is nil)."""
+
+    __slots__ = ("fields",)
+
+    def __init__(self) -> None:
+        self.fields: dict[str, Any] = {}
+
+
+_ZEROS: dict[str, Any] = {"string": "", "bool": False, "int": 0, "float": 0.0}
+
+
+def _zero(t: _GoType) -> Any:
+    """A new Go value of type ``t`` (nil for pointers and interfaces)."""
+    if t.kind in ("struct", "text", "time"):
+        return _GoStruct()
+    if t.kind == "map":
+        return {}
+    if t.kind == "slice":
+        return []
+    return _ZEROS.get(t.kind)
+
+
+def _a(t: _GoType) -> str:
+    """``t`` in words, for messages."""
+    if t.leaf is not None:
+        return expected_text(t.leaf.go_type.lstrip("*"))
+    if t.node is not None:
+        return expected_text(_table_kind(t.node))
+    return {"string": "a string", "bool": "a boolean", "int": "an integer", "float": "a float"}.get(
+        t.kind, "a value"
+    )
+
+
+@dataclass(slots=True)
+class _At:
+    """A place in the Go value being decoded, and where it is in the file.
+
+    ``box[key]`` holds the value (a struct's fields, a map, a slice); ``tn`` is the TOML
+    node of the statement that reached it; ``cpath`` the canonical path (struct fields in
+    their tag spelling, slice indices as Go sees them) and ``wpath`` the path as written.
+    """
+
+    box: Any
+    key: Any
+    type: _GoType
+    tn: TomlNode | None
+    cpath: Path
+    wpath: Path
+    addressable: bool = True
+    owner: _At | None = None  # the key whose whole value this is part of (labels, sizes)
+
+    def get(self) -> Any:
+        if isinstance(self.box, list):
+            return self.box[self.key]
+        return self.box.get(self.key)
+
+    def set(self, value: Any) -> None:
+        self.box[self.key] = value
+
+
+class _Missing(Exception):
+    """go-toml found no struct field for a key part: it skips the statement (strict mode lists it)."""
+
+    def __init__(self, at: _At, index: int) -> None:
+        self.at = at
+        self.index = index
+
+
+class _Failed(Exception):
+    """go-toml returned an error or panicked (already recorded as an issue)."""
+
+
+class _Statement(NamedTuple):
+    kind: Literal["table", "aot", "kv"]
+    offset: int
+    node: TomlNode
+    segments: tuple[tuple[str, int, int], ...]
+    value: Any  # the parsed value of a key/value statement
+    element: int = 0  # the element of its array an [[array table]] header opens
+
+
+def _statements(doc: Document) -> list[_Statement]:
+    """Headers and key/value lines in file order: go-toml decodes one expression at a time."""
+    out: list[_Statement] = []
+    stack: list[tuple[TomlNode, Any]] = [(doc.root, doc.data)]
+    while stack:
+        node, data = stack.pop()
+        for key, child in (node.children or {}).items():
+            value = data.get(key) if isinstance(data, dict) else None
+            if child.kind == "aot":
+                for i, item in enumerate(child.items or []):
+                    out.append(_Statement("aot", item.decl_start, item, item.segments, None, i))
+                    stack.append((item, value[i] if isinstance(value, list) and i < len(value) else None))
+            elif child.kind == "table" and child.value_start < 0:
+                if child.origin == "header":
+                    out.append(_Statement("table", child.decl_start, child, child.segments, None))
+                stack.append((child, value))
+            else:
+                out.append(_Statement("kv", child.decl_start, child, child.segments, value))
+    out.sort(key=lambda s: s.offset)
+    return out
+
+
+def _inline_statements(node: TomlNode, data: Any) -> list[_Statement]:
+    """The key/value pairs of an inline table, dotted keys included, in written order."""
+    out: list[_Statement] = []
+    stack: list[tuple[TomlNode, Any]] = [(node, data)]
+    while stack:
+        cur, value = stack.pop()
+        for key, child in (cur.children or {}).items():
+            sub = value.get(key) if isinstance(value, dict) else None
+            if child.kind == "table" and child.value_start < 0:
+                stack.append((child, sub))
+            else:
+                out.append(_Statement("kv", child.decl_start, child, child.segments, sub))
+    out.sort(key=lambda s: s.offset)
+    return out
+
+
+def _child(tn: TomlNode | None, name: str) -> TomlNode | None:
+    return None if tn is None else tn.child(name)
+
+
+def _element(tn: TomlNode | None, offset: int) -> tuple[TomlNode | None, int | None]:
+    """The element of an array of tables that a statement at ``offset`` is in, and its index."""
+    if tn is None or tn.kind != "aot" or not tn.items:
+        return None, None
+    index = bisect.bisect_right(tn.items, offset, key=_declared) - 1
+    return (None, None) if index < 0 else (tn.items[index], index)
+
+
+def _declared(node: TomlNode) -> int:
+    return node.decl_start
+
+
 class _Decoder:
+    """Replays go-toml v2's decoding of the file into buildkitd's Config, statement by statement.
+
+    The loader reads one header or key/value at a time: a header navigates the Go value
+    (creating map entries and slice elements), the key/values below it are decoded into
+    the place it reached, and a key with no struct field makes it skip the rest of the
+    table. Doing the same here gives its verdicts on what a merged tree cannot show:
+    tables spelt in two cases that land in one Go value, headers on values that are not
+    tables, array elements opened by a later header, and the inputs that panic it.
+    """
+
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.out = Decoded()
+        self.root = _GoStruct()
+        self.target: _At | None = None
+        self.clear = False
+        self.cased: set[int] = set()
 
     # -- helpers ------------------------------------------------------------------------
     def add(self, kind: IssueKind, path: Path, node: TomlNode, message: str = "", **kw: Any) -> None:
@@ -168,96 +391,449 @@ class _Decoder:
     def raw(self, node: TomlNode) -> str:
         return self.doc.text[node.value_start : node.value_end]
 
-    def type_error(self, leaf_or_node: Node, node: TomlNode, value: Any, path: Path) -> None:
+    def type_error(self, leaf_or_node: Node, node: TomlNode, value: Any, path: Path, got: str = "") -> None:
         go_type = leaf_or_node.go_type if isinstance(leaf_or_node, Leaf) else _table_kind(leaf_or_node)
+        self.add(
+            "type",
+            path,
+            node,
+            f"expects {expected_text(go_type)}, not {got or toml_type(node, value)}",
+            canonical=go_type,
+            anchor=_value_anchor(node),
+        )
+
+    def wrong(self, path: Path, node: TomlNode, value: Any, expected: str, canonical: str) -> None:
+        """A value inside a key's value (a list element, a label, a size field) of the wrong type."""
         got = toml_type(node, value)
         self.add(
             "type",
             path,
             node,
-            f"expects {expected_text(go_type)}, not {got}",
-            canonical=go_type,
+            f"expects {expected}, not {got}",
+            canonical=canonical,
             anchor=_value_anchor(node),
         )
 
-    # -- walking ------------------------------------------------------------------------
-    def struct(self, schema: Struct, node: TomlNode, data: dict[str, Any], cpath: Path, wpath: Path) -> None:
-        self.out.tables.setdefault(cpath, []).append(node)
-        seen: dict[str, tuple[str, TomlNode]] = {}
-        for key, child in (node.children or {}).items():
-            value = data.get(key)
-            fschema = schema.field_for(key)
-            if fschema is None:
-                self.unknown(child, (*wpath, key), schema)
-                continue
-            canonical = fschema.name
-            if key != canonical:
-                self.add("case", (*wpath, key), child, canonical=canonical, anchor=_key_anchor(child))
-            if canonical in seen:
-                self.add(
-                    "case-duplicate",
-                    (*wpath, key),
-                    child,
-                    canonical=canonical,
-                    anchor=_key_anchor(child),
-                    other=seen[canonical][1],
-                )
-            seen[canonical] = (key, child)
-            self.field(fschema, child, value, (*cpath, canonical), (*wpath, key))
-
-    def field(self, schema: Node, node: TomlNode, value: Any, cpath: Path, wpath: Path) -> None:
-        if isinstance(schema, Leaf):
-            self.leaf(schema, node, value, cpath, wpath)
-        elif isinstance(schema, Struct):
-            if node.kind != "table":
-                self.type_error(schema, node, value, wpath)
-                return
-            self.struct(schema, node, value, cpath, wpath)
-        elif isinstance(schema, MapOf):
-            if node.kind != "table":
-                self.type_error(schema, node, value, wpath)
-                return
-            self.out.tables.setdefault(cpath, []).append(node)
-            for key, child in (node.children or {}).items():
-                if child.kind != "table":
-                    self.type_error(schema.item, child, value[key], (*wpath, key))
-                    continue
-                self.map_item(schema.item, child, value[key], (*cpath, key), (*wpath, key))
+    def fail(self, at: _At, node: TomlNode, value: Any, got: str = "") -> _Failed:
+        """Record that ``at`` cannot take ``node`` (a type error), for the caller to raise."""
+        schema = at.type.node
+        if schema is None:
+            self.add(
+                "type",
+                at.wpath,
+                node,
+                f"expects {_a(at.type)}, not {got or toml_type(node, value)}",
+                canonical=at.type.go,
+                anchor=_value_anchor(node),
+            )
         else:
-            self.array_of(schema, node, value, cpath, wpath)
+            self.type_error(schema, node, value, at.wpath, got)
+        return _Failed()
 
-    def map_item(self, schema: Struct, node: TomlNode, data: dict[str, Any], cpath: Path, wpath: Path) -> None:
-        # go-toml v2 decodes dotted keys into a map element through an unaddressable copy: the
-        # second key that sets a pointer field (*bool) panics the loader.
-        if node.origin == "dotted":
-            for i, (key, child) in enumerate((node.children or {}).items()):
-                fschema = schema.field_for(key)
-                if (
-                    i > 0
-                    and isinstance(fschema, Leaf)
-                    and fschema.go_type.startswith("*")
-                    and len(child.segments) > 1
-                ):
-                    self.add(
-                        "crash",
-                        (*wpath, key),
-                        child,
-                        "buildkitd (and `docker buildx create`) crash on this file: setting "
-                        f"`{key}` of a registry through a dotted key after another dotted key "
-                        "panics the decoder (reflect.Value.Set using unaddressable value)",
-                        anchor=(child.decl_start, child.decl_end),
-                    )
-                    break
-        self.struct(schema, node, data, cpath, wpath)
+    def crash(self, node: TomlNode, message: str, anchor: tuple[int, int], path: Path) -> _Failed:
+        self.add(
+            "crash",
+            path,
+            node,
+            f"buildkitd (and `docker buildx create`) crash on this file: {message}",
+            anchor=anchor,
+        )
+        return _Failed()
 
-    def array_of(self, schema: ArrayOf, node: TomlNode, value: Any, cpath: Path, wpath: Path) -> None:
-        if node.kind == "aot" or (node.kind == "array" and all(i.kind == "table" for i in node.items or [])):
-            self.out.tables.setdefault(cpath, []).append(node)
-            for i, item in enumerate(node.items or []):
-                self.struct(schema.item, item, value[i], (*cpath, i), (*wpath, i))
+    def register(self, at: _At) -> None:
+        """Note a table (struct, registry map, array element) the statement reached."""
+        if at.tn is None or at.owner is not None or at.type.leaf is not None:
+            return  # not a table of the schema: a key's value (labels, free-form options)
+        if at.type.kind not in ("struct", "map", "slice"):
             return
-        self.type_error(schema, node, value, wpath)
+        nodes = self.out.tables.setdefault(at.cpath, [])
+        if not any(n is at.tn for n in nodes):
+            nodes.append(at.tn)
 
+    def forget(self, cpath: Path) -> None:
+        """A slice emptied again (or a map entry replaced): drop what was recorded below it."""
+        n = len(cpath)
+        for p in [p for p in self.out.entries if len(p) > n and p[:n] == cpath]:
+            del self.out.entries[p]
+        for p in [p for p in self.out.tables if len(p) > n and p[:n] == cpath]:
+            del self.out.tables[p]
+
+    def field_at(self, at: _At, st: _Statement, i: int) -> _At:
+        """The struct field named by key part ``i`` (go-toml: exact name, then lower case)."""
+        name, start, end = st.segments[i]
+        fields = at.type.fields
+        schema = fields.field_for(name) if fields is not None else None
+        if schema is None:
+            raise _Missing(at, i)
+        value = at.get()
+        if not isinstance(value, _GoStruct):
+            value = _GoStruct()
+            at.set(value)
+        tn = _child(at.tn, name)
+        if at.type.kind == "struct" and name != schema.name:
+            ident = id(tn) if tn is not None else start
+            if ident not in self.cased:
+                self.cased.add(ident)
+                self.add("case", (*at.wpath, name), tn or st.node, canonical=schema.name, anchor=(start, end))
+        canonical = schema.name
+        # A size's Bytes/Percentage are plain integers, not keys of their own.
+        t = _go_type(schema) if at.type.kind == "struct" else _INT64
+        owner = at if at.type.kind == "text" else at.owner
+        child = _At(value.fields, canonical, t, tn, (*at.cpath, canonical), (*at.wpath, name), owner=owner)
+        if child.get() is None and t.kind != "ptr":
+            child.set(_zero(t))
+        self.register(child)
+        return child
+
+    def map_at(self, at: _At, name: str, fresh: bool, make: _GoType | None = None) -> tuple[_At, bool]:
+        """The entry ``name`` of a map (created, or replaced when ``fresh``); True if it existed."""
+        m = at.get()
+        if not isinstance(m, dict):
+            m = {}
+            at.set(m)
+        existed = name in m and m[name] is not None
+        elem = at.type.elem
+        assert elem is not None
+        if not existed or fresh:
+            if existed:
+                self.forget((*at.cpath, name))
+            m[name] = _zero(elem) if elem.kind != "any" or make is None else _zero(make)
+        t = elem
+        if elem.kind == "any" and make is not None:
+            t = _dynamic(m[name])
+        owner = at if at.type.leaf is not None else at.owner
+        # Deep inside a key's value (free-form options) paths stop growing: nothing names them.
+        cpath, wpath = (
+            (at.cpath, at.wpath) if at.owner is not None else ((*at.cpath, name), (*at.wpath, name))
+        )
+        child = _At(m, name, t, _child(at.tn, name), cpath, wpath, owner=owner)
+        self.register(child)
+        return child, existed
+
+    def element_at(self, at: _At, st: _Statement, index: int) -> _At:
+        items = at.get()
+        assert isinstance(items, list)
+        tn, toml_index = _element(at.tn, st.offset)
+        assert at.type.elem is not None
+        # Written paths count elements as the file does; a header that reaches the last
+        # element through another spelling names no element.
+        wpath = at.wpath if toml_index is None or at.owner is not None else (*at.wpath, toml_index)
+        cpath = at.cpath if at.owner is not None else (*at.cpath, index)
+        owner = at if at.type.leaf is not None else at.owner
+        child = _At(items, index, at.type.elem, tn, cpath, wpath, owner=owner)
+        self.register(child)
+        return child
+
+    def deref(self, at: _At) -> _At:
+        """A pointer, allocated if nil (go-toml allocates on the way through)."""
+        assert at.type.elem is not None
+        inner = at.type.elem
+        if at.get() is None:
+            at.set(_zero(inner))
+        return _At(at.box, at.key, inner, at.tn, at.cpath, at.wpath, at.addressable, at.owner)
+
+    def any_at(self, at: _At, make: _GoType) -> _At:
+        """An ``interface{}``: its dynamic value, or a new one of type ``make``."""
+        value = at.get()
+        if value is None:
+            value = _zero(make)
+            at.set(value)
+        return _At(at.box, at.key, _dynamic(value), at.tn, at.cpath, at.wpath, at.addressable, at.owner)
+
+    # -- statements -------------------------------------------------------------------
+    def run(self) -> Decoded:
+        root = _At({"": self.root}, "", _go_type(CONFIG), self.doc.root, (), ())
+        self.register(root)
+        current: _At | None = root
+        for st in _statements(self.doc):
+            if st.kind == "kv":
+                if current is not None:
+                    self.key_value(st, current)
+                continue
+            self.target = None
+            self.clear = st.kind == "aot" and st.element == 0
+            start = _At(root.box, root.key, root.type, self.doc.root, (), ())
+            try:
+                if st.kind == "table":
+                    self.table(st, start)
+                else:
+                    self.array_table(st, start)
+            except _Missing as missing:
+                self.missing(st, missing, (st.element,) if st.kind == "aot" else ())
+                self.target = None
+            except _Failed:
+                self.target = None
+            current = self.target
+        return self.out
+
+    def missing(self, st: _Statement, missing: _Missing, suffix: Path = ()) -> None:
+        at, i = missing.at, missing.index
+        names = tuple(name for name, _, _ in st.segments[i:])
+        parent = at.type.fields if at.type.kind == "struct" and i == len(st.segments) - 1 else None
+        self.add(
+            "unknown", (*at.wpath, *names, *suffix), st.node, parent=parent, anchor=_unknown_anchor(st.node)
+        )
+
+    # -- [table] headers (go-toml: handleTable, handleKeyPart) --------------------------
+    # go-toml recurses once per key part; these loops do the same steps without recursion,
+    # as a header may have as many parts as the parser allows.
+    def table(self, st: _Statement, at: _At) -> None:
+        i = -1
+        while True:
+            if at.type.kind == "slice":
+                items = at.get()
+                if not items:
+                    raise self.fail(at, st.node, None)  # "cannot store a table in a slice"
+                at = self.element_at(at, st, len(items) - 1)
+                continue
+            if i + 1 == len(st.segments):
+                self.target = at
+                return
+            i += 1
+            at = self.key_part(st, i, at, _MAP_ANY)
+
+    def key_part(self, st: _Statement, i: int, at: _At, make: _GoType) -> _At:
+        """The value key part ``i`` names inside ``at``, created if need be."""
+        while at.type.kind in ("ptr", "any"):
+            at = self.deref(at) if at.type.kind == "ptr" else self.any_at(at, _MAP_ANY)
+        kind = at.type.kind
+        if kind == "map":
+            return self.map_at(at, st.segments[i][0], fresh=False, make=make)[0]
+        if kind in ("struct", "text", "time"):
+            return self.field_at(at, st, i)
+        what = format_path(at.wpath) or "the top level"
+        raise self.crash(
+            st.node,
+            f"the header goes below `{what}`, which holds {_a(at.type)} and not a table, and the "
+            f"decoder panics (unhandled part: {at.type.go})",
+            _unknown_anchor(st.node),
+            at.wpath,
+        )
+
+    # -- [[array table]] headers (go-toml: handleArrayTable*) ---------------------------
+    def array_table(self, st: _Statement, at: _At) -> None:
+        last = len(st.segments) - 1
+        created: list[tuple[_At, list[Any]]] = []  # elements kept only if the header is found
+        try:
+            for i in range(last + 1):
+                at = self.key_part(st, i, at, _SLICE_ANY if i == last else _MAP_ANY)
+                if i == last:
+                    at = self.collection_last(st, at)
+                    break
+                while at.type.kind == "ptr":
+                    at = self.deref(at)
+                if at.type.kind == "slice":
+                    items = at.get()
+                    if not items:
+                        assert at.type.elem is not None
+                        items.append(_zero(at.type.elem) if at.type.elem.kind != "any" else {})
+                        created.append((at, items))
+                    at = self.element_at(at, st, len(items) - 1)
+        except (_Missing, _Failed):
+            for owner, items in reversed(created):
+                items.pop()
+                self.forget((*owner.cpath, 0))
+            raise
+        self.target = at
+
+    def collection_last(self, st: _Statement, at: _At) -> _At:
+        """A new element at the end of the array a header names (emptied first on its first use)."""
+        while at.type.kind == "ptr":
+            at = self.deref(at)
+        if at.type.kind == "any":
+            if not isinstance(at.get(), list):
+                at.set([])
+            at = _At(at.box, at.key, _SLICE_ANY, at.tn, at.cpath, at.wpath, owner=at.owner)
+        if at.type.kind != "slice":
+            raise self.fail(at, st.node, None, got="an array of tables")
+        items = at.get()
+        if self.clear and items:
+            self.add_dropped(at, st.node)
+            items.clear()
+            self.forget(at.cpath)
+        self.clear = False
+        assert at.type.elem is not None
+        items.append(_zero(at.type.elem) if at.type.elem.kind != "any" else {})
+        element = self.element_at(at, st, len(items) - 1)
+        if element.tn is not st.node:
+            element.tn = st.node
+            self.register(element)
+        if at.type.elem.kind == "any":
+            element = self.any_at(element, _MAP_ANY)
+        return element
+
+    def add_dropped(self, at: _At, node: TomlNode) -> None:
+        """A statement replaces a value an earlier statement (another spelling) set: it is lost."""
+        nodes = self.out.tables.get(at.cpath) or []
+        entry = self.out.entries.get(at.cpath)
+        other = next((n for n in nodes if n is not node), None) or (entry.node if entry is not None else None)
+        name = at.cpath[-1] if at.cpath else None
+        if other is None or other is node or not isinstance(name, str):
+            return
+        self.add("case-duplicate", at.wpath, node, canonical=name, anchor=_key_anchor(node), other=other)
+
+    # -- key/value statements (go-toml: handleKeyValue*, handleValue) -------------------
+    def key_value(self, st: _Statement, at: _At) -> None:
+        try:
+            for i in range(len(st.segments) - 1):
+                at = self.kv_part(st, i, at, last=False)
+            if st.segments:
+                at = self.kv_part(st, len(st.segments) - 1, at, last=True)
+            self.value(st.node, st.value, at)
+        except _Missing as missing:
+            self.missing(st, missing)
+        except _Failed:
+            pass
+
+    def kv_part(self, st: _Statement, i: int, at: _At, last: bool) -> _At:
+        """The value key part ``i`` of a key/value names inside ``at``."""
+        while at.type.kind in ("ptr", "any"):
+            if at.type.kind == "ptr":
+                at = self.deref(at)
+            else:
+                if not isinstance(at.get(), dict):  # anything but a table is replaced by one
+                    at.set({})
+                at = _At(at.box, at.key, _MAP_ANY, at.tn, at.cpath, at.wpath, owner=at.owner)
+        kind = at.type.kind
+        name = st.segments[i][0]
+        if kind == "map":
+            child, existed = self.map_at(at, name, fresh=last)
+            if last and existed:
+                self.add_dropped(child, st.node)
+            # A struct stored in a map is a copy go-toml cannot set pointers in.
+            child.addressable = last or not existed or at.type.elem is None or at.type.elem.kind != "struct"
+            return child
+        if kind not in ("struct", "text", "time"):
+            raise self.fail(at, st.node, None, got="a table")  # "unhandled kv part"
+        child = self.field_at(at, st, i)
+        if child.type.kind != "ptr":
+            return child
+        if child.get() is None and not at.addressable:
+            raise self.crash(
+                st.node,
+                f"`{format_path(at.wpath)}` already exists, made by an earlier dotted key, and setting "
+                f"its unset `{name}` through another dotted key panics the decoder (reflect.Value.Set "
+                f"using unaddressable value); write `[{format_path(at.wpath)}]` as a table instead",
+                (st.node.decl_start, st.node.decl_end),
+                (*at.wpath, name),
+            )
+        return self.deref(child) if not last else child
+
+    def value(self, node: TomlNode, value: Any, at: _At) -> None:
+        while at.type.kind == "ptr":
+            at = self.deref(at)
+        t = at.type
+        if t.leaf is not None:
+            self.leaf_value(node, value, at)
+            return
+        if t.kind == "any":
+            old = at.get()
+            if node.kind == "table" and isinstance(old, dict) and isinstance(value, dict):
+                old.update(value)
+            else:
+                at.set(value)
+        elif t.kind in ("struct", "map"):
+            if node.kind != "table":
+                raise self.fail(at, node, value)
+            if at.tn is not node:
+                at.tn = node
+                self.register(at)
+            for sub in _inline_statements(node, value):
+                self.key_value(
+                    sub, _At(at.box, at.key, t, node, at.cpath, at.wpath, at.addressable, at.owner)
+                )
+        elif t.kind == "slice":
+            if node.kind != "array":
+                raise self.fail(at, node, value)
+            items = at.get()
+            if items:
+                self.add_dropped(at, node)
+                items.clear()
+                self.forget(at.cpath)
+            assert t.elem is not None
+            at.tn = node
+            self.register(at)
+            for i, (item, item_value) in enumerate(zip(node.items or [], value or [], strict=False)):
+                items.append(_zero(t.elem))
+                element = _At(items, i, t.elem, item, (*at.cpath, i), (*at.wpath, i), owner=at.owner)
+                if t.elem.kind == "struct" and item.kind == "table":
+                    self.register(element)
+                self.value(item, item_value, element)
+        else:
+            self.scalar(node, value, at)
+        if at.owner is not None:
+            self.refresh(at.owner)
+
+    def scalar(self, node: TomlNode, value: Any, at: _At) -> None:
+        """A string or integer inside a key's value (a label, a size's Bytes)."""
+        t = at.type
+        ok = node.kind == "value" and (
+            isinstance(value, str)
+            if t.kind == "string"
+            else isinstance(value, int) and not isinstance(value, bool)
+        )
+        if not ok:
+            self.wrong(at.wpath, node, value, "a string" if t.kind == "string" else "an integer", t.go)
+            raise _Failed()
+        at.set(value)
+
+    def leaf_value(self, node: TomlNode, value: Any, at: _At) -> None:
+        """A whole key's value: the checks of ``leaf`` plus what the Go value keeps."""
+        leaf = at.type.leaf
+        assert leaf is not None
+        before = len(self.out.issues)
+        previous = self.out.entries.get(at.cpath)
+        merged = leaf.go_type.startswith("map[") and previous is not None and isinstance(previous.value, dict)
+        if previous is not None and previous.node is not node and not merged:
+            self.add(
+                "case-duplicate",
+                at.wpath,
+                node,
+                canonical=leaf.name,
+                anchor=_key_anchor(node),
+                other=previous.node,
+            )
+            before += 1
+        self.leaf(leaf, node, value, at.cpath, at.wpath)
+        if len(self.out.issues) > before and any(
+            i.kind in ("type", "value") for i in self.out.issues[before:]
+        ):
+            raise _Failed()
+        entry = self.out.entries.get(at.cpath)
+        if entry is None:
+            return
+        if merged and previous is not None and isinstance(entry.value, dict):
+            entry.value = {**previous.value, **entry.value}
+        if at.type.kind == "map":
+            old = at.get()
+            base = old if isinstance(old, dict) else {}
+            base.update(value if isinstance(value, dict) else {})
+            at.set(base)
+        elif at.type.kind == "slice":
+            at.set(list(value) if isinstance(value, list) else [])
+        elif at.type.kind == "text":
+            at.set(_GoStruct())
+        else:
+            at.set(value)
+
+    def refresh(self, owner: _At) -> None:
+        """A label, size field or free-form option was set below a key: update the key's value."""
+        leaf = owner.type.leaf
+        if leaf is None:
+            return
+        value = owner.get()
+        node = owner.tn or self.doc.root
+        if owner.type.kind == "text" and isinstance(value, _GoStruct):
+            if leaf.go_type.lstrip("*") != "DiskSpace":
+                return
+            result: Any = DiskSpace(value.fields.get("Bytes", 0), value.fields.get("Percentage", 0))
+        elif isinstance(value, dict):
+            result = dict(value)
+        else:
+            return
+        self.out.entries[owner.cpath] = Entry(owner.cpath, owner.wpath, node, leaf, result)
+
+    # -- values of keys ------------------------------------------------------------------
     def leaf(self, schema: Leaf, node: TomlNode, value: Any, cpath: Path, wpath: Path) -> None:
         go = schema.go_type
         result: Any = value
@@ -269,7 +845,13 @@ class _Decoder:
         elif go in ("int", "*int", "int64"):
             ok = node.kind == "value" and isinstance(value, int) and not isinstance(value, bool)
             if ok and not INT64_MIN <= value <= INT64_MAX:
-                self.add("value", wpath, node, "is out of the range of a 64-bit integer", anchor=_value_anchor(node))
+                self.add(
+                    "value",
+                    wpath,
+                    node,
+                    "is out of the range of a 64-bit integer",
+                    anchor=_value_anchor(node),
+                )
                 return
         elif go == "[]string":
             if node.kind != "array":
@@ -277,14 +859,7 @@ class _Decoder:
             else:
                 for i, (item, item_value) in enumerate(zip(node.items or [], value, strict=False)):
                     if item.kind != "value" or not isinstance(item_value, str):
-                        self.add(
-                            "type",
-                            (*wpath, i),
-                            item,
-                            f"expects every element to be a string, not {toml_type(item, item_value)}",
-                            canonical="string",
-                            anchor=_value_anchor(item),
-                        )
+                        self.wrong((*wpath, i), item, item_value, "every element to be a string", "string")
                         return
         elif go == "map[string]string":
             if node.kind != "table":
@@ -292,14 +867,7 @@ class _Decoder:
             else:
                 for key, child in (node.children or {}).items():
                     if child.kind != "value" or not isinstance(value[key], str):
-                        self.add(
-                            "type",
-                            (*wpath, key),
-                            child,
-                            f"expects a string, not {toml_type(child, value[key])}",
-                            canonical="string",
-                            anchor=_value_anchor(child),
-                        )
+                        self.wrong((*wpath, key), child, value[key], "a string", "string")
                         return
         elif go == "map[string]any":
             ok = node.kind == "table"
@@ -334,75 +902,20 @@ class _Decoder:
         """A table given to a text type is decoded field by field (an undocumented corner)."""
         if schema.go_type != "DiskSpace":
             for key, child in (node.children or {}).items():
-                self.unknown(child, (*wpath, key), None)
+                self.add("unknown", (*wpath, key), child, anchor=_unknown_anchor(child))
             return 0
         fields = {"bytes": 0, "percentage": 0}
         for key, child in (node.children or {}).items():
             low = key.lower()
             v = value[key]
             if low not in fields:
-                self.unknown(child, (*wpath, key), None)
+                self.add("unknown", (*wpath, key), child, anchor=_unknown_anchor(child))
             elif child.kind != "value" or isinstance(v, bool) or not isinstance(v, int):
-                self.add(
-                    "type", (*wpath, key), child, f"expects an integer, not {toml_type(child, v)}",
-                    canonical="int64", anchor=_value_anchor(child),
-                )
+                self.wrong((*wpath, key), child, v, "an integer", "int64")
                 return None
             else:
                 fields[low] = v
         return DiskSpace(bytes=fields["bytes"], percentage=fields["percentage"])
-
-    def unknown(self, node: TomlNode, wpath: Path, parent: Struct | None) -> None:
-        """Record an ignored key: itself if declared in a known table, and every header below it.
-
-        A table made of dotted keys (`a.b = 1`, `a.c = 2`) is several statements, and the
-        loader names each one, so each gets its own record. An explicit stack, not recursion:
-        a header may have as many parts as the parser allows.
-        """
-        # (what to record first: "key", "item" or nothing; node; path; struct it was looked up in)
-        stack: list[tuple[str, TomlNode, Path, Struct | None]] = [("key", node, wpath, parent)]
-        while stack:
-            record, cur, path, owner = stack.pop()
-            if record == "key":
-                self._record_unknown(cur, path, owner)
-            elif record == "item":
-                self.add("unknown", path, cur, parent=owner, anchor=_unknown_anchor(cur))
-            below: list[tuple[str, TomlNode, Path, Struct | None]] = []
-            if cur.kind == "aot":
-                below.extend(("item", item, (*path, i), owner) for i, item in enumerate(cur.items or []))
-            else:
-                for key, child in (cur.children or {}).items():
-                    if child.origin == "header" or child.kind == "aot":
-                        below.append(("key", child, (*path, key), None))
-                    elif child.origin == "implicit" or (child.origin == "dotted" and child.kind == "table"):
-                        # (a dotted table's own keys are not listed, but headers below it are)
-                        below.append(("", child, (*path, key), None))
-            stack.extend(reversed(below))
-
-    def _record_unknown(self, node: TomlNode, wpath: Path, parent: Struct | None) -> None:
-        if node.origin == "dotted" and node.kind == "table":
-            for sub, leaf in _dotted_statements(node, wpath):
-                # Only the first segment was looked up in ``parent``; the rest is below it.
-                self.add("unknown", sub, leaf, parent=None, anchor=_unknown_anchor(leaf))
-        elif node.origin not in ("implicit",) and node.kind != "aot":
-            self.add("unknown", wpath, node, parent=parent, anchor=_unknown_anchor(node))
-
-
-def _dotted_statements(node: TomlNode, wpath: Path) -> list[tuple[Path, TomlNode]]:
-    """The `key.sub = value` statements that built a dotted table, one per statement."""
-    out: list[tuple[Path, TomlNode]] = []
-    seen: set[int] = set()
-    stack: list[tuple[Path, TomlNode]] = [(wpath, node)]
-    while stack:
-        path, cur = stack.pop()
-        for key, child in reversed(list((cur.children or {}).items())):
-            if child.origin == "dotted" and child.kind == "table":
-                stack.append(((*path, key), child))
-            elif child.origin not in ("header", "aot", "implicit") and child.decl_start not in seen:
-                seen.add(child.decl_start)
-                out.append(((*path, key), child))
-    out.sort(key=lambda item: item[1].decl_start)
-    return out
 
 
 def _table_kind(node: Node) -> str:
@@ -439,10 +952,8 @@ def _unknown_anchor(node: TomlNode) -> tuple[int, int]:
     return node.anchor
 
 
-def decode(doc: Document, schema: Struct = CONFIG) -> Decoded:
-    decoder = _Decoder(doc)
-    decoder.struct(schema, doc.root, doc.data, (), ())
-    return decoder.out
+def decode(doc: Document) -> Decoded:
+    return _Decoder(doc).run()
 
 
 def misfit(doc: Document, schema: Node, node: TomlNode, value: Any) -> str | None:
@@ -452,6 +963,27 @@ def misfit(doc: Document, schema: Node, node: TomlNode, value: Any) -> str | Non
     a daemon that does not start.
     """
     decoder = _Decoder(doc)
-    decoder.field(schema, node, value, (), ())
+    t = _go_type(schema)
+    at = _At({"": _zero(t)}, "", t, node, (), ())
+    try:
+        if node.kind == "aot":
+            if t.kind != "slice" or t.leaf is not None:
+                raise decoder.fail(at, node, None, got="an array of tables")
+            assert t.elem is not None
+            for item, item_value in zip(node.items or [], value or [], strict=False):
+                element = _At({"": _zero(t.elem)}, "", t.elem, item, (), ())
+                for st in _inline_statements(item, item_value):
+                    decoder.key_value(st, element)
+        elif node.kind == "table" and node.value_start < 0:  # a [header] or dotted table
+            while at.type.kind == "ptr":
+                at = decoder.deref(at)
+            if at.type.kind == "slice":
+                raise decoder.fail(at, node, None)
+            for st in _inline_statements(node, value):
+                decoder.key_value(st, at)
+        else:
+            decoder.value(node, value, at)
+    except (_Missing, _Failed):
+        pass
     refused = [i for i in decoder.out.issues if i.kind in ("type", "value", "crash")]
     return refused[0].message if refused else None

@@ -7,7 +7,7 @@ public config (README there). For every row:
 - it failed otherwise (everywhere): bklint has an error or a warning;
 - it started: no finding says buildkitd refuses to start, and a BK001 (buildx's stricter
   parse refuses the file) names buildx.
-Corpus rows read the copy of the corpus in tests/data/corpus (as tests/vectors/test_corpus.py).
+Corpus rows read the copy in tests/data/corpus/real (as tests/vectors/test_corpus.py).
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def agrees(outcome: str, error: str, findings: list[Finding]) -> bool:
 @pytest.mark.parametrize(("name", "outcome", "error"), ROWS, ids=[r[0] for r in ROWS])
 def test_startup_vector(name: str, outcome: str, error: str) -> None:
     path = _config(name)
-    assert path.exists(), f"{name} is missing from tests/vectors or tests/data/corpus"
+    assert path.exists(), f"{name} is missing from tests/"
     findings = _findings(path)
     assert agrees(outcome, error, findings), f"buildkitd: {outcome} {error!r}; bklint: {findings}"
 

@@ -12,6 +12,7 @@ from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
 from bklint.rules.schema.tree import LOG_LEVELS
 from bklint.rules.startup import FAILS_AT_START
+from bklint.rules.templates import templated
 
 LOG_FORMATS = ("text", "json")
 
@@ -84,7 +85,7 @@ class InvalidLogLevel(ParsedRule):
 
     def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         entry = decoded.entry("log", "level")
-        if entry is None or not isinstance(entry.value, str) or entry.value == "":
+        if entry is None or not isinstance(entry.value, str) or templated(entry.value) or entry.value == "":
             return
         if entry.value.lower() in LOG_LEVELS:
             return
@@ -117,7 +118,7 @@ class InvalidLogFormat(ParsedRule):
 
     def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         entry = decoded.entry("log", "format")
-        if entry is None or not isinstance(entry.value, str) or entry.value in ("", *LOG_FORMATS):
+        if entry is None or not isinstance(entry.value, str) or templated(entry.value) or entry.value in ("", *LOG_FORMATS):
             return
         fix = None
         if entry.value.lower() in LOG_FORMATS:

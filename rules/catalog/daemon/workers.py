@@ -12,6 +12,7 @@ from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
 from bklint.rules.schema.tree import OCI_SNAPSHOTTERS, WORKERS
+from bklint.rules.templates import templated
 
 _KNOWN_OS = [
     "aix",
@@ -171,7 +172,7 @@ class UnknownSnapshotter(ParsedRule):
 
     def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         entry = decoded.entry("worker", "oci", "snapshotter")
-        if entry is None or not isinstance(entry.value, str) or entry.value in ("", *OCI_SNAPSHOTTERS):
+        if entry is None or not isinstance(entry.value, str) or templated(entry.value) or entry.value in ("", *OCI_SNAPSHOTTERS):
             return
         if decoded.value("worker", "oci", "proxySnapshotterPath"):
             return

@@ -1,4 +1,4 @@
-"""BK230–BK233, BK239: the sizes of GC rules and their units."""
+"""BK229–BK233, BK239: the sizes of GC rules and their units."""
 
 from __future__ import annotations
 
@@ -29,6 +29,49 @@ def rule_sizes(decoded: Decoded, rule: GCRule) -> dict[str, DiskSpace]:
     if keep is not None and "reservedSpace" not in out:
         out["reservedSpace"] = keep
     return out
+
+
+@register
+class TinyBareIntegerSize(ParsedRule):
+    """Checks for GC sizes written as a bare integer that is absurdly small (under 1 MiB).
+
+    **Why**: a size without quotes is a number of **bytes** (`DiskSpace` reads a TOML
+    integer as bytes). `gckeepstorage = 9313  # 9GB` keeps about 9 KB of build cache, so
+    every GC run prunes nearly everything. The mistake survives a rename to
+    `reservedSpace`, so it is reported on every size key, deprecated or current.
+
+    **Bad**: `reservedSpace = 20000  # 20 GiB`
+
+    **Good**: `reservedSpace = "20GiB"`
+    """
+
+    code = "BK229"
+    name = "tiny-bare-integer-size"
+    summary = "A bare-integer GC size counts bytes; under 1 MiB it prunes nearly all cache"
+    severity = Severity.WARNING
+
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for entry in size_entries(decoded):
+            raw = doc.slice(entry.node.value_start, entry.node.value_end).replace("_", "")
+            if not raw.isdigit() or not 0 < entry.value.bytes < _TINY_BYTES:
+                continue
+            yield self.finding(
+                f"`{entry.written[-1]} = {raw}` is {entry.value.bytes:,} bytes ({human_bytes(entry.value.bytes)}): "
+                "a bare integer counts bytes, so GC keeps almost no cache; write the size with a unit, e.g. `\"10GiB\"`",
+                doc.value_span(entry.node),
+            )
+
+
+def _comparable(a: DiskSpace, b: DiskSpace) -> tuple[int, int] | None:
+    if a.percentage and b.percentage:
+        return a.percentage, b.percentage
+    if a.bytes and b.bytes and not a.percentage and not b.percentage:
+        return a.bytes, b.bytes
+    return None
+
+
+def _describe(value: DiskSpace) -> str:
+    return f"{value.percentage}%" if value.percentage else human_bytes(value.bytes)
 
 
 @register
@@ -70,18 +113,6 @@ class GCPercentageOutOfRange(ParsedRule):
                     f'`{key} = "{pct}%"` is more than the whole disk: {effect}',
                     doc.value_span(entry.node),
                 )
-
-
-def _comparable(a: DiskSpace, b: DiskSpace) -> tuple[int, int] | None:
-    if a.percentage and b.percentage:
-        return a.percentage, b.percentage
-    if a.bytes and b.bytes and not a.percentage and not b.percentage:
-        return a.bytes, b.bytes
-    return None
-
-
-def _describe(value: DiskSpace) -> str:
-    return f"{value.percentage}%" if value.percentage else human_bytes(value.bytes)
 
 
 @register
@@ -164,6 +195,9 @@ class MinFreeSpaceUnreachable(ParsedRule):
             )
 
 
+_DECIMAL_UNIT = re.compile(r"^\s*[0-9.]+\s?([kKmMgGtTpP][bB])\s*$")
+
+
 @register
 class GCRuleDeletesEverything(ParsedRule):
     """Checks for GC rules with neither a size nor a positive `keepDuration`.
@@ -223,7 +257,8 @@ class GCRuleDeletesEverything(ParsedRule):
                     )
 
 
-_DECIMAL_UNIT = re.compile(r"^\s*[0-9.]+\s?([kKmMgGtTpP][bB])\s*$")
+# Below this a bare-integer size cannot be meant: no build cache fits in it.
+_TINY_BYTES = 1 << 20
 
 
 @register

@@ -33,6 +33,7 @@ _HINTS: dict[str, str] = {
     "tls": "TLS for the daemon's own listener is `[grpc.tls]`; registry TLS is `ca`/`keypair` under "
     '`[registry."<host>"]`',
     "insecure-skip-verify": 'use `insecure = true` in `[registry."<host>"]`',
+    "dns": "DNS servers for build containers go in the top-level table: `[dns] nameservers = [...]`",
 }
 
 
@@ -55,9 +56,9 @@ def _norm(name: str) -> str:
 
 
 @functools.cache
-def _index() -> dict[str, list[str]]:
-    """Normalised leaf name -> display paths of every key with that name in the schema."""
-    out: dict[str, list[str]] = {}
+def _index() -> dict[str, list[tuple[str, Leaf | ArrayOf]]]:
+    """Normalised leaf name -> display path and schema node of every key with that name."""
+    out: dict[str, list[tuple[str, Leaf | ArrayOf]]] = {}
 
     def walk(node: Node, path: str) -> None:
         if isinstance(node, Struct):
@@ -67,13 +68,24 @@ def _index() -> dict[str, list[str]]:
         elif isinstance(node, MapOf):
             walk(node.item, f'{path}."<host>"')
         elif isinstance(node, ArrayOf):
-            out.setdefault(_norm(node.name), []).append(f"[[{path}]]")
+            out.setdefault(_norm(node.name), []).append((f"[[{path}]]", node))
             walk(node.item, f"{path}[]")
         elif isinstance(node, Leaf):
-            out.setdefault(_norm(node.name), []).append(path)
+            out.setdefault(_norm(node.name), []).append((path, node))
 
     walk(CONFIG, "")
     return out
+
+
+def _fits(written: TomlNode, target: Leaf | ArrayOf) -> bool:
+    """Whether the value as written could go to ``target`` without a type error."""
+    if isinstance(target, ArrayOf):
+        return written.kind in ("aot", "array")
+    if target.go_type.startswith("map["):
+        return written.kind in ("table", "value")
+    if target.go_type == "[]string":
+        return written.kind == "array"
+    return written.kind == "value"
 
 
 class Diagnosis(NamedTuple):
@@ -139,11 +151,14 @@ def elsewhere(issue: Issue) -> list[str]:
     if not issue.path or issue.parent is None:
         return []
     key = str(issue.path[-1])
-    paths = _index().get(_norm(key), [])
-    if not paths and key.lower() in _RENAMES:
-        paths = _index().get(_norm(_RENAMES[key.lower()]), [])
+    targets = _index().get(_norm(key), [])
+    if not targets and key.lower() in _RENAMES:
+        targets = _index().get(_norm(_RENAMES[key.lower()]), [])
     here = format_path(tuple(p for p in issue.path[:-1] if not isinstance(p, int)))
-    paths = [p for p in paths if p.strip("[]").replace("[]", "").rsplit(".", 1)[0] != here]
+    # Only places that take what was written: moving a table onto a boolean is a type error.
+    paths = [
+        p for p, node in targets if p.strip("[]").replace("[]", "").rsplit(".", 1)[0] != here and _fits(issue.node, node)
+    ]
     return paths if len(paths) <= 2 else []
 
 

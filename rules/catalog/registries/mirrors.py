@@ -13,11 +13,11 @@ from bklint.rules.catalog.registries.tables import (
     mirrors,
     parse_mirror,
     registries,
-    templated,
 )
 from bklint.rules.context import Context
 from bklint.rules.document import Document, TomlNode
 from bklint.rules.schema.decode import Decoded
+from bklint.rules.templates import templated
 
 
 def remove_element(doc: Document, array: TomlNode, index: int) -> Edit | None:

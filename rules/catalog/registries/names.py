@@ -16,11 +16,11 @@ from bklint.rules.catalog.registries.tables import (
     mirrors,
     registries,
     split_port,
-    templated,
 )
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
+from bklint.rules.templates import templated
 
 _DOMAIN_LABEL = r"(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])"
 

@@ -15,11 +15,11 @@ from bklint.rules.catalog.registries.tables import (
     mirrors,
     registries,
     split_port,
-    templated,
 )
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded, Entry
+from bklint.rules.templates import templated
 
 _TLS_KEYS = ("http", "insecure", "ca", "keypair", "tlsconfigdir")
 
