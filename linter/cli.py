@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 from bklint.linter import __version__
 
@@ -32,6 +33,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 class UsageError(Exception):
     """A bad command line: exit code 2 with the message."""
+
+
+def open_output(path: str | None) -> TextIO:
+    """``-o FILE`` (stdout without one); a file that cannot be created is a usage error."""
+    if not path:
+        return sys.stdout
+    try:
+        return open(path, "w", encoding="utf-8")  # the caller closes it
+    except OSError as exc:
+        raise UsageError(f"-o {path}: {exc.strerror or exc}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,11 +80,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     # Parse the command name first, then let its module add its own options.
     command = next((a for a in args_list if not a.startswith("-")), None)
+    sub_parser = None
     if command in COMMANDS:
         module = importlib.import_module(f"bklint.linter.commands.{COMMANDS[command][0]}")
         sub_parser = _subparser(parser, command)
         module.add_arguments(sub_parser)
-    args = parser.parse_args(args_list)
+    args, unknown = parser.parse_known_args(args_list)
+    if unknown:  # with the usage of the subcommand they were given to, not bklint's
+        (sub_parser or parser).error(f"unrecognized arguments: {' '.join(unknown)}")
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE

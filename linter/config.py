@@ -14,18 +14,13 @@ server reports it with ``window/showMessage`` and goes on with the rest.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
 from bklint.linter.settings import Settings, unknown_selectors
 from bklint.rules.base import Severity, registered
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from bklint.rules.tomllib_compat import tomllib
 
 CONFIG_NAMES = ("bklint.toml", ".bklint.toml", "pyproject.toml")
 
@@ -173,6 +168,20 @@ def _apply(settings: Settings, key: str, value: Any, layer: Layer, problems: lis
         rules.cert_expiry_days = _days(value)
     elif key == "files":
         settings.files.extend(_strings(value))
+    elif key in ("exclude", "extend-exclude"):
+        globs = _strings(value)
+        if key == "exclude":
+            settings.exclude = globs
+        else:
+            settings.extend_exclude.extend(globs)
+    elif key == "respect-gitignore":
+        if not isinstance(value, bool):
+            raise _Bad("must be true or false")
+        settings.respect_gitignore = value
+    elif key == "fixable":
+        settings.fixable = _selectors(value, problems)
+    elif key == "unfixable":
+        settings.unfixable.extend(_selectors(value, problems))
     elif key == "rule-options":
         _rule_options(settings, _table(value, "rule = { option = value }"), layer, problems)
 
@@ -215,6 +224,11 @@ OPTIONS: dict[str, str] = {
     "target-version": "judge the file for this BuildKit release",
     "cert-expiry-days": "warn about certificates expiring within this many days (default 30)",
     "files": "extra file-name globs to treat as buildkitd configs",
+    "exclude": "globs of files and folders discovery skips (replaces the defaults: .git, node_modules, …)",
+    "extend-exclude": "more globs discovery skips, on top of exclude",
+    "respect-gitignore": "skip what .gitignore files ignore during discovery (default true)",
+    "fixable": "rules whose fixes --fix may apply (default ALL)",
+    "unfixable": "rules whose fixes are never applied",
     "rule-options": "rule = { option = value } for options a rule declares",
 }
 
@@ -332,7 +346,7 @@ class SettingsResolver:
         return [str(p) for p in self.problems if not p.fatal]
 
     def for_path(self, path: str | None) -> Settings:
-        config = self._config_for(path)
+        config = self.config_for(path)
         anchor = self.anchor(path)
         key = (config.path if config else None, anchor)
         cached = self._cache.get(key)
@@ -359,7 +373,7 @@ class SettingsResolver:
             raise ConfigError(problem)
         self.problems.append(problem)
 
-    def _config_for(self, path: str | None) -> Layer | None:
+    def config_for(self, path: str | None) -> Layer | None:
         if self._fixed is not None or self.isolated:
             return self._fixed
         found = find_config(path if path else os.getcwd())

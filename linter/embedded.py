@@ -47,7 +47,10 @@ _BUILDKIT_IMAGE = re.compile(r"^(?:docker\.io/)?moby/buildkit:(?P<tag>[^@\s]+)")
 _RELEASE_TAG = re.compile(r"^v(?P<version>\d+\.\d+(?:\.\d+)?)(?:-[\w.-]+)?$")
 # Files in a directory tree are parsed only when their text mentions one of these.
 _MARKERS = (ACTION, CONFIG_KEY)
-_USES = re.compile(r"^\s*docker/setup-buildx-action(?:@(?P<ref>\S+))?\s*$", re.IGNORECASE)
+# Any owner: forks and internal mirrors of the action are recognised by its name.
+_USES = re.compile(r"^\s*[\w.-]+/setup-buildx-action(?:@(?P<ref>\S+))?\s*$", re.IGNORECASE)
+# `uses: owner/setup-buildx-action@<sha> # pin v2.4.0`: the version a SHA stands for.
+_PIN_COMMENT = re.compile(r"#.*?\b(v\d+(?:\.\d+){0,2})\b")
 _VERSION = re.compile(r"^(?:v(?P<major>\d+)(?:\.(?P<minor>\d+))?|(?P<major2>\d+)\.(?P<minor2>\d+))(?:\.\d+)*$")
 
 Style = Literal["literal", "folded", "plain", "double", "single"]
@@ -384,7 +387,7 @@ def extract(text: str, strict: bool = True) -> Extraction:
         for mapping in _walk(document):
             uses = mapping.get("uses")
             if isinstance(uses, str) and (m := _USES.match(uses)):
-                _action_step(lines, mapping, m.group("ref"), out)
+                _action_step(lines, mapping, _pinned(lines, mapping, m.group("ref")), out)
             for key in mapping:
                 if isinstance(key, str) and key == CONFIG_KEY:
                     found = _embedded(lines, mapping, key, CONFIG_KEY, f"`{CONFIG_KEY}` key")
@@ -392,6 +395,18 @@ def extract(text: str, strict: bool = True) -> Extraction:
                         out.configs.append(found)
     out.configs.sort(key=lambda e: (e.key_span.start.line, e.key_span.start.column))
     return out
+
+
+def _pinned(lines: list[str], step: Any, ref: str | None) -> str | None:
+    """The ref, or for a ref that is no version (a SHA) the version its `# pin vX.Y.Z` comment names."""
+    if _version(ref) is not None:
+        return ref
+    try:
+        line = int(step.lc.value("uses")[0])
+    except (AttributeError, KeyError, TypeError):
+        return ref
+    m = _PIN_COMMENT.search(lines[line]) if 0 <= line < len(lines) else None
+    return m.group(1) if m else ref
 
 
 def _load_all(text: str) -> list[Any]:

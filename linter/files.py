@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import stat
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from bklint.linter.settings import path_matches
+from bklint.linter.gitignore import GitIgnore
+from bklint.linter.settings import Settings, path_matches, project_path_matches
 
-DEFAULT_PATTERNS = ("buildkitd.toml", "*.buildkitd.toml")
-SKIP_DIRS = frozenset(
-    {
-        ".git",
-        ".hg",
-        ".svn",
-        ".jj",
-        "node_modules",
-        ".venv",
-        "venv",
-        ".tox",
-        ".nox",
-        "__pycache__",
-        ".mypy_cache",
-        ".ruff_cache",
-        ".pytest_cache",
-        "site-packages",
-    }
-)
+# buildkitd.default.toml: the config buildx applies to new builders (see linter/buildx_default.py).
+DEFAULT_PATTERNS = ("buildkitd.toml", "*.buildkitd.toml", "buildkitd.default.toml")
 # Larger files are not read: far beyond any real config, and buildx reads only 1 MiB anyway.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -42,26 +27,45 @@ def is_config_name(name: str, extra: Iterable[str] = ()) -> bool:
     return any(path_matches(base, p) for p in DEFAULT_PATTERNS) or any(path_matches(name, p) for p in extra)
 
 
-def discover(paths: Iterable[str], extra_patterns: Iterable[str] = ()) -> Iterator[str]:
-    """Files named on the command line as given; directories searched for config names."""
+def discover(paths: Iterable[str], settings: Settings) -> Iterator[str]:
+    """Files named on the command line as given (once each); directories searched for configs.
+
+    A search skips what ``exclude``/``extend-exclude`` match and, with ``respect-gitignore``,
+    what git ignores; a file named on the command line is always checked, as in ruff.
+    """
     from bklint.linter.inputs import kind_for, sniffed
 
-    extra = list(extra_patterns)
+    extra = settings.files
+    excluded = settings.excluded
+    seen: set[str] = set()
+    ignore: GitIgnore | None = None
+
+    def skip(full: str, name: str, is_dir: bool) -> bool:
+        if any(fnmatch.fnmatch(name, p) or project_path_matches(full, p, settings.root) for p in excluded):
+            return True
+        if is_dir and os.path.exists(os.path.join(full, "pyvenv.cfg")):
+            return True  # a virtual environment under any name
+        return ignore is not None and ignore.ignored(full, is_dir)
+
     for path in paths:
-        if os.path.isdir(path):
-            for dirpath, dirnames, filenames in os.walk(path):
-                dirnames[:] = sorted(
-                    d for d in dirnames if d not in SKIP_DIRS and not os.path.exists(os.path.join(dirpath, d, "pyvenv.cfg"))
-                )
-                for name in sorted(filenames):
-                    full = os.path.join(dirpath, name)
-                    rel = os.path.relpath(full, path)
-                    named = is_config_name(name, extra) or any(path_matches(rel, p) for p in extra)
-                    # Files of other kinds (YAML workflows and manifests) that hold a config.
-                    if named or (sniffed(name) and kind_for(full).discovered(full)):
-                        yield full
-        else:
-            yield path
+        if not os.path.isdir(path):
+            if os.path.realpath(path) not in seen:
+                seen.add(os.path.realpath(path))
+                yield path
+            continue
+        ignore = GitIgnore(path) if settings.respect_gitignore else None
+        for dirpath, dirnames, filenames in os.walk(path):
+            dirnames[:] = sorted(d for d in dirnames if not skip(os.path.join(dirpath, d), d, True))
+            for name in sorted(filenames):
+                full = os.path.join(dirpath, name)
+                if skip(full, name, False) or os.path.realpath(full) in seen:
+                    continue
+                rel = os.path.relpath(full, path)
+                named = is_config_name(name, extra) or any(path_matches(rel, p) for p in extra)
+                # Files of other kinds (YAML workflows and manifests) that hold a config.
+                if named or (sniffed(name) and kind_for(full).discovered(full)):
+                    seen.add(os.path.realpath(full))
+                    yield full
 
 
 def read_file(path: str, limit: int = MAX_FILE_BYTES) -> ReadResult:

@@ -3,7 +3,7 @@
 TOML rules, the YAML-level rules around embedded configs, the daemon-flag rules, the
 file-level findings (unreadable file, encoding) and ``certs`` all hand their raw findings
 to :func:`apply`, so select / extend-select / ignore / per-file-ignores, severity
-overrides, ``noqa`` comments (with BK901 for those that suppress nothing) and the failure
+overrides, fixable / unfixable, ``noqa`` comments (with BK901 for those that suppress nothing) and the failure
 threshold mean the same thing at every entry point. Rules that cannot be enabled are not
 even run (:func:`enabled_rules`), but that is only a shortcut: the filter decides.
 """
@@ -21,12 +21,13 @@ from bklint.rules.catalog.meta import UnusedNoqa
 class FindingFilter:
     """The settings that apply to one file, ready to judge its findings."""
 
-    __slots__ = ("_enabled", "path", "settings")
+    __slots__ = ("_enabled", "_fixable", "path", "settings")
 
     def __init__(self, settings: Settings, path: str | None) -> None:
         self.settings = settings
         self.path = path
         self._enabled: dict[str, bool] = {}
+        self._fixable: dict[str, bool] = {}
 
     def enabled(self, code: str) -> bool:
         """Whether findings of ``code`` are reported for this file (select, ignore, per-file-ignores)."""
@@ -58,7 +59,15 @@ class FindingFilter:
         override = self.settings.severity.get(finding.code)
         if override is not None:
             finding.severity = override
+        if finding.fix is not None and not self._fix_allowed(finding.code):
+            finding.fix = None  # `unfixable`: not offered, not applied, not counted
         return finding
+
+    def _fix_allowed(self, code: str) -> bool:
+        allowed = self._fixable.get(code)
+        if allowed is None:
+            allowed = self._fixable[code] = self.settings.fix_allowed(registered()[code])
+        return allowed
 
 
 def apply(

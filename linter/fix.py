@@ -468,11 +468,6 @@ def write_atomic(path: str, expected: bytes, new: bytes) -> None:
         raise
 
 
-def find_offsets(text: str, pos: Position) -> int:
-    """The text offset of a position (columns past the line end are clamped)."""
-    return _offsets(text, line_starts(text), pos)
-
-
 __all__ = [
     "MAX_PASSES",
     "ConcurrentChange",
@@ -480,7 +475,6 @@ __all__ = [
     "FixOutcome",
     "apply_edits",
     "default_filter",
-    "find_offsets",
     "fix_bytes",
     "fix_data",
     "fix_file",

@@ -96,6 +96,17 @@ def lint_source(
     return LintResult(path, source, filter_findings(raw, settings, path, directives), ctx.doc, ctx)
 
 
+def lint_flags(flags: str, path: str | None, settings: Settings) -> list[Finding]:
+    """Every rule on a daemon-flags string with no config file (a workflow's `buildkitd-flags`
+    input). Without a file the rules that judge a parsed one have nothing to say, so the
+    findings are those about the flags, each with ``flags_span`` pointing into ``flags``.
+    Unfiltered: the caller passes them through the finding filter with the rest of its file."""
+    own = settings.copy()
+    own.rules.buildkitd_flags = flags
+    ctx = Context(path=path, source=SourceText(""), settings=own.rules)
+    return [finding for rule in rules() for finding in rule.check(ctx)]
+
+
 def build_context(
     source: SourceText, path: str | None, settings: Settings, cache: ParseCache | None = None
 ) -> Context:

@@ -9,6 +9,24 @@ from dataclasses import dataclass, field, replace
 from bklint.rules.base import Rule, Severity, registered
 from bklint.rules.context import RuleSettings
 
+# Never searched (ruff's habit): version control, virtual environments and caches.
+DEFAULT_EXCLUDE = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".jj",
+    "node_modules",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "__pycache__",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    "site-packages",
+)
+
 
 @dataclass(slots=True)
 class Settings:
@@ -25,8 +43,15 @@ class Settings:
     files: list[str] = field(default_factory=list)
     # The lowest severity that makes `bklint check` exit 1.
     failure_threshold: Severity = Severity.WARNING
-    # per-file-ignores globs are relative to this directory (the config file's), as in ruff.
+    # per-file-ignores and exclude globs are relative to this directory (the config file's), as in ruff.
     root: str | None = None
+    # Discovery: globs never descended into or reported (None: the defaults, DEFAULT_EXCLUDE).
+    exclude: list[str] | None = None
+    extend_exclude: list[str] = field(default_factory=list)
+    respect_gitignore: bool = True
+    # Rules whose fixes may be applied (default every rule) and rules whose never are.
+    fixable: list[str] = field(default_factory=lambda: ["ALL"])
+    unfixable: list[str] = field(default_factory=list)
 
     def copy(self) -> Settings:
         return Settings(
@@ -39,7 +64,22 @@ class Settings:
             files=list(self.files),
             failure_threshold=self.failure_threshold,
             root=self.root,
+            exclude=None if self.exclude is None else list(self.exclude),
+            extend_exclude=list(self.extend_exclude),
+            respect_gitignore=self.respect_gitignore,
+            fixable=list(self.fixable),
+            unfixable=list(self.unfixable),
         )
+
+    @property
+    def excluded(self) -> list[str]:
+        return [*(DEFAULT_EXCLUDE if self.exclude is None else self.exclude), *self.extend_exclude]
+
+    def fix_allowed(self, rule: type[Rule]) -> bool:
+        """`fixable`/`unfixable`, with select's precedence (the most specific selector wins)."""
+        on = max((_specificity(s) for s in self.fixable if matches(rule, s)), default=-1)
+        off = max((_specificity(s) for s in self.unfixable if matches(rule, s)), default=-1)
+        return on >= 0 and on > off
 
 
 def matches(rule: type[Rule], selector: str) -> bool:
@@ -53,7 +93,11 @@ def matches(rule: type[Rule], selector: str) -> bool:
 
 
 def _specificity(selector: str) -> int:
-    return 100 if not selector.upper().startswith("BK") else len(selector)
+    """``ALL`` < ``BK`` < ``BK1`` < ``BK101`` = a rule name."""
+    upper = selector.strip().upper()
+    if upper == "ALL":
+        return 0
+    return len(upper) if upper.startswith("BK") else 100
 
 
 def enabled(rule: type[Rule], settings: Settings, path: str | None = None) -> bool:
@@ -64,7 +108,7 @@ def enabled(rule: type[Rule], settings: Settings, path: str | None = None) -> bo
     ignores = list(settings.ignore)
     if path is not None:
         for pattern, codes in settings.per_file_ignores.items():
-            if _per_file_match(path, pattern, settings.root):
+            if project_path_matches(path, pattern, settings.root):
                 ignores.extend(codes)
     best_off = max((_specificity(s) for s in ignores if matches(rule, s)), default=-1)
     return best_on >= 0 and best_on > best_off
@@ -79,8 +123,8 @@ def path_matches(path: str, pattern: str) -> bool:
     )
 
 
-def _per_file_match(path: str, pattern: str, root: str | None) -> bool:
-    """A per-file-ignores glob: relative to the project root, or matching the name or a path tail."""
+def project_path_matches(path: str, pattern: str, root: str | None) -> bool:
+    """A per-file-ignores or exclude glob: relative to the project root, or matching the name or a path tail."""
     absolute = os.path.abspath(path)
     if root is not None and fnmatch.fnmatch(os.path.relpath(absolute, root).replace(os.sep, "/"), pattern):
         return True

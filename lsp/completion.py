@@ -10,7 +10,7 @@ import os
 from lsprotocol import types
 
 from bklint.lsp.positions import Lines
-from bklint.lsp.schema_info import DIR_KEYS, describe_node, resolve, struct_at, table_headers
+from bklint.lsp.schema_info import DIR_KEYS, PATH_KEYS, describe_node, resolve, struct_at, table_headers
 from bklint.lsp.textscan import Cursor, Layout, cursor_at
 from bklint.rules import toml_text
 from bklint.rules.base import Position, Span
@@ -128,7 +128,7 @@ def value_items(lay: Layout, lines: Lines, cur: Cursor, pos: Position, base_dir:
         return []
     items: list[types.CompletionItem] = []
     quoted = cur.quote is not None
-    if canonical in {("registry", "*", "ca"), ("registry", "*", "keypair", "cert"), ("registry", "*", "keypair", "key")} | DIR_KEYS:
+    if canonical in PATH_KEYS | DIR_KEYS:
         if quoted:
             return path_items(lines, cur, pos, base_dir, dirs_only=canonical in DIR_KEYS)
         return []
@@ -174,7 +174,7 @@ def path_items(lines: Lines, cur: Cursor, pos: Position, base_dir: str, dirs_onl
     """Entries of the directory typed so far, relative to the base directory."""
     typed = cur.partial
     head, _, _tail = typed.rpartition("/")
-    directory = os.path.join(base_dir, os.path.expanduser(head + "/" if head or typed.startswith("/") else ""))
+    directory = os.path.join(base_dir, head + "/" if head or typed.startswith("/") else "")
     try:
         with os.scandir(directory or ".") as it:
             entries = sorted(it, key=lambda e: e.name)[:_MAX_FILES]

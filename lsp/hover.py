@@ -102,7 +102,23 @@ def _segment_hover(cur: Cursor, line: int, result: LintResult) -> HoverText | No
     node, canonical = resolve(written)
     if node is None:
         return _unknown_key_hover(result, written, span)
-    return HoverText(describe_node(node, display_path(canonical, written)), span)
+    text = describe_node(node, display_path(canonical, written))
+    return HoverText(text + _effective_note(result, tuple(canonical)), span)
+
+
+def _effective_note(result: LintResult, path: tuple[str | int, ...]) -> str:
+    """With daemon flags configured: the value buildkitd runs with and where it comes from."""
+    ctx = result.context
+    if ctx is None or not (ctx.settings.buildkitd_flags or "").strip():
+        return ""
+    from bklint.linter.commands.effective import plain, toml_value
+    from bklint.rules.effective_config import resolve as effective_values
+
+    for v in effective_values(ctx):
+        if v.path == path:
+            shown = toml_value(plain(v.value, v.leaf.go_type if v.leaf else ""))
+            return f"\n\n**Effective** (with buildkitd-flags): `{shown}` — {v.origin}"
+    return ""
 
 
 def _unknown_key_hover(result: LintResult, written: tuple[str, ...], span: Span) -> HoverText | None:

@@ -10,14 +10,15 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from bklint.rules.buildx_certs import resolve as resolve_cert_path
 from bklint.rules.schema.decode import expected_text
 from bklint.rules.schema.nodes import ArrayOf, Leaf, MapOf, Node, Struct
-from bklint.rules.schema.tree import CONFIG
+from bklint.rules.schema.tree import CONFIG, path_keys
 from bklint.rules.schema.values import DiskSpace, human_bytes
 
-# Leaves whose values name files (or directories) relative to the base directory.
-PATH_KEYS = {("registry", "*", "ca"), ("registry", "*", "keypair", "cert"), ("registry", "*", "keypair", "key")}
-DIR_KEYS = {("registry", "*", "tlsconfigdir")}
+# Keys whose values name certificate files (or folders of them), as the tree marks them.
+PATH_KEYS = path_keys("file")
+DIR_KEYS = path_keys("dir")
 
 
 def resolve(path: Sequence[str | int]) -> tuple[Node | None, tuple[str, ...]]:
@@ -139,7 +140,9 @@ def describe_value(leaf: Leaf, value: Any, raw: str, base_dir: str | None) -> st
 
 
 def resolve_file(value: str, base_dir: str) -> str:
-    return os.path.normpath(os.path.join(base_dir, os.path.expanduser(value)))
+    """The file the certificate rules read for ``value`` (no ``~`` expansion: buildx does
+    none), normalised for display and links."""
+    return os.path.normpath(resolve_cert_path(value, base_dir))
 
 
 def is_path_key(canonical: Sequence[str]) -> bool:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import enum
 import inspect
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from bklint.rules.context import Context
+    from bklint.rules.document import Document
+    from bklint.rules.schema.decode import Decoded
 
 DOCS_URL = "https://github.com/bklint/bklint/blob/main/docs/rules.md#{code}"
 
@@ -131,8 +133,9 @@ class Finding:
     path: str | None = None
     # Extra spans the message refers to (e.g. the first definition of a duplicate).
     related: tuple[tuple[Span, str], ...] = ()
-    # For findings reported inside a file that embeds the config (YAML), filled by the runner.
-    data: dict[str, object] = field(default_factory=dict)
+    # Character offsets of the words in the daemon-flags string the finding is about, so a
+    # front end linting a workflow's `buildkitd-flags` input can point at them.
+    flags_span: tuple[int, int] | None = None
 
     @property
     def sort_key(self) -> tuple[int, int, str]:
@@ -153,6 +156,9 @@ class Rule:
     fixable: ClassVar[bool] = False
     # Options this rule reads from settings, with a one-line description each.
     options: ClassVar[dict[str, str]] = {}
+    # Files (or dicts with ``text`` and more, see tests/fix) on which the fix must apply,
+    # converge and keep the file valid; every fixable rule has some.
+    fix_examples: ClassVar[tuple[str | Mapping[str, object], ...]] = ()
     # The verdict needs the files the config names (certificates): a front end that cannot
     # read the user's files (the browser playground) switches the rule off and says so.
     reads_files: ClassVar[bool] = False
@@ -188,6 +194,19 @@ class Rule:
             url=cls.url(),
             related=related,
         )
+
+
+class ParsedRule(Rule):
+    """A rule that judges the parsed file: it runs only when the file parsed, and receives
+    the document (text and syntax tree) and the loader's view of it (``Decoded``)."""
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        if ctx.doc is None or ctx.decoded is None:
+            return ()
+        return self.check_parsed(ctx, ctx.doc, ctx.decoded)
+
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        raise NotImplementedError
 
 
 _REGISTRY: dict[str, type[Rule]] = {}

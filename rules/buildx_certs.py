@@ -26,12 +26,14 @@ import functools
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from bklint.rules.document import TomlNode
 from bklint.rules.schema.decode import Decoded
+
+T = TypeVar("T")
 
 MIB = 1024 * 1024
 # buildx reads every copied file (and the config) through a 1 MiB LimitReader.
@@ -255,16 +257,19 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def read_file(path: str, cache: dict[str, Any] | None = None) -> FileInfo:
+def _memoised(memo: dict[str, T] | None, key: str | None, compute: Callable[[], T]) -> T:
+    """``compute()``, once per ``key`` in ``memo`` (a run's ``Context.memo``) when given."""
+    if memo is None or key is None:
+        return compute()
+    value = memo.get(key)
+    if value is None:
+        value = memo[key] = compute()
+    return value
+
+
+def read_file(path: str, memo: dict[str, FileInfo] | None = None) -> FileInfo:
     """Look at a file without ever blocking (FIFOs, devices) or reading more than 1 MiB + 1."""
-    key = f"bklint.certs.file:{path}"
-    if cache is not None and key in cache:
-        info: FileInfo = cache[key]
-        return info
-    info = _read(path)
-    if cache is not None:
-        cache[key] = info
-    return info
+    return _memoised(memo, path, lambda: _read(path))
 
 
 def name_problem(path: str) -> str | None:
@@ -345,15 +350,8 @@ class DirInfo(NamedTuple):
 MAX_DIR_ENTRIES = 200
 
 
-def read_dir(path: str, cache: dict[str, Any] | None = None) -> DirInfo:
-    key = f"bklint.certs.dir:{path}"
-    if cache is not None and key in cache:
-        cached: DirInfo = cache[key]
-        return cached
-    info = _read_dir(path)
-    if cache is not None:
-        cache[key] = info
-    return info
+def read_dir(path: str, memo: dict[str, DirInfo] | None = None) -> DirInfo:
+    return _memoised(memo, path, lambda: _read_dir(path))
 
 
 def _read_dir(path: str) -> DirInfo:
@@ -420,6 +418,19 @@ class PemInfo(NamedTuple):
         return [c for c in self.certs if c is not None]
 
 
+@dataclass(slots=True)
+class Checked:
+    ref: PathRef
+    path: str  # resolved
+    file: FileInfo | None = None
+    folder: DirInfo | None = None
+    pem: PemInfo | None = None
+
+    @property
+    def readable(self) -> bool:
+        return self.file is not None and self.file.status == "ok"
+
+
 def is_private_key_block(block: str) -> bool:
     """Go's ``tls.X509KeyPair`` takes ``PRIVATE KEY`` or any ``… PRIVATE KEY`` block."""
     return block == "PRIVATE KEY" or block.endswith(" PRIVATE KEY")
@@ -440,16 +451,9 @@ def pem_blocks(data: bytes) -> Iterator[tuple[str, bytes, bool]]:
         yield m.group(1).decode("ascii", "replace"), der, headers
 
 
-def inspect_pem(data: bytes, cache: dict[str, Any] | None = None, key: str | None = None) -> PemInfo:
+def inspect_pem(data: bytes, memo: dict[str, PemInfo] | None = None, key: str | None = None) -> PemInfo:
     """Parse the PEM blocks of ``data``; memoised under ``key`` (the file path) when given."""
-    ckey = f"bklint.certs.pem:{key}"
-    if cache is not None and key is not None and ckey in cache:
-        cached: PemInfo = cache[ckey]
-        return cached
-    info = _inspect(data)
-    if cache is not None and key is not None:
-        cache[ckey] = info
-    return info
+    return _memoised(memo, key, lambda: _inspect(data))
 
 
 _ENCRYPTED = "ENCRYPTED PRIVATE KEY"  # recognised by its block type alone

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
+    from bklint.rules.buildx_certs import Checked, DirInfo, FileInfo, PemInfo
+    from bklint.rules.daemon_flags import Effective, ParsedFlags
     from bklint.rules.document import Document
     from bklint.rules.schema.decode import Decoded
     from bklint.rules.schema.versions import Version
@@ -54,6 +56,19 @@ class RuleSettings:
 
 
 @dataclass(slots=True)
+class RunMemo:
+    """What the rules of one run read once and share: certificate files, folders and PEM
+    parses (by path), the certificate analysis, the parsed daemon flags and the effective config."""
+
+    files: dict[str, FileInfo] = field(default_factory=dict)
+    dirs: dict[str, DirInfo] = field(default_factory=dict)
+    pems: dict[str, PemInfo] = field(default_factory=dict)
+    cert_paths: list[Checked] | None = None
+    flags: ParsedFlags | None = None
+    effective: Effective | None = None
+
+
+@dataclass(slots=True)
 class Context:
     path: str | None
     source: SourceText
@@ -61,8 +76,7 @@ class Context:
     syntax: list[SyntaxProblem] = field(default_factory=list)
     doc: Document | None = None
     decoded: Decoded | None = None
-    # Shared per-run memo for expensive reads (certificate files), keyed by the rule's choice.
-    cache: dict[str, Any] = field(default_factory=dict)
+    memo: RunMemo = field(default_factory=RunMemo)
 
     def target_version(self) -> Version | None:
         """The release the file is judged for; None for the latest (the CLI rejects bad values)."""
@@ -75,9 +89,3 @@ class Context:
             return parse_version(text)
         except ValueError:
             return None
-
-    def parsed(self) -> tuple[Document, Decoded] | None:
-        """The document and the loader's view of it, or None when the file did not parse."""
-        if self.doc is None or self.decoded is None:
-            return None
-        return self.doc, self.decoded

@@ -25,16 +25,15 @@ Public API
     The parsed ``ctx.settings.buildkitd_flags`` (None when no flags were given), cached.
 ``effective(ctx) -> Effective``
     The decoded config with the flags applied in buildkitd's order (flags win), cached in
-    ``ctx.cache``. Rules use ``eff.value(*path)``, ``eff.get(*path)`` (a ``Setting`` that
+    ``ctx.memo``. Rules use ``eff.value(*path)``, ``eff.get(*path)`` (a ``Setting`` that
     says whether the value came from the file or from a flag), ``eff.span(ctx, *path)``
     (the value in the file, or the file start for a flag value), ``eff.note(*path)`` (the
     `` (from --buildkitd-flags)`` suffix for messages) and ``network_mode``/``rootless``.
     Paths are those of ``Decoded.entries`` (``("worker", "oci", "networkMode")``).
-``lint_flags(flags, ctx=None) -> list[Finding]``
-    Runs the daemon-flag rules (BK501–BK549) and the network rules (BK260–BK279) on a
-    flags string alone, without a TOML file (for flags found in workflow files). Findings
-    sit at the file start; ``finding.data["flags_span"]`` holds ``(start, end)`` offsets of
-    the offending words in ``flags`` so the caller can re-anchor them.
+``flag_finding(finding, *words)``
+    Records in ``finding.flags_span`` the ``(start, end)`` offsets of the offending words
+    in the flags string, so a caller linting flags without a file (``linter.run.lint_flags``,
+    for a workflow's ``buildkitd-flags`` input) can point at them.
 
 Everything here is read from moby/buildkit ``cmd/buildkitd/main.go``,
 ``main_oci_worker.go``, ``main_containerd_worker.go`` and ``util.go`` at v0.32 and the
@@ -44,11 +43,12 @@ vendored urfave/cli v3 parser; docker/buildx ``builder/builder.go`` for the spli
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from bklint.rules.base import FILE_START, Finding, Span
+from bklint.rules.schema.tree import ENTITLEMENTS, LOG_LEVELS
 from bklint.rules.schema.values import DiskSpace
 
 if TYPE_CHECKING:
@@ -63,7 +63,6 @@ ORIGIN = "--buildkitd-flags"
 FROM_FLAGS = f" (from {ORIGIN})"
 # The file buildx copies the config to and names with a --config it puts before the user's flags.
 BUILDX_CONFIG_PATH = "/etc/buildkit/buildkitd.toml"
-ENTITLEMENTS = ("network.host", "security.insecure", "device")
 OCI = ("worker", "oci")
 CONTAINERD = ("worker", "containerd")
 
@@ -513,12 +512,11 @@ def flag_value_error(use: FlagUse) -> str | None:
         return f"invalid value {value!r}: a label is key=value"
     if name == "log-format" and value not in ("text", "json", ""):
         return f"unsupported log type {value!r} (text or json, lower case)"
-    if name == "log-level" and value.lower() not in _LOG_LEVELS:
-        return f"unsupported log level {value!r} ({', '.join(sorted(_LOG_LEVELS))})"
+    if name == "log-level" and value.lower() not in LOG_LEVELS:
+        return f"unsupported log level {value!r} ({', '.join(sorted(LOG_LEVELS))})"
     return None
 
 
-_LOG_LEVELS = {"panic", "fatal", "error", "warn", "warning", "info", "debug", "trace"}
 
 
 # -- the effective config ---------------------------------------------------------------
@@ -534,10 +532,6 @@ class Setting:
     flag: FlagUse | None = None  # the flag that set it (flags win)
     replaced: Entry | None = None  # the file entry a flag replaced
 
-    @property
-    def from_flag(self) -> bool:
-        return self.flag is not None
-
 
 @dataclass(slots=True)
 class Effective:
@@ -545,8 +539,6 @@ class Effective:
 
     settings: dict[Path, Setting] = field(default_factory=dict)
     flags: ParsedFlags | None = None
-    # Whether the file at hand is the one buildkitd reads (a --config in the flags names another).
-    config_override: FlagUse | None = None
 
     def get(self, *path: str | int) -> Setting | None:
         return self.settings.get(path)
@@ -595,26 +587,29 @@ class Effective:
         self.settings[path] = Setting(path, value, None, use, replaced)
 
 
+def flag_on(parsed: ParsedFlags | None, *names: str) -> bool:
+    """Whether one of the boolean flags ``names`` is given and true (its last use counts)."""
+    if parsed is None:
+        return False
+    return any((use := parsed.last(name)) is not None and go_parse_bool(use.value) is True for name in names)
+
+
 def flags_of(ctx: Context) -> ParsedFlags | None:
     """The parsed daemon flags of this run (``--buildkitd-flags`` or the config setting)."""
     text = ctx.settings.buildkitd_flags
     if text is None or not text.strip():
         return None
-    key = "bklint.flags.parsed"
-    cached = ctx.cache.get(key)
-    if isinstance(cached, ParsedFlags) and cached.text == text:
+    cached = ctx.memo.flags
+    if cached is not None and cached.text == text:
         return cached
-    parsed = parse_flags(text)
-    ctx.cache[key] = parsed
+    parsed = ctx.memo.flags = parse_flags(text)
     return parsed
 
 
 def effective(ctx: Context) -> Effective:
     """The decoded file with the daemon flags applied over it (cached per run)."""
-    key = "bklint.flags.effective"
-    cached = ctx.cache.get(key)
-    if isinstance(cached, Effective):
-        return cached
+    if ctx.memo.effective is not None:
+        return ctx.memo.effective
     eff = Effective()
     if ctx.decoded is not None:
         for path, entry in ctx.decoded.entries.items():
@@ -623,7 +618,7 @@ def effective(ctx: Context) -> Effective:
     if parsed is not None:
         eff.flags = parsed
         _apply(eff, parsed)
-    ctx.cache[key] = eff
+    ctx.memo.effective = eff
     return eff
 
 
@@ -639,7 +634,6 @@ def _apply(eff: Effective, parsed: ParsedFlags) -> None:
     reported by BK505/BK506 instead.
     """
     last = _final(parsed)
-    eff.config_override = last.get("config")
 
     def ok(name: str) -> FlagUse | None:
         use = last.get(name)
@@ -770,7 +764,7 @@ def _apply_worker(
 def flag_finding(finding: Finding, *words: FlagUse | BadWord) -> Finding:
     """Attach where in the flags string the finding is (for callers that re-anchor)."""
     if words:
-        finding.data["flags_span"] = (min(w.start for w in words), max(w.end for w in words))
+        finding.flags_span = (min(w.start for w in words), max(w.end for w in words))
     return finding
 
 
@@ -781,40 +775,6 @@ def suggest(name: str) -> str | None:
     return close[0] if close else None
 
 
-def lint_flags(flags: str, ctx: Context | None = None) -> list[Finding]:
-    """Lint a daemon-flags string without a TOML file (BK260–BK279, BK501–BK549).
-
-    ``ctx`` (optional) lends its settings (target version, options); its file is not read.
-    """
-    from bklint.rules.base import registered
-    from bklint.rules.catalog import load_all
-    from bklint.rules.context import Context as _Context
-    from bklint.rules.context import RuleSettings, SourceText
-
-    load_all()
-    base = ctx.settings if ctx is not None else RuleSettings()
-    settings = RuleSettings(
-        base_dir=base.base_dir,
-        target_version=base.target_version,
-        buildkitd_flags=flags,
-        cert_expiry_days=base.cert_expiry_days,
-        options=dict(base.options),
-    )
-    local = _Context(path=None, source=SourceText(""), settings=settings)
-    out: list[Finding] = []
-    for code, rule in sorted(registered().items()):
-        if _flag_code(code):
-            out.extend(rule().check(local))
-    return out
-
-
-def _flag_code(code: str) -> bool:
-    if not code.startswith("BK") or not code[2:].isdigit():
-        return False
-    n = int(code[2:])
-    return 260 <= n <= 279 or 501 <= n <= 549
-
-
 def target_minor(ctx: Context) -> int | None:
     """The minor of ``--target-version`` (``v0.13.2`` -> 13); None when not given."""
     version = ctx.target_version()
@@ -823,8 +783,3 @@ def target_minor(ctx: Context) -> int | None:
 
 def since_minor(spec: FlagSpec) -> int:
     return int(spec.since.split(".")[1])
-
-
-def uses_with(parsed: ParsedFlags, pred: Iterable[str]) -> list[FlagUse]:
-    names = set(pred)
-    return [u for u in parsed.uses if u.spec.name in names]

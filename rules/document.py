@@ -45,9 +45,6 @@ class TomlNode:
     def child(self, name: str) -> TomlNode | None:
         return None if self.children is None else self.children.get(name)
 
-    @property
-    def has_value(self) -> bool:
-        return self.value_start >= 0
 
     @property
     def anchor(self) -> tuple[int, int]:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from bklint.rules.daemon_flags import effective
 from bklint.rules.schema.nodes import ArrayOf, Leaf, MapOf, Node, Struct
-from bklint.rules.schema.tree import CONFIG
+from bklint.rules.schema.tree import CONFIG, WORKERS
 from bklint.rules.schema.values import DiskSpace
 from bklint.rules.schema.versions import LATEST, Version
 
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from bklint.rules.context import Context
 
 Path = tuple[str | int, ...]
-WORKERS = ("oci", "containerd")
 GB = 1_000_000_000
 HOUR = 3_600_000_000_000
 # gcpolicy_unix.go: DiskSpaceReservePercentage, …ReserveBytes, …FreePercentage, …MaxPercentage, …MaxBytes.

@@ -22,29 +22,37 @@ import os
 import sys
 from dataclasses import dataclass, field
 
+from bklint.linter import noqa
 from bklint.linter.cli import EXIT_FINDINGS, EXIT_OK, UsageError
 from bklint.linter.confined import write_tree
 from bklint.linter.files import read_file as read_config
-from bklint.linter.run import build_context
+from bklint.linter.findings import apply as filter_findings
+from bklint.linter.report.common import row_col
+from bklint.linter.run import build_context, rules
 from bklint.linter.settings import Settings
 from bklint.linter.source import decode_bytes
 from bklint.rules import toml_text
+from bklint.rules.base import Finding
 from bklint.rules.buildx_certs import (
     CONFIG_NAME,
     COPY_LIMIT,
     DEFAULT_PREFIX,
-    CopyItem,
     CopyPlan,
     copy_plan,
     destination,
     go_clean,
     go_join,
-    path_refs,
     read_file,
     resolve,
 )
+from bklint.rules.catalog.keys.spelling import RegistryTableSpelling
+from bklint.rules.context import Context
 from bklint.rules.document import Document, format_path
 from bklint.rules.schema.decode import Decoded
+
+# The rules that model what buildx's copy does silently: a truncated file (BK305), an
+# incomplete keypair (BK313), files landing on one destination (BK314), paths never copied (BK315).
+COPY_CODES = ("BK305", "BK313", "BK314", "BK315")
 
 _NOUN = {"ca": "CA", "key": "key", "cert": "cert"}
 
@@ -60,6 +68,8 @@ class CertsResult:
     prefix: str
     # The tree buildx would store: relative path -> bytes (the config included).
     outputs: dict[str, bytes] = field(default_factory=dict)
+    # BK305/BK313/BK314/BK315 as ``check`` reports them, after the finding filter.
+    findings: list[Finding] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     # Relative paths of files that hold private keys (written 0600).
     secret: set[str] = field(default_factory=set)
@@ -113,7 +123,7 @@ def build(path: str, base_dir: str, prefix: str = DEFAULT_PREFIX) -> CertsResult
         raise CertsError(
             f"failed to load buildkit configuration file: {path}: `{format_path(issue.path)}` {issue.message}"
         )
-    _check_registry_spelling(doc, decoded)
+    _check_registry_spelling(ctx)
 
     plan = copy_plan(decoded, base_dir)
     result = CertsResult("", plan, prefix)
@@ -123,16 +133,11 @@ def build(path: str, base_dir: str, prefix: str = DEFAULT_PREFIX) -> CertsResult
             raise CertsError(
                 f"failed to read {_NOUN[item.ref.kind]} file: {item.ref.value}: {_why(info.reason, info.kind)}"
             )
-        if info.too_large:
-            result.warnings.append(
-                f"`{item.ref.label}`: `{item.ref.value}` is larger than 1 MiB; buildx copies only its first "
-                f"{COPY_LIMIT:,} bytes (so does bklint)"
-            )
         result.outputs[item.dest] = info.copied_bytes
         if item.ref.kind == "key":
             result.secret.add(item.dest)
-    result.warnings.extend(_collision_warnings(plan, result.outputs, prefix))
-    result.warnings.extend(_hidden_warnings(decoded))
+    result.findings = _findings(ctx, path, settings)
+    result.warnings = [_shown(path, f) for f in result.findings]
     result.config = rewrite(doc, decoded, prefix)
     result.outputs[CONFIG_NAME] = result.config.encode("utf-8")
     result.secret.discard(CONFIG_NAME)
@@ -162,69 +167,26 @@ def _read_config(path: str) -> bytes:
     return got.data
 
 
-def _check_registry_spelling(doc: Document, decoded: Decoded) -> None:
-    """buildx looks registries up under the literal key ``registry`` (``[Registry."x"]`` fails)."""
-    generic = doc.data.get("registry")
-    for reg in decoded.map_keys("registry"):
-        if not isinstance(generic, dict) or not isinstance(generic.get(reg), dict):
-            raise CertsError(
-                f'invalid registry config for "{reg}" (buildx finds registries only under a lower-case '
-                "`[registry.…]` table; buildkitd itself accepts other spellings)"
-            )
+def _check_registry_spelling(ctx: Context) -> None:
+    """buildx looks registries up under the literal key ``registry``: BK106 is a refusal here,
+    whatever the filter says about reporting it."""
+    for finding in RegistryTableSpelling().check(ctx):
+        raise CertsError(finding.message)
 
 
-def _collision_warnings(plan: CopyPlan, outputs: dict[str, bytes], prefix: str) -> list[str]:
-    warnings: list[str] = []
-    for dest, items in plan.by_destination().items():
-        shown = go_join(prefix, dest)
-        if dest == CONFIG_NAME:
-            warnings.append(
-                f"{_labels(items)} would be copied to `{shown}`, where the config itself goes: the config wins and "
-                "the rewritten path points at it"
-            )
-            continue
-        contents = {read_file(i.source).copied_bytes for i in items}
-        if len(contents) < 2:
-            continue
-        registries = {i.ref.registry for i in items}
-        last = items[-1]
-        if len(registries) > 1:
-            fate = (
-                "buildx keeps whichever registry it happens to handle last (Go map order: it changes between "
-                f"runs); bklint keeps `{last.ref.value}`"
-            )
-        else:
-            fate = f"only `{last.ref.value}` survives"
-        warnings.append(f"{_labels(items)} are all copied to `{shown}`; {fate}")
-    return warnings
+def _findings(ctx: Context, path: str, settings: Settings) -> list[Finding]:
+    """What buildx does silently, as the rules word it (``check`` says the same), filtered."""
+    raw = [f for rule in rules() if type(rule).code in COPY_CODES for f in rule.check(ctx)]
+    for finding in raw:
+        finding.path = path
+    kept = filter_findings(raw, settings, path, noqa.parse_directives(ctx.source.text, ctx.doc))
+    return sorted(kept, key=lambda f: f.sort_key)
 
 
-def _labels(items: list[CopyItem]) -> str:
-    return ", ".join(f"`{i.ref.label}` = `{i.ref.value}`" for i in items)
-
-
-def _hidden_warnings(decoded: Decoded) -> list[str]:
-    warnings: list[str] = []
-    for ref in path_refs(decoded):
-        if not ref.copied:
-            warnings.append(
-                f"`{ref.label}` = `{ref.value}` is not copied into the builder (buildx copies only registry "
-                "`ca` and `keypair` files); the path must exist inside the builder"
-            )
-    for reg in decoded.map_keys("registry"):
-        for i in range(decoded.count("registry", reg, "keypair")):
-            has = {
-                p
-                for p in ("key", "cert")
-                if decoded.value("registry", reg, "keypair", i, p) not in (None, "")
-            }
-            if len(has) == 1:
-                missing = "cert" if "key" in has else "key"
-                warnings.append(
-                    f'`registry."{reg}".keypair[{i}]` has no `{missing}`; buildx copies it anyway and buildkitd '
-                    "fails every pull from the registry (failed to load keypair)"
-                )
-    return warnings
+def _shown(path: str, finding: Finding) -> str:
+    """A finding as ``check --output-format concise`` prints it."""
+    row, col = row_col(finding.span.start)
+    return f"{path}:{row}:{col}: {finding.code} {finding.message}"
 
 
 # -- rewriting the config -------------------------------------------------------------------

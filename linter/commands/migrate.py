@@ -15,8 +15,8 @@ import argparse
 import sys
 
 from bklint.linter.cli import EXIT_FINDINGS, EXIT_OK, UsageError
-from bklint.linter.files import read_file
 from bklint.linter.fix import ConcurrentChange, FixOutcome, apply_edits, fix_data, write_atomic
+from bklint.linter.inputs import Input
 from bklint.linter.run import LintResult, lint_bytes, rules
 from bklint.linter.settings import Settings
 from bklint.linter.source import UTF8_BOM, decode_bytes
@@ -116,18 +116,33 @@ def run(args: argparse.Namespace) -> int:
     rules()
     if args.target_version:
         try:
-            versions.parse_version(args.target_version)
-            versions.keys_at(args.target_version)
+            versions.supported(args.target_version)
         except ValueError as exc:
-            raise UsageError(str(exc)) from None
-    read = read_file(args.file)
-    if read.data is None:
-        print(f"bklint: {args.file}: {read.error or 'cannot be read'}", file=sys.stderr)
+            raise UsageError(f"--target-version: {exc}") from None
+    source = Input.file(args.file)
+    if source.data is None:
+        print(f"bklint: {args.file}: {source.error}", file=sys.stderr)
         return EXIT_FINDINGS
-    if not decode_bytes(read.data).readable:
+    if not decode_bytes(source.data).readable:
         print(f"bklint: {args.file}: not UTF-8 text; nothing to migrate", file=sys.stderr)
         return EXIT_FINDINGS
-    outcome, notes = migrate_bytes(read.data, args.file, args.target_version)
+    settings = _settings(args.target_version)
+    # A file that does not parse (or is JSON, or YAML that is not YAML) has nothing migrate can keep.
+    unreadable = [f for f in source.lint(settings).findings if f.code in ("BK001", "BK603")]
+    if unreadable:
+        f = unreadable[0]
+        where = f"{args.file}:{f.span.start.line + 1}:{f.span.start.column + 1}"
+        print(f"bklint: {where}: {f.message}; nothing migrated", file=sys.stderr)
+        return EXIT_FINDINGS
+    if source.kind.name == "toml":
+        outcome, notes = migrate_bytes(source.data, args.file, args.target_version)
+    else:  # configs embedded in YAML: the same fixes, through the file's kind
+        outcome = source.fix(settings, _accept)
+        notes = [
+            f"line {f.span.start.line + 1}: {f.code} {f.message} (not migrated automatically)"
+            for f in outcome.result.findings
+            if f.code in MIGRATION_CODES
+        ]
     if outcome.error is not None:
         print(f"bklint: {args.file}: {outcome.error}", file=sys.stderr)
         return EXIT_FINDINGS
@@ -144,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
     if args.write:
         if outcome.changed:
             try:
-                write_atomic(args.file, read.data, outcome.data)
+                write_atomic(args.file, source.data, outcome.data)
             except (OSError, ConcurrentChange) as exc:
                 print(f"bklint: {args.file}: not written: {exc}", file=sys.stderr)
                 return EXIT_FINDINGS

@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 
-from bklint.linter.cli import EXIT_OK, UsageError
+from bklint.linter.cli import EXIT_OK, UsageError, open_output
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -37,9 +37,10 @@ def run(args: argparse.Namespace) -> int:
         text = render(args.target_version, args.indent)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    if args.output_file:
-        with open(args.output_file, "w", encoding="utf-8") as out:
-            out.write(text)
-    else:
-        sys.stdout.write(text)
+    out = open_output(args.output_file)
+    try:
+        out.write(text)
+    finally:
+        if out is not sys.stdout:
+            out.close()
     return EXIT_OK

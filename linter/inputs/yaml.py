@@ -31,7 +31,7 @@ from bklint.linter.embedded import (
     might_embed,
 )
 from bklint.linter.findings import apply as filter_findings
-from bklint.linter.run import LintResult, lint_text
+from bklint.linter.run import LintResult, lint_flags, lint_text
 from bklint.linter.settings import Settings
 from bklint.linter.source import decode_bytes
 from bklint.rules.base import Edit, Finding, Fix, Span
@@ -160,7 +160,7 @@ def lint_embedded(embedded: Embedded, path: str | None, settings: Settings) -> l
     for finding in result.findings:
         if masked and _touches(finding.span, masked):
             continue
-        if "flags_span" in finding.data:
+        if finding.flags_span is not None:
             if embedded.flags_input is not None:
                 continue  # about the flags alone: reported once, on the `buildkitd-flags` input
             out.append(_on_key(embedded, finding, f"setup-buildx-action's default buildkitd-flags: {ACTION_DEFAULT_FLAGS}"))
@@ -187,16 +187,11 @@ def _on_key(embedded: Embedded, finding: Finding, note: str) -> Finding:
 
 def lint_flags_input(flags: Embedded, path: str | None, settings: Settings) -> list[Finding]:
     """The daemon-flag rules on a `buildkitd-flags` input, anchored on the offending words."""
-    from bklint.rules.context import Context
-    from bklint.rules.daemon_flags import lint_flags
-
-    ctx = Context(path=path, source=SourceText(""), settings=settings.rules)
     out = []
-    for finding in lint_flags(flags.text, ctx):
-        where = finding.data.get("flags_span")
+    for finding in lint_flags(flags.text, path, settings):
         span: Span | None = None
-        if isinstance(where, tuple) and len(where) == 2:
-            start, end = flags.offset_position(int(where[0])), flags.offset_position(int(where[1]))
+        if finding.flags_span is not None:
+            start, end = (flags.offset_position(offset) for offset in finding.flags_span)
             if start is not None and end is not None:
                 span = Span(start, max(start, end))
         out.append(replace(finding, span=span or flags.key_span, fix=None, related=()))

@@ -16,7 +16,12 @@ FORMATS: dict[str, str] = {
     "json": "bklint.linter.report.json_format",
     "sarif": "bklint.linter.report.sarif",
     "github": "bklint.linter.report.github",
+    "gitlab": "bklint.linter.report.gitlab",
+    "junit": "bklint.linter.report.junit",
+    "rdjson": "bklint.linter.report.rdjson",
 }
+# The formats meant for people: they end with a summary line and may be coloured.
+TEXT_FORMATS = ("full", "concise")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +31,8 @@ class ReportOptions:
     # Fixes applied per file by --fix (path -> "CODE: message" lines), for --show-fixes.
     fixed: tuple[tuple[str, tuple[str, ...]], ...] = ()
     unsafe_fixes: bool = False
+    # -q: the findings only, no closing summary.
+    quiet: bool = False
 
 
 class Renderer(Protocol):

@@ -19,6 +19,28 @@ def applicable(finding: Finding, unsafe_fixes: bool) -> bool:
     return fix is not None and (fix.applicability == "safe" or unsafe_fixes) and fix.available
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def summary(results: Sequence[LintResult], fixed: int, unsafe_fixes: bool) -> str:
+    """The closing line of the text formats, ruff's way: counts, what --fix did or would do, hidden fixes."""
+    findings = [f for r in results for f in r.findings]
+    fixable = sum(applicable(f, unsafe_fixes) for f in findings)
+    hidden = 0 if unsafe_fixes else sum(applicable(f, True) and not applicable(f, False) for f in findings)
+    if not findings and not fixed:
+        return f"All checks passed ({_plural(len(results), 'file')})." if results else ""
+    notes = []
+    if fixed:
+        notes.append(f"{fixed} fixed, {len(findings)} remaining")
+    if fixable:
+        notes.append(f"{fixable} fixable with `bklint check --fix{' --unsafe-fixes' if unsafe_fixes else ''}`")
+    if hidden:
+        notes.append(f"{hidden} hidden fix{'es' if hidden != 1 else ''} can be enabled with `--unsafe-fixes`")
+    head = f"Found {_plural(len(findings) + fixed, 'problem')}"
+    return head + (f" ({'; '.join(notes)})" if notes else "") + "."
+
+
 def display_path(result: LintResult) -> str:
     return result.path or "-"
 

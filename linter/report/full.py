@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from bklint.linter.report import ReportOptions
-from bklint.linter.report.common import Style, applicable, display_path, ordered, row_col
+from bklint.linter.report.common import Style, applicable, display_path, ordered, row_col, summary
 from bklint.linter.run import LintResult
 from bklint.rules.base import Finding, Severity
 
@@ -31,15 +31,13 @@ _CONTROLS[ord("\t")] = " "
 def render(results: Sequence[LintResult], options: ReportOptions) -> str:
     style = Style(options.color)
     out: list[str] = []
-    total = fixable = 0
+    total = 0
     current: LintResult | None = None
     source: list[str] = []
     for result, group in _by_line(results):
         if result is not current:  # split each file once, however many findings it has
             current, source = result, result.text.split("\n")
-        for finding in group:
-            total += 1
-            fixable += applicable(finding, options.unsafe_fixes)
+        total += len(group)
         out.append(_group(result, source, group, style, options.unsafe_fixes))
     if options.show_fixes and options.fixed:
         out.append(style.bold("Fixed:"))
@@ -47,16 +45,10 @@ def render(results: Sequence[LintResult], options: ReportOptions) -> str:
             for line in lines:
                 out.append(f"  {path}: {line}")
         out.append("")
-    if total:
-        summary = f"Found {total} problem{'s' if total != 1 else ''}"
-        if fixable:
-            summary += f" ({fixable} fixable with `bklint check --fix`"
-            summary += " --unsafe-fixes)" if options.unsafe_fixes else ")"
-        out.append(style.bold(summary) + ".")
-    elif results:
-        checked = len(results)
-        out.append(f"All checks passed ({checked} file{'s' if checked != 1 else ''}).")
-    return "\n".join(out) + "\n"
+    closing = summary(results, sum(len(lines) for _, lines in options.fixed), options.unsafe_fixes)
+    if closing and not options.quiet:
+        out.append(style.bold(closing) if total else closing)
+    return "\n".join(out) + "\n" if out else ""
 
 
 def _by_line(results: Sequence[LintResult]) -> Iterator[tuple[LintResult, list[Finding]]]:

@@ -4,28 +4,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import ClassVar
 
-from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
+from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.context import Context
 from bklint.rules.document import Document, format_path
 from bklint.rules.restructure import legacy_integer
-from bklint.rules.schema.decode import Issue
+from bklint.rules.schema.decode import Decoded, Issue
 from bklint.rules.schema.values import go_parse_duration
 from bklint.rules.schema.versions import uses_go_toml_v1
 
 _LOADER_FAILS = "buildkitd refuses to start and `docker buildx create` fails"
 
 
-def _issues(ctx: Context, kind: str) -> Iterable[Issue]:
-    if ctx.decoded is None:
-        return ()
-    issues = (i for i in ctx.decoded.issues if i.kind == kind)
+def _issues(ctx: Context, doc: Document, decoded: Decoded, kind: str) -> Iterable[Issue]:
+    issues = (i for i in decoded.issues if i.kind == kind)
     target = ctx.target_version()
-    if kind == "value" and ctx.doc is not None and target is not None and uses_go_toml_v1(target):
+    if kind == "value" and target is not None and uses_go_toml_v1(target):
         # go-toml v1 (BuildKit < v0.28) normalised hex and underscore integers before BuildKit
         # parsed sizes and durations; BK413 reports them as a risk for newer releases instead.
-        doc = ctx.doc
         issues = (i for i in issues if not _legacy_integer(doc, i))
     return issues
 
@@ -45,7 +41,7 @@ def _replace(doc: Document, start: int, end: int, content: str) -> tuple[Edit, .
 
 
 @register
-class WrongType(Rule):
+class WrongType(ParsedRule):
     """Checks that every known key has the TOML type buildkitd's Go struct expects.
 
     **Why**: the loader (go-toml v2) does not convert between types: `"4"` is not an
@@ -79,15 +75,13 @@ class WrongType(Rule):
     summary = "A value has a TOML type buildkitd cannot decode into the key's Go type"
     severity = Severity.ERROR
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         '[worker.oci]\nmax-parallelism = "4"\n',
         '[registry."docker.io"]\r\nmirrors = "mirror.gcr.io" # one\r\nhttp = "false"\r\n',
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        doc = ctx.doc
-        for issue in _issues(ctx, "type"):
-            assert doc is not None
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for issue in _issues(ctx, doc, decoded, "type"):
             yield self.finding(
                 f"{_label(issue)} {issue.message}; {_LOADER_FAILS}",
                 doc.span(*issue.anchor),
@@ -116,7 +110,7 @@ class WrongType(Rule):
 
 
 @register
-class InvalidSize(Rule):
+class InvalidSize(ParsedRule):
     """Checks disk-space values (`reservedSpace`, `maxUsedSpace`, `minFreeSpace`,
     `gckeepstorage`, `keepBytes`) as BuildKit parses them.
 
@@ -138,13 +132,12 @@ class InvalidSize(Rule):
     summary = "A disk-space value BuildKit cannot parse"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for issue in _issues(ctx, "value"):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for issue in _issues(ctx, doc, decoded, "value"):
             if issue.canonical == "DiskSpace":
-                assert ctx.doc is not None
                 yield self.finding(
                     f"{_label(issue)} is not a valid size ({issue.message}); {_LOADER_FAILS}",
-                    ctx.doc.span(*issue.anchor),
+                    doc.span(*issue.anchor),
                 )
 
 
@@ -152,7 +145,7 @@ _DAY_WEEK = re.compile(r"^(\d+)([dw])$")
 
 
 @register
-class InvalidDuration(Rule):
+class InvalidDuration(ParsedRule):
     """Checks duration values (`keepDuration`, `history.maxAge`,
     `system.platformsCacheMaxAge`) as BuildKit parses them.
 
@@ -171,13 +164,14 @@ class InvalidDuration(Rule):
     summary = "A duration BuildKit cannot parse (no day or week units)"
     severity = Severity.ERROR
     fixable = True
+    fix_examples = (
+        '[[worker.oci.gcpolicy]]\nkeepDuration = "7d" # a week\n',
+    )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        doc = ctx.doc
-        for issue in _issues(ctx, "value"):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for issue in _issues(ctx, doc, decoded, "value"):
             if issue.canonical not in ("Duration", "*Duration"):
                 continue
-            assert doc is not None
             node = issue.node
             fix = None
             raw = doc.slice(node.value_start, node.value_end)
@@ -197,7 +191,7 @@ class InvalidDuration(Rule):
 
 
 @register
-class IntegerOutOfRange(Rule):
+class IntegerOutOfRange(ParsedRule):
     """Checks that integers fit the 64-bit Go integer they decode into.
 
     **Why**: go-toml v2 refuses a value that overflows the field's type, and buildkitd stops
@@ -209,15 +203,14 @@ class IntegerOutOfRange(Rule):
     summary = "An integer does not fit in the key's Go type"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for issue in _issues(ctx, "value"):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for issue in _issues(ctx, doc, decoded, "value"):
             if issue.canonical in ("", "int", "*int", "int64"):
-                assert ctx.doc is not None
-                yield self.finding(f"{_label(issue)} {issue.message}; {_LOADER_FAILS}", ctx.doc.span(*issue.anchor))
+                yield self.finding(f"{_label(issue)} {issue.message}; {_LOADER_FAILS}", doc.span(*issue.anchor))
 
 
 @register
-class LoaderCrash(Rule):
+class LoaderCrash(ParsedRule):
     """Checks for inputs on which buildkitd's loader panics.
 
     **Why**: go-toml v2 (`unmarshaler.go`) panics instead of returning an error in two cases,
@@ -244,7 +237,6 @@ class LoaderCrash(Rule):
     summary = "The file makes buildkitd's config loader crash"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for issue in _issues(ctx, "crash"):
-            assert ctx.doc is not None
-            yield self.finding(issue.message, ctx.doc.span(*issue.anchor))
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for issue in _issues(ctx, doc, decoded, "crash"):
+            yield self.finding(issue.message, doc.span(*issue.anchor))

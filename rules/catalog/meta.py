@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
 
 from bklint.rules.base import FILE_START, Finding, Rule, Severity, register
 from bklint.rules.context import Context
@@ -31,7 +30,7 @@ class UnusedNoqa(Rule):
     summary = "A `noqa` suppression comment that suppresses nothing"
     severity = Severity.WARNING
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         "[worker.oci]\nmax-parallelism = 4  # noqa: BK101\n",
         "[worker.oci]\r\nmax_parallelism = 4  # noqa: BK101, BK004\r\n",
         "# bklint: noqa: BK102\n[worker.oci]\ngc = true\n",

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bklint.rules.base import Finding, Rule, Severity, register
+from bklint.rules.base import Finding, ParsedRule, Severity, register
 from bklint.rules.context import Context
-
-WORKERS = ("oci", "containerd")
+from bklint.rules.document import Document
+from bklint.rules.schema.decode import Decoded
+from bklint.rules.schema.tree import WORKERS
 
 
 @register
-class MaxParallelismUnlimited(Rule):
+class MaxParallelismUnlimited(ParsedRule):
     """Checks for `max-parallelism` values of zero or less.
 
     **Why**: `max-parallelism` caps how many build steps run at once on one worker (a
@@ -41,10 +42,7 @@ class MaxParallelismUnlimited(Rule):
     summary = "`max-parallelism` ≤ 0 means no limit at all"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        doc, decoded = ctx.doc, ctx.decoded
-        if doc is None or decoded is None:
-            return
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for worker in WORKERS:
             entry = decoded.entry("worker", worker, "max-parallelism")
             if entry is None or not isinstance(entry.value, int) or entry.value > 0:
@@ -64,7 +62,7 @@ class MaxParallelismUnlimited(Rule):
 
 
 @register
-class RegistryConcurrencyNotPositive(Rule):
+class RegistryConcurrencyNotPositive(ParsedRule):
     """Checks that `system.maxRegistryConcurrency` is greater than zero.
 
     **Why**: the key (v0.31+) limits concurrent connections to each registry host; when
@@ -92,10 +90,7 @@ class RegistryConcurrencyNotPositive(Rule):
     summary = "`system.maxRegistryConcurrency` ≤ 0 stops buildkitd at start-up"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        doc, decoded = ctx.doc, ctx.decoded
-        if doc is None or decoded is None:
-            return
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         entry = decoded.entry("system", "maxRegistryConcurrency")
         if entry is None or not isinstance(entry.value, int) or entry.value > 0:
             return

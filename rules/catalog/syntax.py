@@ -107,30 +107,6 @@ def _buildx_only(message: str, line: int, skipped: tuple[set[int], set[int]]) ->
 
 
 @register
-class BeyondLimits(Rule):
-    """Reports a file bklint refuses to check because it is far beyond any real config.
-
-    **Why**: keys of more than 64 dotted parts, or arrays and inline tables nested more than
-    10,000 deep, appear only in generated or hostile files. Checking them would cost time and
-    memory without bound (a language server would stall on them), so bklint stops before any
-    work on such a file and says so. buildkitd itself may accept the file.
-
-    **Fix**: none; write the config the way a person would.
-    """
-
-    code = "BK011"
-    name = "beyond-limits"
-    summary = "The file is beyond what bklint checks (absurdly long keys or deep nesting)"
-    severity = Severity.ERROR
-
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for problem in ctx.syntax:
-            if problem.kind == "limit":
-                line, col = problem.line, problem.column
-                yield self.finding(problem.message, Span.at(line, col, line, col + 1))
-
-
-@register
 class ByteOrderMark(Rule):
     """Checks that the file does not start with a UTF-8 byte order mark.
 
@@ -145,6 +121,10 @@ class ByteOrderMark(Rule):
     summary = "UTF-8 byte order mark at the start of the file; buildkitd refuses it"
     severity = Severity.ERROR
     fixable = True
+    fix_examples = (
+        "\ufeff[worker.oci]\r\nenabled = true\r\n",
+        "\ufeff# only a comment\n",
+    )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         for problem in ctx.source.problems:
@@ -195,9 +175,6 @@ class UnreadableFile(Rule):
         return ()
 
 
-BUILDX_READ_LIMIT = 1 << 20
-
-
 @register
 class ConfigTooLarge(Rule):
     """Checks that the config fits in what `docker buildx create` reads.
@@ -239,8 +216,35 @@ class ConfigTooLarge(Rule):
             )
 
 
+BUILDX_READ_LIMIT = 1 << 20
+
+
+@register
+class BeyondLimits(Rule):
+    """Reports a file bklint refuses to check because it is far beyond any real config.
+
+    **Why**: keys of more than 64 dotted parts, or arrays and inline tables nested more than
+    10,000 deep, appear only in generated or hostile files. Checking them would cost time and
+    memory without bound (a language server would stall on them), so bklint stops before any
+    work on such a file and says so. buildkitd itself may accept the file.
+
+    **Fix**: none; write the config the way a person would.
+    """
+
+    code = "BK011"
+    name = "beyond-limits"
+    summary = "The file is beyond what bklint checks (absurdly long keys or deep nesting)"
+    severity = Severity.ERROR
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        for problem in ctx.syntax:
+            if problem.kind == "limit":
+                line, col = problem.line, problem.column
+                yield self.finding(problem.message, Span.at(line, col, line, col + 1))
+
+
 def _parses(text: str) -> bool:
-    import tomllib
+    from bklint.rules.tomllib_compat import tomllib
 
     try:
         tomllib.loads(text)

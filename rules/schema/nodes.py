@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 # Go types as they appear in keys-by-version.json.
 SCALAR_TYPES = frozenset(
@@ -50,6 +50,9 @@ class Leaf:
     flag: str | None = None
     # Go field name for the untagged sigstore fields (matched by Go name).
     go_name: str | None = None
+    # The value names certificate or key files ("file") or folders of them ("dir"): read by
+    # the certificate rules, linked, completed and resolved the same way everywhere.
+    names: Literal["", "file", "dir"] = ""
 
     def __post_init__(self) -> None:
         if self.go_type not in SCALAR_TYPES:

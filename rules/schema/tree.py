@@ -6,7 +6,9 @@ in ``keys-by-version.json``. Docs feed hover, completion, ``bklint schema`` and 
 
 from __future__ import annotations
 
-from bklint.rules.schema.nodes import ArrayOf, Leaf, MapOf, Struct
+from collections.abc import Iterator
+
+from bklint.rules.schema.nodes import ArrayOf, Leaf, MapOf, Node, Struct
 
 
 def _gcpolicy(worker: str) -> ArrayOf:
@@ -68,6 +70,277 @@ def _gcpolicy(worker: str) -> ArrayOf:
             },
         ),
     )
+
+
+# The two workers, in the order buildkitd sets them up (OCI first; it is the default).
+WORKERS = ("oci", "containerd")
+
+
+def _worker(name: str) -> Struct:
+    """`[worker.<name>]`: the OCI and containerd workers share most keys (cmd/buildkitd/config
+    ``OCIConfig`` and ``ContainerdConfig`` embed the same GC, network and platform structs);
+    their flags differ only by prefix, and each has a few keys of its own."""
+    oci = name == "oci"
+    wflag = f"--{name}-worker"  # --oci-worker-net; the CNI and parallelism flags drop "-worker"
+    fields: dict[str, Node] = {
+        "apparmor-profile": Leaf(
+            "apparmor-profile",
+            "string",
+            doc="Already-loaded AppArmor profile applied to build containers.",
+            default='"" (none)',
+            flag=f"{wflag}-apparmor-profile",
+        ),
+        "bridgeName": Leaf(
+            "bridgeName",
+            "string",
+            doc="Bridge interface used in bridge network mode (at most 15 bytes).",
+            default="buildkit0",
+            since="v0.13.0",
+        ),
+        "bridgeSubnet": Leaf(
+            "bridgeSubnet",
+            "string",
+            doc="Subnet (CIDR) of the bridge network.",
+            default="10.10.0.0/16",
+            since="v0.13.0",
+        ),
+        "cniBinaryPath": Leaf(
+            "cniBinaryPath",
+            "string",
+            doc="Directory with the CNI plugin binaries.",
+            default="/opt/cni/bin",
+            flag=f"--{name}-cni-binary-dir",
+        ),
+        "cniConfigPath": Leaf(
+            "cniConfigPath",
+            "string",
+            doc="CNI config file (.conflist or single .conf) for cni/auto mode"
+            + ("; set it here, as --oci-cni-config-path blanks it." if oci else "."),
+            default="/etc/buildkit/cni.json (rootless: ~/.config/buildkit/cni.json)",
+            flag=f"--{name}-cni-config-path",
+        ),
+        "cniPoolSize": Leaf(
+            "cniPoolSize",
+            "int",
+            doc="Network namespaces created ahead and kept in a pool; 0 creates them on demand.",
+            default="0",
+            since="v0.11.0",
+            flag=f"--{name}-cni-pool-size",
+        ),
+        "defaultCgroupParent": Leaf(
+            "defaultCgroupParent",
+            "string",
+            doc="Parent cgroup of build containers.",
+            default='"" (runtime default)',
+            since=None if oci else "v0.15.0",
+        ),
+        "enabled": Leaf(
+            "enabled",
+            "*bool",
+            doc=(
+                "Run the OCI worker; unset runs it when runc or buildkit-runc is on PATH."
+                if oci
+                else "Run the containerd worker; unset runs it when the containerd socket answers."
+            ),
+            default="auto (runc on PATH)" if oci else "auto (containerd reachable)",
+            flag=wflag,
+        ),
+        "gc": Leaf(
+            "gc",
+            "*bool",
+            doc="Garbage-collect the build cache automatically.",
+            default="unset (enabled)",
+            flag=f"{wflag}-gc",
+        ),
+        "gckeepstorage": Leaf(
+            "gckeepstorage",
+            "DiskSpace",
+            doc="Deprecated cache size for the default GC policy; use reservedSpace.",
+            default="unset",
+            deprecated=f"worker.{name}.reservedSpace (consider maxUsedSpace/minFreeSpace)",
+            deprecated_since="v0.17.0",
+            flag=f"{wflag}-gc-keepstorage",
+        ),
+        "gcpolicy": _gcpolicy(name),
+        "labels": Leaf(
+            "labels",
+            "map[string]string",
+            doc="Extra labels attached to the worker.",
+            default="{}",
+            flag=f"{wflag}-labels",
+        ),
+        "max-parallelism": Leaf(
+            "max-parallelism",
+            "int",
+            doc="Build steps run at once on this worker; 0 or less is unlimited.",
+            default="0 (unlimited)",
+            flag=f"--{name}-max-parallelism",
+        ),
+        "maxUsedSpace": Leaf(
+            "maxUsedSpace",
+            "DiskSpace",
+            doc="Cache size cap of the default GC policy (ignored when gcpolicy is set).",
+            default="min(80%, 100GB)",
+            since="v0.17.0",
+        ),
+        "minFreeSpace": Leaf(
+            "minFreeSpace",
+            "DiskSpace",
+            doc="Free disk space the default GC policy keeps (ignored when gcpolicy is set).",
+            default="20%",
+            since="v0.17.0",
+        ),
+        "networkMode": Leaf(
+            "networkMode",
+            "string",
+            doc="Network of build containers: auto, host, bridge or cni.",
+            default="auto",
+            allowed=("", "auto", "host", "bridge", "cni"),
+            flag=f"{wflag}-net",
+        ),
+        "platforms": Leaf(
+            "platforms",
+            "[]string",
+            doc="Platforms the worker builds for (os/arch[/variant]).",
+            default="detected at start (includes binfmt emulators)",
+            flag=f"{wflag}-platform",
+        ),
+        "reservedSpace": Leaf(
+            "reservedSpace",
+            "DiskSpace",
+            doc="Cache size the default GC policy never prunes below (ignored when gcpolicy is set).",
+            default="min(10%, 10GB)",
+            since="v0.17.0",
+        ),
+        "rootless": Leaf(
+            "rootless",
+            "bool",
+            doc="Run the worker rootless.",
+            default="false (true inside a user namespace)",
+            flag=f"{wflag}-rootless",
+        ),
+        "selinux": Leaf(
+            "selinux",
+            "bool",
+            doc="Apply SELinux labels to build containers.",
+            default="false",
+            since="v0.10.6",
+            flag=f"{wflag}-selinux",
+        ),
+    }
+    fields.update(_oci_only() if oci else _containerd_only())
+    return Struct(
+        name,
+        doc=(
+            "Worker that runs build steps with runc (or another OCI runtime) directly; Linux only."
+            if oci
+            else "Worker that runs build steps through a containerd daemon."
+        ),
+        fields=dict(sorted(fields.items(), key=lambda kv: kv[0].lower())),
+    )
+
+
+
+def _oci_only() -> dict[str, Node]:
+    flag = "--oci-worker"
+    return {
+        "binary": Leaf(
+            "binary",
+            "string",
+            doc="OCI runtime binary (name or path), e.g. crun.",
+            default="buildkit-runc, else runc",
+            flag=f"{flag}-binary",
+        ),
+        "noProcessSandbox": Leaf(
+            "noProcessSandbox",
+            "bool",
+            doc="Run build processes in buildkitd's own PID namespace; requires rootless, weakens isolation.",
+            default="false",
+            flag=f"{flag}-no-process-sandbox",
+        ),
+        "proxySnapshotterPath": Leaf(
+            "proxySnapshotterPath",
+            "string",
+            doc="Socket path (without unix://) of an external snapshotter; any snapshotter name is then accepted.",
+            default='"" (built-in snapshotters)',
+            flag=f"{flag}-proxy-snapshotter-path",
+        ),
+        "snapshotter": Leaf(
+            "snapshotter",
+            "string",
+            doc="Snapshotter that stores layers and mounts.",
+            default="auto",
+            allowed=("", "auto", "overlayfs", "native", "fuse-overlayfs", "stargz"),
+            flag=f"{flag}-snapshotter",
+        ),
+        "stargzSnapshotter": Leaf(
+            "stargzSnapshotter",
+            "map[string]any",
+            doc='Settings of the stargz snapshotter, read with snapshotter = "stargz".',
+            default="unset",
+        ),
+        "userRemapUnsupported": Leaf(
+            "userRemapUnsupported",
+            "string",
+            doc="Testing only: user whose subuid/subgid ranges remap build containers.",
+            default='"" (no remapping)',
+        ),
+    }
+
+
+def _containerd_only() -> dict[str, Node]:
+    flag = "--containerd-worker"
+    return {
+        "address": Leaf(
+            "address",
+            "string",
+            doc="Address of containerd's socket.",
+            default="/run/containerd/containerd.sock",
+            flag=f"{flag}-addr",
+        ),
+        "namespace": Leaf(
+            "namespace",
+            "string",
+            doc="containerd namespace holding BuildKit's images and containers.",
+            default="buildkit",
+            flag=f"{flag}-namespace",
+        ),
+        "runtime": Struct(
+            "runtime",
+            doc="containerd runtime (shim) of build containers; without name the whole table is replaced by the default.",
+            fields={
+                "name": Leaf(
+                    "name",
+                    "string",
+                    doc="Runtime type name.",
+                    default="io.containerd.runc.v2",
+                    since="v0.13.0",
+                    flag=f"{flag}-runtime",
+                ),
+                "options": Leaf(
+                    "options",
+                    "map[string]any",
+                    doc="Options of the runtime, e.g. BinaryName for runc.",
+                    default="unset",
+                    since="v0.13.0",
+                ),
+                "path": Leaf(
+                    "path",
+                    "string",
+                    doc="Path of the shim binary.",
+                    default='"" (found by containerd)',
+                    since="v0.13.0",
+                ),
+            },
+        ),
+        "snapshotter": Leaf(
+            "snapshotter",
+            "string",
+            doc="containerd snapshotter that stores layers.",
+            default="containerd's default (overlayfs)",
+            flag=f"{flag}-snapshotter",
+        ),
+    }
 
 
 CONFIG = Struct(
@@ -461,6 +734,7 @@ CONFIG = Struct(
                             doc="CA bundle that client certificates must chain to; turns on mutual TLS (ignored without cert and key).",
                             default='"" (no client certificates)',
                             flag="--tlscacert",
+                            names="file",
                         ),
                         "cert": Leaf(
                             "cert",
@@ -468,6 +742,7 @@ CONFIG = Struct(
                             doc="Server certificate file; must be set together with key.",
                             default='"" (no TLS)',
                             flag="--tlscert",
+                            names="file",
                         ),
                         "key": Leaf(
                             "key",
@@ -475,6 +750,7 @@ CONFIG = Struct(
                             doc="Server private-key file; must be set together with cert.",
                             default='"" (no TLS)',
                             flag="--tlskey",
+                            names="file",
                         ),
                     },
                 ),
@@ -577,6 +853,7 @@ CONFIG = Struct(
                         "[]string",
                         doc="PEM CA files added to the system pool for this host.",
                         default="[]",
+                        names="file",
                     ),
                     "http": Leaf(
                         "http",
@@ -598,13 +875,18 @@ CONFIG = Struct(
                             doc="One client certificate and its private key.",
                             fields={
                                 "cert": Leaf(
-                                    "cert", "string", doc="Client certificate file (PEM).", default='""'
+                                    "cert",
+                                    "string",
+                                    doc="Client certificate file (PEM).",
+                                    default='""',
+                                    names="file",
                                 ),
                                 "key": Leaf(
                                     "key",
                                     "string",
                                     doc="Private-key file of the client certificate (PEM).",
                                     default='""',
+                                    names="file",
                                 ),
                             },
                         ),
@@ -620,6 +902,7 @@ CONFIG = Struct(
                         "[]string",
                         doc="Directories read like Docker's certs.d: *.crt are CAs, *.cert/*.key client pairs.",
                         default="[]",
+                        names="dir",
                     ),
                 },
             ),
@@ -664,387 +947,51 @@ CONFIG = Struct(
         "worker": Struct(
             "worker",
             doc="Build workers; builds run on the default one (the OCI worker when both are enabled).",
-            fields={
-                "containerd": Struct(
-                    "containerd",
-                    doc="Worker that runs build steps through a containerd daemon.",
-                    fields={
-                        "address": Leaf(
-                            "address",
-                            "string",
-                            doc="Address of containerd's socket.",
-                            default="/run/containerd/containerd.sock",
-                            flag="--containerd-worker-addr",
-                        ),
-                        "apparmor-profile": Leaf(
-                            "apparmor-profile",
-                            "string",
-                            doc="Already-loaded AppArmor profile applied to build containers.",
-                            default='"" (none)',
-                            flag="--containerd-worker-apparmor-profile",
-                        ),
-                        "bridgeName": Leaf(
-                            "bridgeName",
-                            "string",
-                            doc="Bridge interface used in bridge network mode (at most 15 bytes).",
-                            default="buildkit0",
-                            since="v0.13.0",
-                        ),
-                        "bridgeSubnet": Leaf(
-                            "bridgeSubnet",
-                            "string",
-                            doc="Subnet (CIDR) of the bridge network.",
-                            default="10.10.0.0/16",
-                            since="v0.13.0",
-                        ),
-                        "cniBinaryPath": Leaf(
-                            "cniBinaryPath",
-                            "string",
-                            doc="Directory with the CNI plugin binaries.",
-                            default="/opt/cni/bin",
-                            flag="--containerd-cni-binary-dir",
-                        ),
-                        "cniConfigPath": Leaf(
-                            "cniConfigPath",
-                            "string",
-                            doc="CNI config file (.conflist or single .conf) for cni/auto mode.",
-                            default="/etc/buildkit/cni.json (rootless: ~/.config/buildkit/cni.json)",
-                            flag="--containerd-cni-config-path",
-                        ),
-                        "cniPoolSize": Leaf(
-                            "cniPoolSize",
-                            "int",
-                            doc="Network namespaces created ahead and kept in a pool; 0 creates them on demand.",
-                            default="0",
-                            since="v0.11.0",
-                            flag="--containerd-cni-pool-size",
-                        ),
-                        "defaultCgroupParent": Leaf(
-                            "defaultCgroupParent",
-                            "string",
-                            doc="Parent cgroup of build containers.",
-                            default='"" (runtime default)',
-                            since="v0.15.0",
-                        ),
-                        "enabled": Leaf(
-                            "enabled",
-                            "*bool",
-                            doc="Run the containerd worker; unset runs it when the containerd socket answers.",
-                            default="auto (containerd reachable)",
-                            flag="--containerd-worker",
-                        ),
-                        "gc": Leaf(
-                            "gc",
-                            "*bool",
-                            doc="Garbage-collect the build cache automatically.",
-                            default="unset (enabled)",
-                            flag="--containerd-worker-gc",
-                        ),
-                        "gckeepstorage": Leaf(
-                            "gckeepstorage",
-                            "DiskSpace",
-                            doc="Deprecated cache size for the default GC policy; use reservedSpace.",
-                            default="unset",
-                            deprecated="worker.containerd.reservedSpace (consider maxUsedSpace/minFreeSpace)",
-                            deprecated_since="v0.17.0",
-                            flag="--containerd-worker-gc-keepstorage",
-                        ),
-                        "gcpolicy": _gcpolicy("containerd"),
-                        "labels": Leaf(
-                            "labels",
-                            "map[string]string",
-                            doc="Extra labels attached to the worker.",
-                            default="{}",
-                            flag="--containerd-worker-labels",
-                        ),
-                        "max-parallelism": Leaf(
-                            "max-parallelism",
-                            "int",
-                            doc="Build steps run at once on this worker; 0 or less is unlimited.",
-                            default="0 (unlimited)",
-                            flag="--containerd-max-parallelism",
-                        ),
-                        "maxUsedSpace": Leaf(
-                            "maxUsedSpace",
-                            "DiskSpace",
-                            doc="Cache size cap of the default GC policy (ignored when gcpolicy is set).",
-                            default="min(80%, 100GB)",
-                            since="v0.17.0",
-                        ),
-                        "minFreeSpace": Leaf(
-                            "minFreeSpace",
-                            "DiskSpace",
-                            doc="Free disk space the default GC policy keeps (ignored when gcpolicy is set).",
-                            default="20%",
-                            since="v0.17.0",
-                        ),
-                        "namespace": Leaf(
-                            "namespace",
-                            "string",
-                            doc="containerd namespace holding BuildKit's images and containers.",
-                            default="buildkit",
-                            flag="--containerd-worker-namespace",
-                        ),
-                        "networkMode": Leaf(
-                            "networkMode",
-                            "string",
-                            doc="Network of build containers: auto, host, bridge or cni.",
-                            default="auto",
-                            allowed=("", "auto", "host", "bridge", "cni"),
-                            flag="--containerd-worker-net",
-                        ),
-                        "platforms": Leaf(
-                            "platforms",
-                            "[]string",
-                            doc="Platforms the worker builds for (os/arch[/variant]).",
-                            default="detected at start (includes binfmt emulators)",
-                            flag="--containerd-worker-platform",
-                        ),
-                        "reservedSpace": Leaf(
-                            "reservedSpace",
-                            "DiskSpace",
-                            doc="Cache size the default GC policy never prunes below (ignored when gcpolicy is set).",
-                            default="min(10%, 10GB)",
-                            since="v0.17.0",
-                        ),
-                        "rootless": Leaf(
-                            "rootless",
-                            "bool",
-                            doc="Run the worker rootless.",
-                            default="false (true inside a user namespace)",
-                            flag="--containerd-worker-rootless",
-                        ),
-                        "runtime": Struct(
-                            "runtime",
-                            doc="containerd runtime (shim) of build containers; without name the whole table is replaced by the default.",
-                            fields={
-                                "name": Leaf(
-                                    "name",
-                                    "string",
-                                    doc="Runtime type name.",
-                                    default="io.containerd.runc.v2",
-                                    since="v0.13.0",
-                                    flag="--containerd-worker-runtime",
-                                ),
-                                "options": Leaf(
-                                    "options",
-                                    "map[string]any",
-                                    doc="Options of the runtime, e.g. BinaryName for runc.",
-                                    default="unset",
-                                    since="v0.13.0",
-                                ),
-                                "path": Leaf(
-                                    "path",
-                                    "string",
-                                    doc="Path of the shim binary.",
-                                    default='"" (found by containerd)',
-                                    since="v0.13.0",
-                                ),
-                            },
-                        ),
-                        "selinux": Leaf(
-                            "selinux",
-                            "bool",
-                            doc="Apply SELinux labels to build containers.",
-                            default="false",
-                            since="v0.10.6",
-                            flag="--containerd-worker-selinux",
-                        ),
-                        "snapshotter": Leaf(
-                            "snapshotter",
-                            "string",
-                            doc="containerd snapshotter that stores layers.",
-                            default="containerd's default (overlayfs)",
-                            flag="--containerd-worker-snapshotter",
-                        ),
-                    },
-                ),
-                "oci": Struct(
-                    "oci",
-                    doc="Worker that runs build steps with runc (or another OCI runtime) directly; Linux only.",
-                    fields={
-                        "apparmor-profile": Leaf(
-                            "apparmor-profile",
-                            "string",
-                            doc="Already-loaded AppArmor profile applied to build containers.",
-                            default='"" (none)',
-                            flag="--oci-worker-apparmor-profile",
-                        ),
-                        "binary": Leaf(
-                            "binary",
-                            "string",
-                            doc="OCI runtime binary (name or path), e.g. crun.",
-                            default="buildkit-runc, else runc",
-                            flag="--oci-worker-binary",
-                        ),
-                        "bridgeName": Leaf(
-                            "bridgeName",
-                            "string",
-                            doc="Bridge interface used in bridge network mode (at most 15 bytes).",
-                            default="buildkit0",
-                            since="v0.13.0",
-                        ),
-                        "bridgeSubnet": Leaf(
-                            "bridgeSubnet",
-                            "string",
-                            doc="Subnet (CIDR) of the bridge network.",
-                            default="10.10.0.0/16",
-                            since="v0.13.0",
-                        ),
-                        "cniBinaryPath": Leaf(
-                            "cniBinaryPath",
-                            "string",
-                            doc="Directory with the CNI plugin binaries.",
-                            default="/opt/cni/bin",
-                            flag="--oci-cni-binary-dir",
-                        ),
-                        "cniConfigPath": Leaf(
-                            "cniConfigPath",
-                            "string",
-                            doc="CNI config file (.conflist or single .conf) for cni/auto mode; set it here, as --oci-cni-config-path blanks it.",
-                            default="/etc/buildkit/cni.json (rootless: ~/.config/buildkit/cni.json)",
-                            flag="--oci-cni-config-path",
-                        ),
-                        "cniPoolSize": Leaf(
-                            "cniPoolSize",
-                            "int",
-                            doc="Network namespaces created ahead and kept in a pool; 0 creates them on demand.",
-                            default="0",
-                            since="v0.11.0",
-                            flag="--oci-cni-pool-size",
-                        ),
-                        "defaultCgroupParent": Leaf(
-                            "defaultCgroupParent",
-                            "string",
-                            doc="Parent cgroup of build containers.",
-                            default='"" (runtime default)',
-                        ),
-                        "enabled": Leaf(
-                            "enabled",
-                            "*bool",
-                            doc="Run the OCI worker; unset runs it when runc or buildkit-runc is on PATH.",
-                            default="auto (runc on PATH)",
-                            flag="--oci-worker",
-                        ),
-                        "gc": Leaf(
-                            "gc",
-                            "*bool",
-                            doc="Garbage-collect the build cache automatically.",
-                            default="unset (enabled)",
-                            flag="--oci-worker-gc",
-                        ),
-                        "gckeepstorage": Leaf(
-                            "gckeepstorage",
-                            "DiskSpace",
-                            doc="Deprecated cache size for the default GC policy; use reservedSpace.",
-                            default="unset",
-                            deprecated="worker.oci.reservedSpace (consider maxUsedSpace/minFreeSpace)",
-                            deprecated_since="v0.17.0",
-                            flag="--oci-worker-gc-keepstorage",
-                        ),
-                        "gcpolicy": _gcpolicy("oci"),
-                        "labels": Leaf(
-                            "labels",
-                            "map[string]string",
-                            doc="Extra labels attached to the worker.",
-                            default="{}",
-                            flag="--oci-worker-labels",
-                        ),
-                        "max-parallelism": Leaf(
-                            "max-parallelism",
-                            "int",
-                            doc="Build steps run at once on this worker; 0 or less is unlimited.",
-                            default="0 (unlimited)",
-                            flag="--oci-max-parallelism",
-                        ),
-                        "maxUsedSpace": Leaf(
-                            "maxUsedSpace",
-                            "DiskSpace",
-                            doc="Cache size cap of the default GC policy (ignored when gcpolicy is set).",
-                            default="min(80%, 100GB)",
-                            since="v0.17.0",
-                        ),
-                        "minFreeSpace": Leaf(
-                            "minFreeSpace",
-                            "DiskSpace",
-                            doc="Free disk space the default GC policy keeps (ignored when gcpolicy is set).",
-                            default="20%",
-                            since="v0.17.0",
-                        ),
-                        "networkMode": Leaf(
-                            "networkMode",
-                            "string",
-                            doc="Network of build containers: auto, host, bridge or cni.",
-                            default="auto",
-                            allowed=("", "auto", "host", "bridge", "cni"),
-                            flag="--oci-worker-net",
-                        ),
-                        "noProcessSandbox": Leaf(
-                            "noProcessSandbox",
-                            "bool",
-                            doc="Run build processes in buildkitd's own PID namespace; requires rootless, weakens isolation.",
-                            default="false",
-                            flag="--oci-worker-no-process-sandbox",
-                        ),
-                        "platforms": Leaf(
-                            "platforms",
-                            "[]string",
-                            doc="Platforms the worker builds for (os/arch[/variant]).",
-                            default="detected at start (includes binfmt emulators)",
-                            flag="--oci-worker-platform",
-                        ),
-                        "proxySnapshotterPath": Leaf(
-                            "proxySnapshotterPath",
-                            "string",
-                            doc="Socket path (without unix://) of an external snapshotter; any snapshotter name is then accepted.",
-                            default='"" (built-in snapshotters)',
-                            flag="--oci-worker-proxy-snapshotter-path",
-                        ),
-                        "reservedSpace": Leaf(
-                            "reservedSpace",
-                            "DiskSpace",
-                            doc="Cache size the default GC policy never prunes below (ignored when gcpolicy is set).",
-                            default="min(10%, 10GB)",
-                            since="v0.17.0",
-                        ),
-                        "rootless": Leaf(
-                            "rootless",
-                            "bool",
-                            doc="Run the worker rootless.",
-                            default="false (true inside a user namespace)",
-                            flag="--oci-worker-rootless",
-                        ),
-                        "selinux": Leaf(
-                            "selinux",
-                            "bool",
-                            doc="Apply SELinux labels to build containers.",
-                            default="false",
-                            since="v0.10.6",
-                            flag="--oci-worker-selinux",
-                        ),
-                        "snapshotter": Leaf(
-                            "snapshotter",
-                            "string",
-                            doc="Snapshotter that stores layers and mounts.",
-                            default="auto",
-                            allowed=("", "auto", "overlayfs", "native", "fuse-overlayfs", "stargz"),
-                            flag="--oci-worker-snapshotter",
-                        ),
-                        "stargzSnapshotter": Leaf(
-                            "stargzSnapshotter",
-                            "map[string]any",
-                            doc='Settings of the stargz snapshotter, read with snapshotter = "stargz".',
-                            default="unset",
-                        ),
-                        "userRemapUnsupported": Leaf(
-                            "userRemapUnsupported",
-                            "string",
-                            doc="Testing only: user whose subuid/subgid ranges remap build containers.",
-                            default='"" (no remapping)',
-                        ),
-                    },
-                ),
-            },
+            fields={name: _worker(name) for name in sorted(WORKERS)},
         ),
     },
 )
+
+
+def _walk(node: Node, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Leaf]]:
+    if isinstance(node, Leaf):
+        yield path, node
+    elif isinstance(node, Struct):
+        for name, child in node.fields.items():
+            yield from _walk(child, (*path, name))
+    else:  # MapOf / ArrayOf: map keys are written "*", array indices are skipped
+        yield from _walk(node.item, (*path, "*") if isinstance(node, MapOf) else path)
+
+
+def leaves() -> Iterator[tuple[tuple[str, ...], Leaf]]:
+    """Every key of the tree with its canonical path (``"*"`` for a registry or frontend name)."""
+    return _walk(CONFIG, ())
+
+
+def leaf(*path: str) -> Leaf:
+    """The key at a canonical path, e.g. ``leaf("log", "level")``."""
+    node: Node = CONFIG
+    for name in path:
+        if isinstance(node, Struct):
+            node = node.fields[name]
+        elif isinstance(node, (MapOf, ArrayOf)):
+            node = node.item.fields[name]
+    assert isinstance(node, Leaf), path
+    return node
+
+
+def path_keys(kind: str) -> frozenset[tuple[str, ...]]:
+    """The canonical paths of the keys whose values name certificate files ("file") or
+    folders of them ("dir")."""
+    return frozenset(p for p, node in leaves() if node.names == kind)
+
+
+def allowed(*path: str) -> tuple[str, ...]:
+    """The values buildkitd accepts for a key (the empty string, "unset", left out)."""
+    return tuple(v for v in leaf(*path).allowed if v)
+
+
+LOG_LEVELS = allowed("log", "level")
+ENTITLEMENTS = allowed("insecure-entitlements")
+NETWORK_MODES = allowed("worker", "oci", "networkMode")
+OCI_SNAPSHOTTERS = allowed("worker", "oci", "snapshotter")

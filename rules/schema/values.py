@@ -186,19 +186,3 @@ def human_bytes(n: int) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.2f} {unit}".replace(".00 ", " ")
         value /= 1024
     return f"{n} B"
-
-
-def human_duration(ns: int) -> str:
-    if ns == 0:
-        return "0s"
-    sign = "-" if ns < 0 else ""
-    ns = abs(ns)
-    if ns % 1_000_000_000:
-        return f"{sign}{ns / 1_000_000_000:g}s"
-    seconds = ns // 1_000_000_000
-    parts = []
-    for label, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        if seconds >= size:
-            parts.append(f"{seconds // size}{label}")
-            seconds %= size
-    return sign + "".join(parts)

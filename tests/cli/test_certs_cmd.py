@@ -45,7 +45,7 @@ def test_prints_the_rewritten_config_and_the_plan(project: Path, capsys: pytest.
         '"certs/client.key"', '"/etc/buildkit/certs/r.example_5000/client.key"'
     ).replace('"certs/client.crt"', '"/etc/buildkit/certs/r.example_5000/client.crt"')
     assert f"{project}/certs/ca.pem -> /etc/buildkit/certs/r.example_5000/ca.pem" in err
-    assert "`grpc.tls.cert` = `/etc/buildkit/tls.crt` is not copied" in err
+    assert "BK315 `grpc.tls.cert`: `docker buildx create` does not copy `/etc/buildkit/tls.crt`" in err
 
 
 def test_json_output(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -151,8 +151,9 @@ def test_collisions_are_reported(project: Path, capsys: pytest.CaptureFixture[st
     (project / "other" / "ca.pem").write_bytes(b"another CA\n")
     (project / "buildkitd.toml").write_text('[registry."r.example"]\nca = ["certs/ca.pem", "other/ca.pem"]\n')
     assert main(["certs", "buildkitd.toml", "--output-format", "json"]) == 0
-    (warning,) = json.loads(capsys.readouterr().out)["warnings"]
-    assert "only `other/ca.pem` survives" in warning
+    warnings = json.loads(capsys.readouterr().out)["warnings"]
+    assert [w.split(" ")[1] for w in warnings] == ["BK314"]
+    assert "`other/ca.pem` overwrites this one" in warnings[0]
 
 
 @pytest.mark.parametrize(
@@ -187,3 +188,19 @@ def test_refuses_what_buildx_refuses(
 
 def test_relative_prefix_is_a_usage_error(project: Path) -> None:
     assert main(["certs", "buildkitd.toml", "--prefix", "etc/buildkit"]) == 2
+
+
+def test_certs_reports_what_check_reports_through_the_same_filter(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 10: certs' warnings are the BK3xx findings, same codes and words as `check`."""
+    assert main(["certs", "buildkitd.toml", "--output-format", "json"]) == 0
+    warnings = json.loads(capsys.readouterr().out)["warnings"]
+    main(["check", "buildkitd.toml", "--output-format", "concise", "--select", "BK305,BK313,BK314,BK315"])
+    # The finding lines (concise output ends with a "Found N problems." summary, as ruff's does).
+    checked = [line for line in capsys.readouterr().out.splitlines() if line.startswith("buildkitd.toml:")]
+    assert warnings == checked and len(warnings) == 2
+    (project / "buildkitd.toml").write_text(CONFIG.replace('key = "/etc/buildkit/tls.key"', 'key = "/etc/buildkit/tls.key"  # noqa: BK315'))
+    assert main(["certs", "buildkitd.toml", "--output-format", "json"]) == 0
+    (left,) = json.loads(capsys.readouterr().out)["warnings"]
+    assert "grpc.tls.cert" in left

@@ -132,7 +132,7 @@ def test_explicit_indentation_indicator_and_crlf():
 
 
 def test_directory_discovery_finds_workflows_and_manifests_that_embed_a_config(tree):
-    found = sorted(Path(p).relative_to(tree).as_posix() for p in discover([str(tree)]))
+    found = sorted(Path(p).relative_to(tree).as_posix() for p in discover([str(tree)], Settings()))
     assert found == [
         ".github/workflows/ci.yml",
         ".github/workflows/legacy.yml",
@@ -144,7 +144,7 @@ def test_directory_discovery_finds_workflows_and_manifests_that_embed_a_config(t
 def test_invalid_yaml_is_reported_only_when_named(tree, monkeypatch, capsys):
     (tree / "broken.yaml").write_text("buildkitd.toml: |\n  a = 1\n b: [\n")
     monkeypatch.chdir(tree)
-    assert "broken.yaml" not in " ".join(discover(["."]))
+    assert "broken.yaml" not in " ".join(discover(["."], Settings()))
     main(["check", "--isolated", "--output-format", "concise", "broken.yaml"])
     assert "BK603" in capsys.readouterr().out
 
@@ -255,7 +255,6 @@ def test_sarif_and_github_formats_point_into_the_workflow(tree, monkeypatch, cap
 
 
 def test_buildkitd_flags_are_linted_with_the_daemon_flag_rules_at_the_offending_word():
-    pytest.importorskip("bklint.rules.daemon_flags")
     text = (
         "steps:\n"
         "  - uses: docker/setup-buildx-action@v3\n"
@@ -269,3 +268,16 @@ def test_buildkitd_flags_are_linted_with_the_daemon_flag_rules_at_the_offending_
     assert unknown, [f.message for f in result.findings]
     # The folded scalar's second line, where the misspelt flag is written.
     assert (unknown[0].span.start.line, unknown[0].span.start.column) == (5, 8)
+
+
+def test_a_fork_pinned_by_sha_is_linted_with_the_version_of_its_pin_comment(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    workflow = tmp_path / "ci.yml"
+    workflow.write_text(
+        "jobs:\n  b:\n    steps:\n"
+        "      - uses: acme/setup-buildx-action@0123456789abcdef0123456789abcdef01234567 # pin v2.4.0\n"
+        "        with:\n          config-inline: |\n            [dns]\n            nameservers = [\"dns.google\"]\n"
+    )
+    main(["check", "--output-format", "concise", str(workflow)])
+    out = capsys.readouterr().out
+    assert "BK246" in out
+    assert "from v2.4.0" in out

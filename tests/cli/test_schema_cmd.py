@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +14,7 @@ import pytest
 from bklint.linter.cli import main
 from bklint.linter.run import lint_bytes
 from bklint.linter.settings import Settings
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from bklint.rules.tomllib_compat import tomllib
 
 LOAD = Path(__file__).parents[1] / "vectors" / "load"
 

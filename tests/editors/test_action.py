@@ -38,7 +38,7 @@ def action_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The action's checkout as a runner has it: this repository's files."""
     root = tmp_path_factory.mktemp("action") / "bklint"
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "build", "node_modules")
-    for name in ("linter", "rules", "lsp"):
+    for name in ("bklint", "linter", "rules", "lsp"):
         shutil.copytree(REPO / name, root / name, ignore=ignore)
     for name in ("pyproject.toml", "README.md", "action.yml"):
         shutil.copy(REPO / name, root / name)

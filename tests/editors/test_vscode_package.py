@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from bklint.rules.tomllib_compat import tomllib
 
 EDITORS = Path(__file__).resolve().parents[2] / "editors"
 VSCODE = EDITORS / "vscode"

@@ -110,7 +110,8 @@ def test_feature_handlers_answer_empty_instead_of_an_internal_error(monkeypatch:
 
     class FakeAnalysis:
         lines = type("L", (), {"from_client": staticmethod(lambda pos: pos)})()
-        result = settings = layout = None
+        result = layout = None
+        settings = Settings()
 
     async def analysis(uri: str) -> Any:
         return FakeAnalysis()

@@ -32,9 +32,8 @@ def _texts() -> list[tuple[str, str]]:
             out.append((str(p.relative_to(VECTORS)), p.read_text("utf-8")))
         except UnicodeDecodeError:
             continue
-    # The real configs of the shared corpus, where present (CI has it beside the clone).
-    corpus = REPO.parent / "shared" / "corpus" / "real"
-    for p in sorted(corpus.glob("*.toml")) if corpus.is_dir() else []:
+    # The real configs of the corpus.
+    for p in sorted((REPO / "tests" / "data" / "corpus" / "real").glob("*.toml")):
         try:
             out.append((f"corpus/{p.name}", p.read_text("utf-8")))
         except UnicodeDecodeError:

@@ -8,18 +8,13 @@ from __future__ import annotations
 
 import pathlib
 import re
-import sys
 
 import pytest
 
 from bklint.linter.fix import fix_bytes
 from bklint.linter.settings import Settings
+from bklint.rules.tomllib_compat import tomllib
 from tests.conftest import REPO
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 
 def _fixed(text: str) -> dict[str, object]:

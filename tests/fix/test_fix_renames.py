@@ -3,17 +3,11 @@ merge of two tables is never a safe fix (issue 10; issue 11 items 8, 9, 11)."""
 
 from __future__ import annotations
 
-import sys
-
 from bklint.linter.commands.migrate import migrate_bytes
 from bklint.linter.fix import fix_bytes, fix_pass
 from bklint.linter.settings import Settings
+from bklint.rules.tomllib_compat import tomllib
 from tests.conftest import lint
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 MANY = 12
 

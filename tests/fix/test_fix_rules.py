@@ -16,7 +16,6 @@ a TOML file is listed in ``NOT_TOML`` with the test that covers it instead.
 from __future__ import annotations
 
 import difflib
-import sys
 from collections import Counter
 from typing import Any
 
@@ -26,16 +25,6 @@ from bklint.linter.fix import MAX_PASSES, fix_data, fix_pass
 from bklint.linter.run import LintResult, lint_bytes, rules
 from bklint.linter.settings import Settings
 from bklint.rules.base import Finding, Rule, Severity, iter_rules
-
-# Examples for rules written before the `fix_examples` convention.
-EXAMPLES: dict[str, list[Any]] = {
-    "BK002": ["\ufeff[worker.oci]\r\nenabled = true\r\n", "\ufeff# only a comment\n"],
-    "BK006": ['[[worker.oci.gcpolicy]]\nkeepDuration = "7d" # a week\n'],
-    "BK101": ["[worker.oci]\nmax_parallelism = 4 # keep\n", "[registry.\"r.io\"]\r\nmirror = [\"m.io\"]\r\n"],
-    "BK102": ['[registry.docker.io]\nmirrors = ["m.io"]\n'],
-    "BK104": ["[worker.oci]\r\nMax-Parallelism = 4\r\n"],
-}
-
 
 # Fixable rules whose fix edits something other than the TOML config, and where it is tested.
 NOT_TOML: dict[str, str] = {
@@ -48,13 +37,8 @@ NOT_TOML: dict[str, str] = {
 
 
 def _examples(rule: type[Rule]) -> list[dict[str, Any]]:
-    raw: Any = getattr(rule, "fix_examples", None)
-    if not raw:
-        raw = getattr(sys.modules[rule.__module__], "FIX_EXAMPLES", {}).get(rule.code)
-    if not raw:
-        raw = EXAMPLES.get(rule.code)
     out = []
-    for item in raw or ():
+    for item in rule.fix_examples:
         out.append(dict(item) if isinstance(item, dict) else {"text": item})
     return out
 

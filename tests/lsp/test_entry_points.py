@@ -45,7 +45,7 @@ WORKFLOW_TEXT = """\
     steps:
       - uses: docker/setup-buildx-action@v3
         with:
-          driver: remote
+          driver: docker-container
           {key}: |{noqa}
 {body}"""
 

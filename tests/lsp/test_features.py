@@ -214,6 +214,21 @@ async def test_certificate_paths_are_links_and_definitions(client: LanguageClien
     assert not nothing
 
 
+async def test_links_cover_grpc_tls_and_never_expand_a_tilde(client: LanguageClient, project: Path) -> None:
+    """The server links the keys the tree marks as files (grpc.tls too) and resolves them as
+    BK301 does: `~/x.pem` is a folder named `~` below the base directory, never $HOME."""
+    (project / "~").mkdir(exist_ok=True)
+    (project / "~" / "home.pem").write_text("not a real certificate\n")
+    text = '[grpc.tls]\n  cert = "certs/client.pem"\n[registry."r.io"]\n  ca = ["~/home.pem", "~/ca.pem"]\n'
+    doc = await opened(client, project, "tilde/buildkitd.toml", text)
+    links = await client.text_document_document_link_async(types.DocumentLinkParams(text_document=ident(doc)))
+    assert links is not None
+    assert {(link.range.start.line, link.target) for link in links} == {
+        (1, (project / "certs" / "client.pem").as_uri()),
+        (3, (project / "~" / "home.pem").as_uri()),
+    }
+
+
 async def test_document_symbols_outline_tables_and_keys(client: LanguageClient, project: Path) -> None:
     doc = await opened(client, project, "symbols/buildkitd.toml")
     symbols = await client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=ident(doc)))

@@ -125,6 +125,18 @@ def test_negative_max_entries_says_it_crashes_the_daemon() -> None:
     assert "crashes the daemon" in f.message and FAILS_AT_START.phrase in f.message
 
 
+def test_daemon_rules_read_the_flags_as_buildkitd_parses_them() -> None:
+    """One flag parser (rules/daemon_flags.py): one dash works, the last use of a flag wins."""
+    text = "[worker.oci]\nnoProcessSandbox = true\n"
+    assert "BK240" not in _codes(text, buildkitd_flags="-oci-worker-rootless")
+    assert "BK240" in _codes(text, buildkitd_flags="--rootless --rootless=false")
+    tcp = '[grpc]\naddress = ["tcp://0.0.0.0:1234"]\n'
+    assert "BK244" in _codes(tcp)
+    assert "BK244" not in _codes(tcp, buildkitd_flags="-tlscert /c.pem")
+    listed = 'insecure-entitlements = ["network.host"]\n'
+    assert "BK257" in _codes(listed, buildkitd_flags="-allow-insecure-entitlement=security.insecure")
+
+
 def test_tls_silences_the_tcp_warning() -> None:
     text = '[grpc]\naddress = ["tcp://0.0.0.0:1234"]\n[grpc.tls]\ncert = "/c"\nkey = "/k"\n'
     assert "BK244" not in _codes(text)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import pytest
 
+from bklint.linter.run import lint_flags as run_flags
+from bklint.linter.settings import Settings
 from bklint.rules.base import FILE_START, Finding, Severity
 from bklint.rules.daemon_flags import (
     FLAGS,
     effective,
     go_parse_int,
-    lint_flags,
     lookup,
     parse_flags,
     parse_keepstorage,
@@ -22,6 +23,11 @@ from bklint.rules.daemon_flags import (
 )
 from bklint.rules.schema.values import DiskSpace
 from tests.conftest import lint
+
+
+def lint_flags(flags: str) -> list[Finding]:
+    """Every rule on a flags string alone (no config file), as for a workflow input."""
+    return run_flags(flags, None, Settings())
 
 
 def _found(code: str, text: str = "", **settings: object) -> list[Finding]:
@@ -214,6 +220,7 @@ def test_lint_flags_needs_no_toml_file() -> None:
     findings = lint_flags("--oci-worker-net=foo --oci-max-parallelism=x")
     assert sorted(f.code for f in findings) == ["BK260", "BK505"]
     assert all(f.span == FILE_START and f.message.endswith("(from --buildkitd-flags)") for f in findings)
+    assert all(f.flags_span is not None for f in findings)
 
 
 def test_real_world_good_flags_are_clean() -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bklint.linter.fix import apply_edits
+from bklint.linter.fix import apply_edits, fix_data
+from bklint.linter.settings import Settings
 from bklint.rules.base import Severity
 from bklint.rules.catalog.gc.filters import FilterError, parse_filter
 from tests.conftest import lint
@@ -134,3 +135,14 @@ def test_binary_unit_fix_keeps_the_byte_count() -> None:
     assert before.decoded.value("worker", "oci", "maxUsedSpace") == after.decoded.value(
         "worker", "oci", "maxUsedSpace"
     )
+
+
+def test_tiny_bare_integer_sizes_are_flagged_and_survive_migration() -> None:
+    """`gckeepstorage = 9313  # 9GB` is 9313 bytes; renaming it to reservedSpace keeps the bug."""
+    text = "[worker.oci]\ngckeepstorage = 9313  # 9GB\n[worker.containerd]\nreservedSpace = 20_000\n"
+    assert [f.code for f in lint(text).findings].count("BK229") == 2
+    outcome = fix_data(text.encode(), "buildkitd.toml", Settings(), lambda f: f.code == "BK402")
+    migrated = outcome.data.decode()
+    assert "reservedSpace = 9313" in migrated
+    assert [f.code for f in lint(migrated).findings].count("BK229") == 2
+    assert "BK229" not in {f.code for f in lint('[worker.oci]\nreservedSpace = 512000000\nmaxUsedSpace = "1GB"\n').findings}

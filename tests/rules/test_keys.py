@@ -68,3 +68,16 @@ def test_two_spellings_of_one_key_keep_the_last() -> None:
 def test_registry_table_must_be_lowercase_for_buildx() -> None:
     assert "BK106" in codes('[Registry."r.io"]\nmirrors = ["m"]\n')
     assert "BK106" not in codes('[registry."r.io"]\nmirrors = ["m"]\n')
+
+
+def test_a_suggestion_never_leads_to_a_type_error() -> None:
+    """`gc` is a boolean in `[worker.*]`: a `[gc]` table must not be sent there."""
+    (gc,) = [f for f in lint("[gc]\nenabled = true\n").findings if f.code in ("BK101", "BK103")]
+    assert "worker" not in gc.message
+    moved = [f for f in lint('[registry."docker.io"]\nnetworkMode = "host"\n').findings if f.code == "BK103"]
+    assert moved and "[worker.oci]" in moved[0].message
+
+
+def test_dns_list_in_a_worker_points_to_dns_nameservers() -> None:
+    (dns,) = [f for f in lint('[worker.oci]\ndns = ["8.8.8.8"]\n').findings if f.code == "BK101"]
+    assert "`[dns] nameservers" in dns.message

@@ -73,7 +73,7 @@ def test_network_mode_from_a_flag_is_reported_at_the_file_start() -> None:
     assert f.message.startswith("`--oci-worker-net=foo`")
     assert f.message.endswith("(from --buildkitd-flags)")
     assert f.fix is None
-    assert f.data["flags_span"] == (0, len("--oci-worker-net=foo"))
+    assert f.flags_span == (0, len("--oci-worker-net=foo"))
 
 
 def test_a_valid_flag_mode_replaces_an_invalid_file_mode() -> None:

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bklint.rules import toml_text
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from bklint.rules.tomllib_compat import tomllib
 
 # Any Unicode scalar value (no lone surrogates: TOML text is UTF-8).
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)

@@ -13,11 +13,7 @@ import pydantic
 import pytest
 
 from bklint.rules.schema.models import SCHEMA_DIALECT, config_model, json_schema
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from bklint.rules.tomllib_compat import tomllib
 
 DATA = Path(__file__).parent / "data"
 FULL = (DATA / "docs-full-example.toml").read_text()

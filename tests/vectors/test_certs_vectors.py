@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import tomllib
 
 from bklint.linter.cli import main
+from bklint.rules.tomllib_compat import tomllib
 
 CERTS = Path(__file__).parent / "certs"
 CASES = sorted(p.name for p in CERTS.iterdir() if (p / "expected.json").is_file())

@@ -6,13 +6,9 @@ and is absent from the wheel, so the browser fails with ModuleNotFoundError.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from bklint.rules.tomllib_compat import tomllib
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -16,8 +16,10 @@ from bklint.rules.buildx_certs import (
     name_problem,
     read_file,
 )
-from bklint.rules.catalog.certificates.checked import CertRule, quoted_label, span_of
+from bklint.rules.catalog.certificates.checked import CertRule, analyse, quoted_label, span_of
 from bklint.rules.context import Context
+from bklint.rules.document import Document
+from bklint.rules.schema.decode import Decoded
 
 
 @register
@@ -53,10 +55,7 @@ class KeypairIncomplete(CertRule):
     severity = Severity.ERROR
     reads_files = False  # reads only which keys are set
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        decoded, doc = ctx.decoded, ctx.doc
-        if decoded is None or doc is None:
-            return
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for reg in decoded.map_keys("registry"):
             for i in range(decoded.count("registry", reg, "keypair")):
                 key = decoded.entry("registry", reg, "keypair", i, "key")
@@ -138,10 +137,7 @@ class CertDestinationCollision(CertRule):
     severity = Severity.WARNING
     reads_files = False  # reads files only to excuse identical copies
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        decoded, doc = ctx.decoded, ctx.doc
-        if decoded is None or doc is None:
-            return
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         plan = copy_plan(decoded, ctx.settings.base_dir)
         for dest, items in plan.by_destination().items():
             shown = f"{DEFAULT_PREFIX}/{dest}"
@@ -153,7 +149,7 @@ class CertDestinationCollision(CertRule):
                         span_of(doc, item.ref),
                     )
                 continue
-            contents = {_identity(read_file(i.source, ctx.cache), i.source) for i in items}
+            contents = {_identity(read_file(i.source, ctx.memo.files), i.source) for i in items}
             if len(contents) < 2:
                 continue
             registries = {i.ref.registry for i in items}
@@ -221,8 +217,8 @@ class CertPathNotCopied(CertRule):
     severity = Severity.INFO
     reads_files = False  # reads only which keys name the paths
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for doc, item in self.checked(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for item in analyse(ctx, decoded):
             ref = item.ref
             if ref.copied:
                 continue
@@ -260,8 +256,8 @@ class TlsConfigDirContents(CertRule):
     summary = "Files in a tlsconfigdir that buildkitd ignores"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for doc, item in self.checked(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for item in analyse(ctx, decoded):
             folder = item.folder
             if folder is None or folder.status != "ok":
                 continue
@@ -309,8 +305,8 @@ class TlsConfigDirCertWithoutKey(CertRule):
     summary = "A client certificate in a tlsconfigdir without its key (or a CA file there that is not PEM)"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for doc, item in self.checked(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for item in analyse(ctx, decoded):
             folder = item.folder
             if folder is None or folder.status != "ok":
                 continue
@@ -324,10 +320,10 @@ class TlsConfigDirCertWithoutKey(CertRule):
                         span_of(doc, ref),
                     )
                 elif name.endswith(".crt"):
-                    info = read_file(os.path.join(item.path, name), ctx.cache)
+                    info = read_file(os.path.join(item.path, name), ctx.memo.files)
                     if info.status != "ok":
                         continue
-                    pem = inspect_pem(info.copied_bytes, ctx.cache, info.path)
+                    pem = inspect_pem(info.copied_bytes, ctx.memo.pems, info.path)
                     if pem.inspected and not pem.parsed_certs:
                         yield self.finding(
                             f"{quoted_label(ref)}: the CA file `{name}` in `{ref.value}` holds no PEM certificate; "

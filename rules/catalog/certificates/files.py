@@ -11,8 +11,10 @@ from bklint.rules.buildx_certs import (
     DEFAULT_PREFIX,
     PathRef,
 )
-from bklint.rules.catalog.certificates.checked import CertRule, quoted_label, span_of
+from bklint.rules.catalog.certificates.checked import CertRule, analyse, quoted_label, span_of
 from bklint.rules.context import Context
+from bklint.rules.document import Document
+from bklint.rules.schema.decode import Decoded
 
 
 def _shown(ref: PathRef, path: str) -> str:
@@ -63,8 +65,8 @@ class CertFileNotFound(CertRule):
     summary = "A relative or empty certificate/key path that does not exist"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for doc, item in self.checked(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for item in analyse(ctx, decoded):
             ref = item.ref
             status = item.file.status if item.file else item.folder.status if item.folder else "ok"
             if status == "empty-path":
@@ -118,8 +120,8 @@ class CertFileAbsentHere(CertRule):
     summary = "An absolute certificate/key path that does not exist on this machine"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for doc, item in self.checked(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for item in analyse(ctx, decoded):
             ref = item.ref
             status = item.file.status if item.file else item.folder.status if item.folder else "ok"
             if not os.path.isabs(ref.value) or status not in ("missing", "not-directory"):
@@ -171,8 +173,8 @@ class CertPathNotAFile(CertRule):
     summary = "A certificate path that is a directory, FIFO or device (or a tlsconfigdir that is a file)"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for doc, item in self.checked(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for item in analyse(ctx, decoded):
             ref = item.ref
             if item.folder is not None:
                 if item.folder.status == "not-directory":
@@ -215,8 +217,8 @@ class CertFileUnreadable(CertRule):
     summary = "A certificate/key file or tlsconfigdir that cannot be read"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for doc, item in self.checked(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for item in analyse(ctx, decoded):
             ref = item.ref
             info = item.file or item.folder
             if info is None or info.status != "unreadable":
@@ -249,8 +251,8 @@ class CertFileTooLarge(CertRule):
     summary = "A certificate file over 1 MiB that buildx silently truncates"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for doc, item in self.checked(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for item in analyse(ctx, decoded):
             if item.ref.copied and item.file is not None and item.file.too_large:
                 yield self.finding(
                     f"{quoted_label(item.ref)}: `{item.ref.value}` is larger than 1 MiB ({COPY_LIMIT:,} bytes); "

@@ -6,18 +6,20 @@ from collections.abc import Iterable, Iterator
 
 from bklint.rules.base import Finding, Severity, register
 from bklint.rules.buildx_certs import (
+    Checked,
     PathRef,
 )
 from bklint.rules.catalog.certificates.checked import (
     CA_KINDS,
     CERT_KINDS,
     CertRule,
-    Checked,
     analyse,
     quoted_label,
     span_of,
 )
 from bklint.rules.context import Context
+from bklint.rules.document import Document
+from bklint.rules.schema.decode import Decoded
 
 _KEY_KINDS = ("key", "grpc-key")
 
@@ -53,8 +55,8 @@ class CertFileNotPem(CertRule):
     summary = "A certificate or key file without usable PEM data"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for doc, item in self.checked(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for item in analyse(ctx, decoded):
             ref, pem, file = item.ref, item.pem, item.file
             if pem is None or file is None:
                 continue
@@ -123,8 +125,8 @@ class CertFileWrongPemBlock(CertRule):
     summary = "A certificate file holding a key, or a key file holding a certificate"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for doc, item in self.checked(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for item in analyse(ctx, decoded):
             ref, pem = item.ref, item.pem
             if pem is None or not pem.has_pem:
                 continue
@@ -162,9 +164,9 @@ class CertFileWrongPemBlock(CertRule):
                 )
 
 
-def _pairs(ctx: Context) -> Iterator[tuple[str, Checked | None, Checked | None]]:
+def _pairs(ctx: Context, decoded: Decoded) -> Iterator[tuple[str, Checked | None, Checked | None]]:
     """(label, key, cert) for every registry keypair and for grpc.tls."""
-    items = analyse(ctx)
+    items = analyse(ctx, decoded)
     pairs: dict[tuple[str | None, int | None], dict[str, Checked]] = {}
     for item in items:
         ref = item.ref
@@ -198,10 +200,8 @@ class KeypairMismatch(CertRule):
     summary = "A keypair whose private key does not match its certificate"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        if ctx.doc is None:
-            return
-        for label, key, cert in _pairs(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for label, key, cert in _pairs(ctx, decoded):
             if key is None or cert is None or key.pem is None or cert.pem is None:
                 continue
             if not key.pem.keys or not cert.pem.certs or cert.pem.certs[0] is None:
@@ -218,8 +218,8 @@ class KeypairMismatch(CertRule):
                         if label == "grpc.tls"
                         else "every pull from the registry fails"
                     ),
-                    span_of(ctx.doc, key.ref),
-                    related=((span_of(ctx.doc, cert.ref), "the certificate"),),
+                    span_of(doc, key.ref),
+                    related=((span_of(doc, cert.ref), "the certificate"),),
                 )
 
 
@@ -243,8 +243,8 @@ class UnusablePrivateKey(CertRule):
     summary = "An encrypted or malformed private key"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for doc, item in self.checked(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for item in analyse(ctx, decoded):
             ref, pem = item.ref, item.pem
             if ref.kind not in _KEY_KINDS or pem is None or not pem.keys:
                 continue
@@ -279,12 +279,12 @@ class CertContentsUnchecked(CertRule):
     summary = "Certificate contents not checked: the Python package cryptography is missing"
     severity = Severity.INFO
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        unchecked = [(doc, item) for doc, item in self.checked(ctx) if item.pem is not None and not item.pem.inspected]
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        unchecked = [item for item in analyse(ctx, decoded) if item.pem is not None and not item.pem.inspected]
         if not unchecked:
             return
-        doc, first = unchecked[0]
-        files = list(dict.fromkeys(item.ref.value for _, item in unchecked))
+        first = unchecked[0]
+        files = list(dict.fromkeys(item.ref.value for item in unchecked))
         shown = ", ".join(f"`{name}`" for name in files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
         yield self.finding(
             f"certificate contents not checked in {shown}: this bklint runs without the Python package "

@@ -8,17 +8,20 @@ from typing import Any, ClassVar
 
 from bklint.rules.base import Finding, Severity, register
 from bklint.rules.buildx_certs import (
+    Checked,
     now_utc,
 )
 from bklint.rules.catalog.certificates.checked import (
     CA_KINDS,
     CERT_KINDS,
     CertRule,
-    Checked,
+    analyse,
     quoted_label,
     span_of,
 )
 from bklint.rules.context import Context
+from bklint.rules.document import Document
+from bklint.rules.schema.decode import Decoded
 
 
 def _day(when: _dt.datetime) -> str:
@@ -58,9 +61,9 @@ class CertExpired(CertRule):
     summary = "An expired certificate"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         now = now_utc()
-        for doc, item in self.checked(ctx):
+        for item in analyse(ctx, decoded):
             certs, bundle = _validity_targets(item)
             expired = [c for c in certs if c.not_after < now]
             if not expired:
@@ -104,9 +107,9 @@ class CertNotYetValid(CertRule):
     summary = "A certificate that is not valid yet"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         now = now_utc()
-        for doc, item in self.checked(ctx):
+        for item in analyse(ctx, decoded):
             certs, _ = _validity_targets(item)
             future = [c for c in certs if c.not_before > now]
             if future and len(future) == len(certs):
@@ -142,13 +145,13 @@ class CertExpiringSoon(CertRule):
         "cert-expiry-days": "warn when a certificate expires within this many days (default 30)"
     }
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         now = now_utc()
         days = ctx.settings.cert_expiry_days
         if days <= 0:
             return
         limit = now + _dt.timedelta(days=days)
-        for doc, item in self.checked(ctx):
+        for item in analyse(ctx, decoded):
             certs, _ = _validity_targets(item)
             valid = [c for c in certs if c.not_after >= now]
             if valid and all(c.not_after <= limit for c in valid):
@@ -183,8 +186,8 @@ class CaNotACa(CertRule):
     summary = "A `ca` file whose certificates are not CAs"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        for doc, item in self.checked(ctx):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for item in analyse(ctx, decoded):
             if item.ref.kind not in CA_KINDS or item.pem is None:
                 continue
             certs = item.pem.parsed_certs

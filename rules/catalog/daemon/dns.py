@@ -5,16 +5,17 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterable
-from typing import ClassVar
 
 from bklint.rules import toml_text
-from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
+from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.daemon.values import string_items
 from bklint.rules.context import Context
+from bklint.rules.document import Document
+from bklint.rules.schema.decode import Decoded
 
 
 @register
-class InvalidNameserver(Rule):
+class InvalidNameserver(ParsedRule):
     """Checks that `dns.nameservers` are bare IP addresses.
 
     **Why**: buildkitd writes these into every build container's resolv.conf and parses
@@ -34,16 +35,12 @@ class InvalidNameserver(Rule):
     summary = "A DNS nameserver that is not an IP address; every RUN step fails"
     severity = Severity.ERROR
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         '[dns]\nnameservers = ["1.1.1.1:53", "8.8.8.8"]\n',
         '[dns]\r\nnameservers = ["10.0.0.2:53"] # VPC resolver\r\noptions = ["edns0"]\r\n',
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for value, node in string_items(decoded.entry("dns", "nameservers")):
             if _parse_ip(value) is not None:
                 continue
@@ -72,7 +69,7 @@ def _parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None
 
 
 @register
-class LoopbackNameserver(Rule):
+class LoopbackNameserver(ParsedRule):
     """Checks for loopback addresses in `dns.nameservers`.
 
     **Why**: nameservers from `[dns]` are copied into build containers unfiltered. Unless
@@ -89,11 +86,7 @@ class LoopbackNameserver(Rule):
     summary = "A loopback nameserver is unreachable from build containers"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for value, node in string_items(decoded.entry("dns", "nameservers")):
             ip = _parse_ip(value)
             if ip is None or not ip.is_loopback:

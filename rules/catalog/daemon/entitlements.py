@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
 
 from bklint.rules import toml_text
-from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
-from bklint.rules.catalog.daemon.values import flag_words, string_items
+from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
+from bklint.rules.catalog.daemon.values import string_items
 from bklint.rules.context import Context
-
-ENTITLEMENTS = ("network.host", "security.insecure", "device")
+from bklint.rules.daemon_flags import flags_of
+from bklint.rules.document import Document
+from bklint.rules.schema.decode import Decoded
+from bklint.rules.schema.tree import ENTITLEMENTS
 
 
 @register
-class UnknownEntitlement(Rule):
+class UnknownEntitlement(ParsedRule):
     """Checks `insecure-entitlements` names.
 
     **Why**: only `network.host`, `security.insecure` and `device` exist (case-sensitive).
@@ -34,16 +35,12 @@ class UnknownEntitlement(Rule):
     summary = "An entitlement name buildkitd silently drops"
     severity = Severity.WARNING
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         'insecure-entitlements = ["network-host", "security.insecure"]\n',
         "# CI builder\r\ninsecure-entitlements = ['Security.Insecure', \"network_host\"] # both\r\n",
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         cdi_disabled = decoded.value("cdi", "disabled") is True
         for value, node in string_items(decoded.entry("insecure-entitlements")):
             span = doc.value_span(node)
@@ -72,7 +69,7 @@ class UnknownEntitlement(Rule):
 
 
 @register
-class EntitlementsReplacedByBuildx(Rule):
+class EntitlementsReplacedByBuildx(ParsedRule):
     """Explains that buildx and setup-buildx-action usually replace `insecure-entitlements`.
 
     **Why**: the `--allow-insecure-entitlement` flag **replaces** the file's list. For the
@@ -98,15 +95,12 @@ class EntitlementsReplacedByBuildx(Rule):
     summary = "buildx replaces a file's `insecure-entitlements` without network.host"
     severity = Severity.INFO
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         entry = decoded.entry("insecure-entitlements")
         if entry is None or not isinstance(entry.value, list):
             return
-        if any(t.split("=", 1)[0] == "--allow-insecure-entitlement" for t in flag_words(ctx)):
+        flags = flags_of(ctx)
+        if flags is not None and flags.is_set("allow-insecure-entitlement"):
             yield self.finding(
                 "`--allow-insecure-entitlement` in the buildkitd flags replaces this list entirely",
                 doc.node_span(entry.node),

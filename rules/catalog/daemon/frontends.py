@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bklint.rules.base import Finding, Rule, Severity, register
+from bklint.rules.base import Finding, ParsedRule, Severity, register
 from bklint.rules.catalog.daemon.values import string_items
 from bklint.rules.context import Context
+from bklint.rules.document import Document
+from bklint.rules.schema.decode import Decoded
 
 
 @register
-class GhaSignWithoutVerify(Rule):
+class GhaSignWithoutVerify(ParsedRule):
     """Checks that GHA cache signing comes with `verify.required = true`.
 
     **Why**: the signature verifier is only created when `[cache.gha.verify] required =
@@ -32,11 +34,7 @@ class GhaSignWithoutVerify(Rule):
     summary = "`cache.gha.sign.command` without `verify.required = true` crashes cache export"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         entry = decoded.entry("cache", "gha", "sign", "command")
         if entry is None or not entry.value:
             return
@@ -50,7 +48,7 @@ class GhaSignWithoutVerify(Rule):
 
 
 @register
-class GatewayFrontendDisabled(Rule):
+class GatewayFrontendDisabled(ParsedRule):
     """Explains what `frontend."gateway.v0".enabled = false` turns off.
 
     **Why**: the Dockerfile frontend forwards to `gateway.v0` whenever a Dockerfile starts
@@ -64,11 +62,7 @@ class GatewayFrontendDisabled(Rule):
     summary = "Disabling gateway.v0 also breaks Dockerfiles with `# syntax=`"
     severity = Severity.INFO
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         entry = decoded.entry("frontend", "gateway.v0", "enabled")
         if entry is None or entry.value is not False:
             return
@@ -108,7 +102,7 @@ def reference_problem(text: str) -> str | None:
 
 
 @register
-class InvalidAllowedRepository(Rule):
+class InvalidAllowedRepository(ParsedRule):
     """Checks `frontend."gateway.v0".allowedRepositories` entries.
 
     **Why**: each entry is parsed as an image reference (`reference.ParseNormalizedNamed`)
@@ -124,11 +118,7 @@ class InvalidAllowedRepository(Rule):
     summary = "An `allowedRepositories` entry that is not an image reference stops buildkitd"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for value, node in string_items(decoded.entry("frontend", "gateway.v0", "allowedRepositories")):
             why = reference_problem(value)
             if why is None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bklint.rules.base import Finding, Rule, Severity, register
+from bklint.rules.base import Finding, ParsedRule, Severity, register
 from bklint.rules.context import Context
+from bklint.rules.document import Document
+from bklint.rules.schema.decode import Decoded
 from bklint.rules.startup import FAILS_AT_START
 
 
 @register
-class NegativeHistoryLimit(Rule):
+class NegativeHistoryLimit(ParsedRule):
     """Checks that `[history]` limits are not negative.
 
     **Why**: a negative `maxEntries` reaches a slice expression with a negative index in the
@@ -24,11 +26,7 @@ class NegativeHistoryLimit(Rule):
     summary = "A negative `history.maxEntries` (crashes the daemon at start) or `maxAge`"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         entries = decoded.entry("history", "maxEntries")
         if entries is not None and isinstance(entries.value, int) and entries.value < 0:
             yield self.finding(
@@ -46,7 +44,7 @@ class NegativeHistoryLimit(Rule):
 
 
 @register
-class HistoryTableIncomplete(Rule):
+class HistoryTableIncomplete(ParsedRule):
     """Checks that a `[history]` table sets both `maxAge` and `maxEntries`.
 
     **Why**: the defaults (48 h, 50 records) apply only when the `[history]` table is absent.
@@ -73,11 +71,7 @@ class HistoryTableIncomplete(Rule):
     summary = "`[history]` with one key zeroes the other"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         if not decoded.has_table("history"):
             return
         age = decoded.entry("history", "maxAge")

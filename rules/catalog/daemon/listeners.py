@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
-from typing import ClassVar
 
 from bklint.rules import toml_text
-from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
-from bklint.rules.catalog.daemon.values import has_flag, string_items
+from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
+from bklint.rules.catalog.daemon.values import string_items
 from bklint.rules.context import Context
+from bklint.rules.daemon_flags import flags_of
+from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
 
 
@@ -34,7 +35,7 @@ def _is_loopback_name(host: str) -> bool:
 
 
 @register
-class InvalidGrpcAddress(Rule):
+class InvalidGrpcAddress(ParsedRule):
     """Checks each `grpc.address` for a scheme buildkitd can listen on.
 
     **Why**: every address needs `scheme://`: `unix://PATH`, `tcp://HOST:PORT`, the bare
@@ -56,16 +57,12 @@ class InvalidGrpcAddress(Rule):
     summary = "A `grpc.address` buildkitd cannot listen on (no or unknown scheme, `fd://N`)"
     severity = Severity.ERROR
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         '[grpc]\naddress = ["/run/buildkit/buildkitd.sock"]\n',
         "[grpc]\r\naddress = [\r\n  '/run/user/1000/buildkit/buildkitd.sock', # rootless\r\n  \"tcp://127.0.0.1:1234\",\r\n]\r\n",
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for value, node in string_items(decoded.entry("grpc", "address")):
             span = doc.value_span(node)
             if "://" not in value:
@@ -108,7 +105,7 @@ class InvalidGrpcAddress(Rule):
 
 
 @register
-class TcpWithoutTls(Rule):
+class TcpWithoutTls(ParsedRule):
     """Checks for a `tcp://` listener on a non-loopback address without `[grpc.tls]`.
 
     **Why**: buildkitd accepts it with only a log warning (`TLS is not enabled for …`), but
@@ -125,12 +122,10 @@ class TcpWithoutTls(Rule):
     summary = "A TCP listener on a non-loopback address without TLS"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
-        if _tls_configured(decoded) or has_flag(ctx, "--tlscert"):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        flags = flags_of(ctx)
+        tlscert = flags.last("tlscert") if flags is not None else None
+        if _tls_configured(decoded) or (tlscert is not None and tlscert.value):
             return
         for value, node in string_items(decoded.entry("grpc", "address")):
             if not value.startswith("tcp://"):
@@ -146,7 +141,7 @@ class TcpWithoutTls(Rule):
 
 
 @register
-class DebugAddressExposed(Rule):
+class DebugAddressExposed(ParsedRule):
     """Checks that `grpc.debugAddress` listens on loopback only.
 
     **Why**: the debug listener serves Go's pprof and trace handlers (heap and goroutine
@@ -164,11 +159,7 @@ class DebugAddressExposed(Rule):
     summary = "The unauthenticated debug (pprof) listener is reachable from the network"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         entry = decoded.entry("grpc", "debugAddress")
         if entry is None or not isinstance(entry.value, str) or not entry.value:
             return

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
 
 from bklint.rules import toml_text
-from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
-from bklint.rules.catalog.daemon.values import has_flag
+from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.context import Context
+from bklint.rules.daemon_flags import flag_on, flags_of
+from bklint.rules.document import Document
+from bklint.rules.schema.decode import Decoded
+from bklint.rules.schema.tree import LOG_LEVELS
 from bklint.rules.startup import FAILS_AT_START
-
-LOG_LEVELS = ("panic", "fatal", "error", "warn", "warning", "info", "debug", "trace")
-
+from bklint.rules.templates import templated
 
 LOG_FORMATS = ("text", "json")
 
 
 @register
-class NoProcessSandboxWithoutRootless(Rule):
+class NoProcessSandboxWithoutRootless(ParsedRule):
     """Checks that `noProcessSandbox = true` comes with a rootless worker.
 
     **Why**: the OCI worker (`cmd/buildkitd/main_oci_worker.go`) refuses to start with
@@ -48,15 +48,11 @@ class NoProcessSandboxWithoutRootless(Rule):
     summary = "`noProcessSandbox` without `rootless`; buildkitd refuses to start outside a user namespace"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         entry = decoded.entry("worker", "oci", "noProcessSandbox")
         if entry is None or entry.value is not True:
             return
-        if has_flag(ctx, "--rootless", "--oci-worker-rootless"):
+        if flag_on(flags_of(ctx), "rootless", "oci-worker-rootless"):
             return
         rootless = decoded.entry("worker", "oci", "rootless")
         if rootless is not None and rootless.value is True:
@@ -72,7 +68,7 @@ class NoProcessSandboxWithoutRootless(Rule):
 
 
 @register
-class InvalidLogLevel(Rule):
+class InvalidLogLevel(ParsedRule):
     """Checks `[log] level` against the levels buildkitd accepts.
 
     **Why**: the level is parsed with logrus `ParseLevel` at start (v0.30+): `panic`,
@@ -87,13 +83,9 @@ class InvalidLogLevel(Rule):
     summary = "A `[log] level` buildkitd refuses at start-up"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         entry = decoded.entry("log", "level")
-        if entry is None or not isinstance(entry.value, str) or entry.value == "":
+        if entry is None or not isinstance(entry.value, str) or templated(entry.value) or entry.value == "":
             return
         if entry.value.lower() in LOG_LEVELS:
             return
@@ -105,7 +97,7 @@ class InvalidLogLevel(Rule):
 
 
 @register
-class InvalidLogFormat(Rule):
+class InvalidLogFormat(ParsedRule):
     """Checks `[log] format`.
 
     **Why**: only `"text"`, `"json"` or an empty string are accepted, **case-sensitively**;
@@ -119,18 +111,14 @@ class InvalidLogFormat(Rule):
     summary = "A `[log] format` other than text or json stops buildkitd"
     severity = Severity.ERROR
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         '[log]\nformat = "JSON"\n',
         "[log]\r\nformat = 'Text' # for journald\r\nlevel = \"info\"\r\n",
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         entry = decoded.entry("log", "format")
-        if entry is None or not isinstance(entry.value, str) or entry.value in ("", *LOG_FORMATS):
+        if entry is None or not isinstance(entry.value, str) or templated(entry.value) or entry.value in ("", *LOG_FORMATS):
             return
         fix = None
         if entry.value.lower() in LOG_FORMATS:

@@ -9,16 +9,18 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from bklint.rules.base import Finding, Rule, Severity, register
-from bklint.rules.catalog.daemon.values import has_flag
+from bklint.rules.base import Finding, ParsedRule, Severity, register
 from bklint.rules.context import Context
+from bklint.rules.daemon_flags import flags_of
+from bklint.rules.document import Document
+from bklint.rules.schema.decode import Decoded
 from bklint.rules.startup import FAILS_AT_START, NEEDED_AT_START
 
 CONTAINERD_SOCKET = "/run/containerd/containerd.sock"
 
 
 @register
-class NoWorker(Rule):
+class NoWorker(ParsedRule):
     """Checks that buildkitd ends up with at least one worker.
 
     **Why**: `cmd/buildkitd/main.go` stops with `no worker found, rebuild the buildkit daemon?`
@@ -42,12 +44,10 @@ class NoWorker(Rule):
     summary = "No worker is left, or the only workers need a containerd socket at start"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
-        if has_flag(ctx, "--oci-worker", "--containerd-worker"):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        flags = flags_of(ctx)
+        given = [u for n in ("oci-worker", "containerd-worker") if flags and (u := flags.last(n)) is not None]
+        if any(u.value.lower() != "false" for u in given):
             return
         oci = decoded.entry("worker", "oci", "enabled")
         ctd = decoded.entry("worker", "containerd", "enabled")
@@ -74,7 +74,7 @@ class NoWorker(Rule):
 
 
 @register
-class DebugAddressWithoutPort(Rule):
+class DebugAddressWithoutPort(ParsedRule):
     """Checks that `grpc.debugAddress` is `host:port` or `unix://PATH`.
 
     **Why**: `cmd/buildkitd/main.go` opens the debug listener (`setupDebugHandlers` in
@@ -90,11 +90,7 @@ class DebugAddressWithoutPort(Rule):
     summary = "A `grpc.debugAddress` that is neither `host:port` nor `unix://`; buildkitd refuses to start"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         entry = decoded.entry("grpc", "debugAddress")
         if entry is None or not isinstance(entry.value, str) or not entry.value:
             return
@@ -112,7 +108,7 @@ class DebugAddressWithoutPort(Rule):
 
 
 @register
-class UserRemapUser(Rule):
+class UserRemapUser(ParsedRule):
     """Checks `userRemapUnsupported`, which names a user, not a mode.
 
     **Why**: the OCI worker (`cmd/buildkitd/main_oci_worker.go`) passes the value to
@@ -131,11 +127,7 @@ class UserRemapUser(Rule):
     summary = "`userRemapUnsupported` names a user (with subuid/subgid ranges) buildkitd looks up at start"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         entry = decoded.entry("worker", "oci", "userRemapUnsupported")
         if entry is None or not isinstance(entry.value, str) or not entry.value:
             return
@@ -174,7 +166,7 @@ def _severity(path: str) -> Severity:
 
 
 @register
-class NeededAtStart(Rule):
+class NeededAtStart(ParsedRule):
     """Names the files and sockets buildkitd opens when it starts.
 
     **Why**: `cmd/buildkitd/main.go` loads `grpc.tls` cert, key and CA before it listens
@@ -199,11 +191,7 @@ class NeededAtStart(Rule):
     summary = "A file or socket buildkitd opens at start and refuses to start without"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for name in ("cert", "key", "ca"):
             entry = decoded.entry("grpc", "tls", name)
             if entry is None or not isinstance(entry.value, str) or not entry.value:

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import ClassVar
 
 from bklint.rules import toml_text
-from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
+from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.daemon.values import string_items
 from bklint.rules.context import Context
-
-WORKERS = ("oci", "containerd")
-
-
-OCI_SNAPSHOTTERS = ("auto", "overlayfs", "native", "fuse-overlayfs", "stargz")
-
+from bklint.rules.document import Document
+from bklint.rules.schema.decode import Decoded
+from bklint.rules.schema.tree import OCI_SNAPSHOTTERS, WORKERS
+from bklint.rules.templates import templated
 
 _KNOWN_OS = [
     "aix",
@@ -110,7 +107,7 @@ def platform_problem(spec: str) -> tuple[str, bool] | None:
 
 
 @register
-class InvalidPlatform(Rule):
+class InvalidPlatform(ParsedRule):
     """Checks `platforms` of both workers with containerd's platform parser.
 
     **Why**: the worker parses each entry with `platforms.Parse` when it starts; a malformed
@@ -126,11 +123,7 @@ class InvalidPlatform(Rule):
     summary = "A worker platform string buildkitd cannot parse"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for worker in WORKERS:
             for value, node in string_items(decoded.entry("worker", worker, "platforms")):
                 problem = platform_problem(value)
@@ -153,7 +146,7 @@ class InvalidPlatform(Rule):
 
 
 @register
-class UnknownSnapshotter(Rule):
+class UnknownSnapshotter(ParsedRule):
     """Checks the OCI worker's `snapshotter` name.
 
     **Why**: the OCI worker knows `auto`, `overlayfs`, `native`, `fuse-overlayfs` and
@@ -172,18 +165,14 @@ class UnknownSnapshotter(Rule):
     summary = "An OCI worker snapshotter name buildkitd does not know"
     severity = Severity.ERROR
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         '[worker.oci]\nsnapshotter = "overlay2"\n',
         "[worker.oci]\r\nenabled = true\r\nsnapshotter = 'Native' # no overlay on this kernel\r\n",
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         entry = decoded.entry("worker", "oci", "snapshotter")
-        if entry is None or not isinstance(entry.value, str) or entry.value in ("", *OCI_SNAPSHOTTERS):
+        if entry is None or not isinstance(entry.value, str) or templated(entry.value) or entry.value in ("", *OCI_SNAPSHOTTERS):
             return
         if decoded.value("worker", "oci", "proxySnapshotterPath"):
             return
@@ -204,7 +193,7 @@ class UnknownSnapshotter(Rule):
 
 
 @register
-class ContainerdRuntimeWithoutName(Rule):
+class ContainerdRuntimeWithoutName(ParsedRule):
     """Checks that `[worker.containerd.runtime]` sets `name`.
 
     **Why**: when `runtime.name` is empty, buildkitd replaces the **whole** runtime table by
@@ -233,11 +222,7 @@ class ContainerdRuntimeWithoutName(Rule):
     summary = "A containerd `runtime` table without `name` loses `path` and `options`"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         if not decoded.has_table("worker", "containerd", "runtime"):
             return
         if decoded.value("worker", "containerd", "runtime", "name"):

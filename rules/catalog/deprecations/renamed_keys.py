@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from bklint.rules import restructure
-from bklint.rules.base import Finding, Fix, Rule, Severity, register
+from bklint.rules.base import Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.deprecations.releases import targets_before
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded, Entry
+from bklint.rules.schema.tree import WORKERS
 from bklint.rules.schema.versions import Version
 
 if TYPE_CHECKING:  # imported lazily, only when a fix is computed
     import tomlkit
-
-WORKERS = ("oci", "containerd")
-
 
 V0_17 = Version(0, 17, 0)
 
@@ -81,7 +79,7 @@ def log_level_fix(doc: Document, decoded: Decoded) -> Fix | None:
 
 
 @register
-class DeprecatedDebugTrace(Rule):
+class DeprecatedDebugTrace(ParsedRule):
     """Checks for the top-level `debug` and `trace` keys, deprecated since v0.30.
 
     **Why**: since v0.30 the log level is `[log] level`; buildkitd still reads `debug` and
@@ -113,18 +111,16 @@ class DeprecatedDebugTrace(Rule):
     summary = "Deprecated `debug`/`trace` keys; use `[log] level`"
     severity = Severity.WARNING
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         "debug = true\n",
         "# logging\r\ndebug = true # noisy\r\ntrace = false\r\n\r\n[worker.oci]\r\nenabled = true\r\n",
         'trace = true\n[log]\nformat = "json"\n',
         'debug = true\n[log]\nlevel = "warn"\n',
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        got = ctx.parsed()
-        if got is None or targets_before(ctx, V0_30):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        if targets_before(ctx, V0_30):
             return
-        doc, decoded = got
         fix = log_level_fix(doc, decoded)
         current = _log_level(decoded)
         for key in ("debug", "trace"):
@@ -165,7 +161,7 @@ def _rename_or_drop(
 
 
 @register
-class DeprecatedGcKeepStorage(Rule):
+class DeprecatedGcKeepStorage(ParsedRule):
     """Checks for the worker-level `gckeepstorage`, deprecated since v0.17.
 
     **Why**: v0.17 replaced the single GC size by `reservedSpace`, `maxUsedSpace` and
@@ -195,17 +191,15 @@ class DeprecatedGcKeepStorage(Rule):
     summary = "Deprecated `gckeepstorage`; use `reservedSpace`"
     severity = Severity.WARNING
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         '[worker.oci]\ngckeepstorage = "10GB"\n',
         "[worker.containerd]\r\ngckeepstorage = 9000000000 # bytes\r\n",
         '[worker.oci]\ngckeepstorage = "10GB"\nreservedSpace = "20GB"\n',
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        got = ctx.parsed()
-        if got is None or targets_before(ctx, V0_17):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        if targets_before(ctx, V0_17):
             return
-        doc, decoded = got
         for worker in WORKERS:
             entry = decoded.entry("worker", worker, "gckeepstorage")
             if entry is None:
@@ -223,7 +217,7 @@ class DeprecatedGcKeepStorage(Rule):
 
 
 @register
-class DeprecatedKeepBytes(Rule):
+class DeprecatedKeepBytes(ParsedRule):
     """Checks for `keepBytes` in a `[[worker.*.gcpolicy]]` rule, deprecated since v0.17.
 
     **Why**: buildkitd copies a rule's `keepBytes` into its `reservedSpace`, but only when
@@ -252,17 +246,15 @@ class DeprecatedKeepBytes(Rule):
     summary = "Deprecated gcpolicy `keepBytes`; use `reservedSpace`"
     severity = Severity.WARNING
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         "[[worker.oci.gcpolicy]]\nkeepBytes = 512000000\nkeepDuration = 172800\n",
         '[[worker.oci.gcpolicy]]\r\nkeepBytes = "1GB"\r\nreservedSpace = "2GB"\r\n',
         '[[worker.containerd.gcpolicy]]\nall = true\n[[worker.containerd.gcpolicy]]\nkeepbytes = "1GB"\n',
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        got = ctx.parsed()
-        if got is None or targets_before(ctx, V0_17):
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        if targets_before(ctx, V0_17):
             return
-        doc, decoded = got
         for worker in WORKERS:
             for index in range(decoded.count("worker", worker, "gcpolicy")):
                 entry = decoded.entry("worker", worker, "gcpolicy", index, "keepBytes")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 from bklint.rules import restructure, toml_text
-from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
+from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.deprecations.releases import targets_before
 from bklint.rules.context import Context
 from bklint.rules.document import Document, TomlNode, format_path
-from bklint.rules.schema.decode import Issue
+from bklint.rules.schema.decode import Decoded, Issue
 from bklint.rules.schema.versions import Version
 
 V0_27 = Version(0, 27, 0)
@@ -80,7 +80,7 @@ def ghacache_fix(doc: Document, data: dict[str, Any]) -> tuple[Fix | None, str]:
 
 
 @register
-class GhaCacheTable(Rule):
+class GhaCacheTable(ParsedRule):
     """Checks for the `[ghacache]` table of BuildKit's documented example.
 
     **Why**: `docs/buildkitd.toml.md` shows GitHub Actions cache signing as
@@ -114,18 +114,14 @@ class GhaCacheTable(Rule):
     summary = "`[ghacache]` from the upstream docs is ignored; the table is `[cache.gha]`"
     severity = Severity.WARNING
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         '[ghacache.sign]\ncmd = ""\n[ghacache.verify]\nrequired = false\n'
         '[ghacache.verify.policy]\ntimestampThreshold = 1\ncertificateIssuer = ""\n',
         '# signing\r\n[ghacache.sign]\r\ncmd = "cosign sign-blob -" # argv\r\n',
         "[cache]\n[ghacache]\nverify.required = true\n",
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        got = ctx.parsed()
-        if got is None:
-            return
-        doc, decoded = got
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         issues = [i for i in decoded.issues if i.kind == "unknown" and is_ghacache(i)]
         if not issues:
             return
@@ -164,7 +160,7 @@ _SIGSTORE_OTHER = {
 
 
 @register
-class DeprecatedSigstoreField(Rule):
+class DeprecatedSigstoreField(ParsedRule):
     """Checks for the five `githubWorkflow*` fields in `[cache.gha.verify.policy]`.
 
     **Why**: these policy fields match Fulcio's legacy GitHub certificate extensions,
@@ -186,15 +182,11 @@ class DeprecatedSigstoreField(Rule):
     summary = "A deprecated `githubWorkflow*` certificate field in the GHA cache policy"
     severity = Severity.INFO
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         '[cache.gha.verify.policy]\ngithubWorkflowRef = "refs/heads/main"\ngithubWorkflowSHA = "abc"\n',
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        got = ctx.parsed()
-        if got is None:
-            return
-        doc, decoded = got
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for old in (*_SIGSTORE_SAME_VALUE, *_SIGSTORE_OTHER):
             entry = decoded.entry("cache", "gha", "verify", "policy", old)
             if entry is None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from bklint.rules import restructure
-from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
+from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.context import Context
 from bklint.rules.document import Document, TomlNode, format_path
 from bklint.rules.schema import versions
@@ -77,7 +77,7 @@ def _older_spelling_fix(doc: Document, decoded: Decoded, entry: Entry, version: 
 
 
 @register
-class UnknownAtTarget(Rule):
+class UnknownAtTarget(ParsedRule):
     """Checks, with `--target-version`, for keys that release does not know yet.
 
     **Why**: buildkitd ignores keys it does not know without a warning, so a config
@@ -97,18 +97,16 @@ class UnknownAtTarget(Rule):
     summary = "A key the target BuildKit release does not know (silently ignored there)"
     severity = Severity.WARNING
     fixable = True
-    fix_examples: ClassVar[tuple[dict[str, str], ...]] = (
+    fix_examples = (
         {"text": '[worker.oci]\nreservedSpace = "10GB"\n', "target_version": "v0.12"},
         {"text": '[[worker.oci.gcpolicy]]\r\nreservedSpace = "1GB"\r\nkeepDuration = 3600\r\n', "target_version": "v0.16"},
         {"text": '# logs\nroot = "/x"\n\n[log]\nlevel = "debug"\n\n[worker.oci]\nenabled = true\n', "target_version": "v0.29"},
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        got = ctx.parsed()
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         version = ctx.target_version()
-        if got is None or version is None:
+        if version is None:
             return
-        doc, decoded = got
         known = versions.keys_at(version)
         for path, entry in decoded.entries.items():
             vpath = restructure.version_path(path)
@@ -130,7 +128,7 @@ def _string_literal(doc: Document, node: TomlNode) -> bool:
 
 
 @register
-class TypeAtTarget(Rule):
+class TypeAtTarget(ParsedRule):
     """Checks, with `--target-version` below v0.12, sizes and durations written as strings.
 
     **Why**: before v0.12 `gckeepstorage`, `keepBytes`, `keepDuration` and
@@ -148,16 +146,14 @@ class TypeAtTarget(Rule):
     summary = "A value whose type the target BuildKit release does not accept"
     severity = Severity.ERROR
     fixable = True
-    fix_examples: ClassVar[tuple[dict[str, str], ...]] = (
+    fix_examples = (
         {"text": '[[worker.oci.gcpolicy]]\nkeepDuration = "48h"\nkeepBytes = "1GB"\n', "target_version": "v0.11"},
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        got = ctx.parsed()
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         version = ctx.target_version()
-        if got is None or version is None or version >= V0_12:
+        if version is None or version >= V0_12:
             return
-        doc, decoded = got
         for path, entry in decoded.entries.items():
             vpath = restructure.version_path(path)
             then = versions.type_at(vpath, version)
@@ -188,7 +184,7 @@ def v1_accepts(written: str, canonical: str) -> bool:
 
 
 @register
-class CaseIgnoredAtTarget(Rule):
+class CaseIgnoredAtTarget(ParsedRule):
     """Checks, with `--target-version` below v0.28, key spellings go-toml v1 does not match.
 
     **Why**: up to v0.27 buildkitd decoded with go-toml v1, which matches a key only when
@@ -208,17 +204,15 @@ class CaseIgnoredAtTarget(Rule):
     summary = "A key spelling BuildKit before v0.28 (go-toml v1) silently ignores"
     severity = Severity.WARNING
     fixable = True
-    fix_examples: ClassVar[tuple[dict[str, str], ...]] = (
+    fix_examples = (
         {"text": "[worker.oci]\nMax-Parallelism = 4\n", "target_version": "v0.27"},
         {"text": "[Worker.OCI]\r\nenabled = true\r\n", "target_version": "v0.20"},
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        got = ctx.parsed()
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         version = ctx.target_version()
-        if got is None or version is None or version >= V0_28:
+        if version is None or version >= V0_28:
             return
-        doc, decoded = got
         for issue in decoded.issues:
             if issue.kind != "case" or not issue.path or not issue.canonical:
                 continue
@@ -252,7 +246,7 @@ def legacy_integer_issues(doc: Document, decoded: Decoded) -> Iterator[tuple[Iss
 
 
 @register
-class IntegerFormAtTarget(Rule):
+class IntegerFormAtTarget(ParsedRule):
     """Checks, with `--target-version` below v0.28, integer forms that v0.28 stops accepting.
 
     **Why**: go-toml v1 (BuildKit up to v0.27) read `keepDuration = 0x10` or
@@ -270,16 +264,14 @@ class IntegerFormAtTarget(Rule):
     summary = "A hex or underscore integer size/duration that BuildKit v0.28+ refuses"
     severity = Severity.WARNING
     fixable = True
-    fix_examples: ClassVar[tuple[dict[str, str], ...]] = (
+    fix_examples = (
         {"text": "[[worker.oci.gcpolicy]]\nkeepDuration = 172_800\nkeepBytes = 0x400\n", "target_version": "v0.27"},
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        got = ctx.parsed()
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         version = ctx.target_version()
-        if got is None or version is None or version >= V0_28:
+        if version is None or version >= V0_28:
             return
-        doc, decoded = got
         for issue, number in legacy_integer_issues(doc, decoded):
             node = issue.node
             fix = Fix(f"write {number}", (Edit(doc.value_span(node), str(number)),), "safe")

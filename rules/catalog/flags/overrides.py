@@ -9,7 +9,6 @@ from bklint.rules.catalog.flags.reporting import REFUSES, flag_report
 from bklint.rules.context import Context
 from bklint.rules.daemon_flags import (
     BUILDX_CONFIG_PATH,
-    ENTITLEMENTS,
     FROM_FLAGS,
     effective,
     flag_value_error,
@@ -17,6 +16,7 @@ from bklint.rules.daemon_flags import (
     go_parse_bool,
 )
 from bklint.rules.document import format_path
+from bklint.rules.schema.tree import ENTITLEMENTS, WORKERS
 
 
 @register
@@ -291,7 +291,7 @@ class KeepstorageFlagIgnored(Rule):
         if parsed is None:
             return
         eff = effective(ctx)
-        for worker in ("oci", "containerd"):
+        for worker in WORKERS:
             use = parsed.last(f"{worker}-worker-gc-keepstorage")
             if use is None or flag_value_error(use) is not None:
                 continue

@@ -8,7 +8,6 @@ from bklint.rules.base import Finding, Rule, Severity, register
 from bklint.rules.catalog.flags.reporting import REFUSES, flag_report
 from bklint.rules.context import Context
 from bklint.rules.daemon_flags import (
-    ENTITLEMENTS,
     FLAGS,
     BadWord,
     effective,
@@ -18,6 +17,7 @@ from bklint.rules.daemon_flags import (
     suggest,
     target_minor,
 )
+from bklint.rules.schema.tree import ENTITLEMENTS, OCI_SNAPSHOTTERS
 
 
 @register
@@ -239,8 +239,6 @@ class InvalidFlagValue(Rule):
     summary = "a flag value buildkitd cannot parse (it refuses to start)"
     severity = Severity.ERROR
 
-    _SNAPSHOTTERS = ("auto", "overlayfs", "native", "fuse-overlayfs", "stargz")
-
     def check(self, ctx: Context) -> Iterable[Finding]:
         parsed = flags_of(ctx)
         if parsed is None:
@@ -253,10 +251,10 @@ class InvalidFlagValue(Rule):
             if (
                 problem is None
                 and use.spec.name == "oci-worker-snapshotter"
-                and use.value not in self._SNAPSHOTTERS
+                and use.value not in OCI_SNAPSHOTTERS
                 and not eff.value("worker", "oci", "proxySnapshotterPath")
             ):
-                problem = f"unknown snapshotter name {use.value!r} ({', '.join(self._SNAPSHOTTERS)})"
+                problem = f"unknown snapshotter name {use.value!r} ({', '.join(OCI_SNAPSHOTTERS)})"
             if problem is None:
                 continue
             yield flag_report(type(self), f"`{use.shown}`: {problem}; {REFUSES}", use)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bklint.rules.base import Finding, Rule, Severity, register
-from bklint.rules.catalog.gc.gcpolicy import SIZES, WORKERS, gc_off, gc_rules, size_at
+from bklint.rules.base import Finding, ParsedRule, Severity, register
+from bklint.rules.catalog.gc.gcpolicy import SIZES, gc_off, gc_rules, size_at
 from bklint.rules.context import Context
+from bklint.rules.document import Document
+from bklint.rules.schema.decode import Decoded
+from bklint.rules.schema.tree import WORKERS
 from bklint.rules.schema.values import DiskSpace
 
 WORKER_SIZES = (*SIZES, "gckeepstorage")
 
 
 @register
-class GCDisabledWithPolicy(Rule):
+class GCDisabledWithPolicy(ParsedRule):
     """Checks for `gc = false` next to GC rules or sizes.
 
     **Why**: with `gc = false` buildkitd builds no GC policy at all (`getGCPolicy` returns
@@ -33,11 +36,7 @@ class GCDisabledWithPolicy(Rule):
     summary = "`gc = false` while GC rules or sizes are set: they are never used"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for worker in WORKERS:
             gc = decoded.entry("worker", worker, "gc")
             if gc is None or gc.value is not False:
@@ -56,7 +55,7 @@ class GCDisabledWithPolicy(Rule):
 
 
 @register
-class WorkerGCSettingIgnored(Rule):
+class WorkerGCSettingIgnored(ParsedRule):
     """Checks for worker-level GC sizes that buildkitd ignores.
 
     **Why**: `reservedSpace`, `maxUsedSpace`, `minFreeSpace` and `gckeepstorage` at worker
@@ -84,11 +83,7 @@ class WorkerGCSettingIgnored(Rule):
     summary = "A worker-level GC size ignored because gcpolicy (or a newer key) is set"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for worker in WORKERS:
             if gc_off(decoded, worker):
                 continue
@@ -106,7 +101,7 @@ class WorkerGCSettingIgnored(Rule):
 
 
 @register
-class GCPolicyWithoutSizeCap(Rule):
+class GCPolicyWithoutSizeCap(ParsedRule):
     """Checks that a custom GC policy has a rule that caps the cache regardless of age.
 
     **Why**: custom `[[gcpolicy]]` rules replace BuildKit's default policy, whose last rules
@@ -140,11 +135,7 @@ class GCPolicyWithoutSizeCap(Rule):
     summary = "Every GC rule has keepDuration: nothing caps the cache by size"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for worker in WORKERS:
             rules = gc_rules(decoded, worker)
             if not rules or gc_off(decoded, worker):

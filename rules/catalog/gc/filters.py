@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import ClassVar, NamedTuple
+from typing import NamedTuple
 
-from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
-from bklint.rules.catalog.gc.gcpolicy import WORKERS, GCRule, gc_rules, policy_label
+from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
+from bklint.rules.catalog.gc.gcpolicy import GCRule, gc_rules, policy_label
 from bklint.rules.context import Context
-from bklint.rules.document import TomlNode
+from bklint.rules.document import Document, TomlNode
 from bklint.rules.schema.decode import Decoded, Entry
+from bklint.rules.schema.tree import WORKERS
 
 FILTER_FIELDS = ("id", "parents", "description", "inuse", "mutable", "immutable", "type", "shared", "private")
 
@@ -123,7 +124,7 @@ def _filters(decoded: Decoded) -> Iterator[tuple[GCRule, Entry, int, str, TomlNo
 
 
 @register
-class GCFilterInvalid(Rule):
+class GCFilterInvalid(ParsedRule):
     """Checks GC `filters` against containerd's filter syntax and BuildKit's record fields.
 
     **Why**: each filter is parsed by containerd's `filters.ParseAll` only when GC runs, not
@@ -151,11 +152,7 @@ class GCFilterInvalid(Rule):
     summary = "A GC filter that does not parse, or names an unknown field or record type"
     severity = Severity.ERROR
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for rule, _entry, _i, text, node in _filters(decoded):
             span = doc.value_span(node)
             try:
@@ -196,7 +193,7 @@ _PLAIN_FILTER_VALUE = re.compile(r"[A-Za-z0-9_./:+-]+")
 
 
 @register
-class GCFilterCommaAlternatives(Rule):
+class GCFilterCommaAlternatives(ParsedRule):
     """Checks for alternatives joined by commas in one GC filter string.
 
     **Why**: inside one filter string a comma means AND; separate strings in the list mean
@@ -219,17 +216,13 @@ class GCFilterCommaAlternatives(Rule):
     summary = "Comma-joined alternatives in one GC filter (comma is AND): it never matches"
     severity = Severity.WARNING
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         '[[worker.oci.gcpolicy]]\nfilters = ["type==source.local,type==exec.cachemount"]\nkeepDuration = "48h"\n',
         "[[worker.oci.gcpolicy]]\r\nfilters = ['type==source.local, type==source.git.checkout'] # local and git\r\nreservedSpace = \"10GB\"\r\n",
         '[[worker.containerd.gcpolicy]]\nfilters = [\n  "type==regular,type==internal,type==regular", # two types\n  "type==frontend",\n]\nmaxUsedSpace = "20GiB"\n',
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for rule, _entry, _i, text, node in _filters(decoded):
             try:
                 selectors = parse_filter(text)

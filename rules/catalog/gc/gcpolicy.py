@@ -7,10 +7,8 @@ from dataclasses import dataclass
 
 from bklint.rules.document import TomlNode
 from bklint.rules.schema.decode import Decoded, Entry
+from bklint.rules.schema.tree import WORKERS
 from bklint.rules.schema.values import DiskSpace
-
-WORKERS = ("oci", "containerd")
-
 
 SIZES = ("reservedSpace", "maxUsedSpace", "minFreeSpace")
 

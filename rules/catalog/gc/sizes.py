@@ -1,15 +1,13 @@
-"""BK230–BK233, BK239: the sizes of GC rules and their units."""
+"""BK229–BK233, BK239: the sizes of GC rules and their units."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import ClassVar
 
-from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
+from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.gc.gcpolicy import (
     SIZES,
-    WORKERS,
     GCRule,
     gc_off,
     gc_rules,
@@ -18,7 +16,9 @@ from bklint.rules.catalog.gc.gcpolicy import (
     size_entries,
 )
 from bklint.rules.context import Context
+from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded, Entry
+from bklint.rules.schema.tree import WORKERS
 from bklint.rules.schema.values import DiskSpace, human_bytes
 
 
@@ -32,7 +32,50 @@ def rule_sizes(decoded: Decoded, rule: GCRule) -> dict[str, DiskSpace]:
 
 
 @register
-class GCPercentageOutOfRange(Rule):
+class TinyBareIntegerSize(ParsedRule):
+    """Checks for GC sizes written as a bare integer that is absurdly small (under 1 MiB).
+
+    **Why**: a size without quotes is a number of **bytes** (`DiskSpace` reads a TOML
+    integer as bytes). `gckeepstorage = 9313  # 9GB` keeps about 9 KB of build cache, so
+    every GC run prunes nearly everything. The mistake survives a rename to
+    `reservedSpace`, so it is reported on every size key, deprecated or current.
+
+    **Bad**: `reservedSpace = 20000  # 20 GiB`
+
+    **Good**: `reservedSpace = "20GiB"`
+    """
+
+    code = "BK229"
+    name = "tiny-bare-integer-size"
+    summary = "A bare-integer GC size counts bytes; under 1 MiB it prunes nearly all cache"
+    severity = Severity.WARNING
+
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for entry in size_entries(decoded):
+            raw = doc.slice(entry.node.value_start, entry.node.value_end).replace("_", "")
+            if not raw.isdigit() or not 0 < entry.value.bytes < _TINY_BYTES:
+                continue
+            yield self.finding(
+                f"`{entry.written[-1]} = {raw}` is {entry.value.bytes:,} bytes ({human_bytes(entry.value.bytes)}): "
+                "a bare integer counts bytes, so GC keeps almost no cache; write the size with a unit, e.g. `\"10GiB\"`",
+                doc.value_span(entry.node),
+            )
+
+
+def _comparable(a: DiskSpace, b: DiskSpace) -> tuple[int, int] | None:
+    if a.percentage and b.percentage:
+        return a.percentage, b.percentage
+    if a.bytes and b.bytes and not a.percentage and not b.percentage:
+        return a.bytes, b.bytes
+    return None
+
+
+def _describe(value: DiskSpace) -> str:
+    return f"{value.percentage}%" if value.percentage else human_bytes(value.bytes)
+
+
+@register
+class GCPercentageOutOfRange(ParsedRule):
     """Checks for disk-space percentages above 100 % or below 0 %.
 
     **Why**: buildkitd accepts any integer percentage (`"-5%"` and `"150%"` both load) and
@@ -49,11 +92,7 @@ class GCPercentageOutOfRange(Rule):
     summary = "A GC size percentage above 100 % or below 0 %"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for entry in size_entries(decoded):
             pct = entry.value.percentage
             key = str(entry.path[-1])
@@ -76,20 +115,8 @@ class GCPercentageOutOfRange(Rule):
                 )
 
 
-def _comparable(a: DiskSpace, b: DiskSpace) -> tuple[int, int] | None:
-    if a.percentage and b.percentage:
-        return a.percentage, b.percentage
-    if a.bytes and b.bytes and not a.percentage and not b.percentage:
-        return a.bytes, b.bytes
-    return None
-
-
-def _describe(value: DiskSpace) -> str:
-    return f"{value.percentage}%" if value.percentage else human_bytes(value.bytes)
-
-
 @register
-class ReservedAboveMaxUsed(Rule):
+class ReservedAboveMaxUsed(ParsedRule):
     """Checks for `reservedSpace` (or `keepBytes`) larger than `maxUsedSpace`.
 
     **Why**: the prune target is `maxUsedSpace`, then raised to at least `reservedSpace`
@@ -111,11 +138,7 @@ class ReservedAboveMaxUsed(Rule):
     summary = "`reservedSpace` above `maxUsedSpace`: the cap never applies"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for worker in WORKERS:
             rules = gc_rules(decoded, worker)
             scopes: list[tuple[tuple[str | int, ...], str]] = [(r.path(""), policy_label(r)) for r in rules]
@@ -134,17 +157,18 @@ class ReservedAboveMaxUsed(Rule):
                 pair = _comparable(reserved, maximum)
                 if pair is None or pair[0] <= pair[1]:
                     continue
-                entry = decoded.entries[(*base, "maxUsedSpace")]
+                max_path, reserved_path = (*base, "maxUsedSpace"), (*base, reserved_key)
+                entry = decoded.entries[max_path]
                 yield self.finding(
                     f"in {label}, `maxUsedSpace` ({_describe(maximum)}) is below `{reserved_key}` "
                     f"({_describe(reserved)}): buildkitd never prunes below `{reserved_key}`, so the cap has no effect",
                     doc.value_span(entry.node),
-                    related=((doc.value_span(decoded.entries[(*base, reserved_key)].node), reserved_key),),
+                    related=((doc.value_span(decoded.entries[reserved_path].node), reserved_key),),
                 )
 
 
 @register
-class MinFreeSpaceUnreachable(Rule):
+class MinFreeSpaceUnreachable(ParsedRule):
     """Checks for `minFreeSpace` of 100 % or more.
 
     **Why**: `minFreeSpace` asks GC to prune until the disk has that much free space. A disk
@@ -160,11 +184,7 @@ class MinFreeSpaceUnreachable(Rule):
     summary = "`minFreeSpace` ≥ 100 % can never be met; every GC run empties the cache"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for entry in size_entries(decoded):
             if entry.path[-1] != "minFreeSpace" or entry.value.percentage < 100:
                 continue
@@ -175,8 +195,11 @@ class MinFreeSpaceUnreachable(Rule):
             )
 
 
+_DECIMAL_UNIT = re.compile(r"^\s*[0-9.]+\s?([kKmMgGtTpP][bB])\s*$")
+
+
 @register
-class GCRuleDeletesEverything(Rule):
+class GCRuleDeletesEverything(ParsedRule):
     """Checks for GC rules with neither a size nor a positive `keepDuration`.
 
     **Why**: a rule without `reservedSpace`, `maxUsedSpace`, `minFreeSpace` or `keepBytes`
@@ -205,11 +228,7 @@ class GCRuleDeletesEverything(Rule):
     summary = "A GC rule with no size and no keepDuration deletes all it matches on every run"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for worker in WORKERS:
             if gc_off(decoded, worker):
                 continue
@@ -238,11 +257,12 @@ class GCRuleDeletesEverything(Rule):
                     )
 
 
-_DECIMAL_UNIT = re.compile(r"^\s*[0-9.]+\s?([kKmMgGtTpP][bB])\s*$")
+# Below this a bare-integer size cannot be meant: no build cache fits in it.
+_TINY_BYTES = 1 << 20
 
 
 @register
-class BinarySizeUnit(Rule):
+class BinarySizeUnit(ParsedRule):
     """Explains that `MB`, `GB` and `TB` in GC sizes are binary units.
 
     **Why**: BuildKit parses sizes with docker/go-units `RAMInBytes`, where `KB`, `MB`, `GB`
@@ -261,7 +281,7 @@ class BinarySizeUnit(Rule):
     summary = "`MB`/`GB` in sizes are binary (MiB/GiB) in BuildKit"
     severity = Severity.INFO
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         '[worker.oci]\nmaxUsedSpace = "20GB"\n',
         "[[worker.oci.gcpolicy]]\r\nreservedSpace = \"512MB\" # half a gig\r\nmaxUsedSpace = '4 gb'\r\n",
         # Many sizes: fixed in one pass, within the fixer's pass limit.
@@ -271,11 +291,7 @@ class BinarySizeUnit(Rule):
         ),
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         # (entry, value as written, unit, binary unit) of every size written with a decimal-looking unit.
         found: list[tuple[Entry, str, str, str]] = []
         edits: list[Edit] = []

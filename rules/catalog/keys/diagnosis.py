@@ -8,9 +8,8 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from bklint.rules import toml_text
-from bklint.rules.context import Context
 from bklint.rules.document import Document, TomlNode, format_path
-from bklint.rules.schema.decode import Issue
+from bklint.rules.schema.decode import Decoded, Issue
 from bklint.rules.schema.nodes import ArrayOf, Leaf, MapOf, Node, Struct
 from bklint.rules.schema.tree import CONFIG
 
@@ -34,6 +33,7 @@ _HINTS: dict[str, str] = {
     "tls": "TLS for the daemon's own listener is `[grpc.tls]`; registry TLS is `ca`/`keypair` under "
     '`[registry."<host>"]`',
     "insecure-skip-verify": 'use `insecure = true` in `[registry."<host>"]`',
+    "dns": "DNS servers for build containers go in the top-level table: `[dns] nameservers = [...]`",
 }
 
 
@@ -56,9 +56,9 @@ def _norm(name: str) -> str:
 
 
 @functools.cache
-def _index() -> dict[str, list[str]]:
-    """Normalised leaf name -> display paths of every key with that name in the schema."""
-    out: dict[str, list[str]] = {}
+def _index() -> dict[str, list[tuple[str, Leaf | ArrayOf]]]:
+    """Normalised leaf name -> display path and schema node of every key with that name."""
+    out: dict[str, list[tuple[str, Leaf | ArrayOf]]] = {}
 
     def walk(node: Node, path: str) -> None:
         if isinstance(node, Struct):
@@ -68,13 +68,24 @@ def _index() -> dict[str, list[str]]:
         elif isinstance(node, MapOf):
             walk(node.item, f'{path}."<host>"')
         elif isinstance(node, ArrayOf):
-            out.setdefault(_norm(node.name), []).append(f"[[{path}]]")
+            out.setdefault(_norm(node.name), []).append((f"[[{path}]]", node))
             walk(node.item, f"{path}[]")
         elif isinstance(node, Leaf):
-            out.setdefault(_norm(node.name), []).append(path)
+            out.setdefault(_norm(node.name), []).append((path, node))
 
     walk(CONFIG, "")
     return out
+
+
+def _fits(written: TomlNode, target: Leaf | ArrayOf) -> bool:
+    """Whether the value as written could go to ``target`` without a type error."""
+    if isinstance(target, ArrayOf):
+        return written.kind in ("aot", "array")
+    if target.go_type.startswith("map["):
+        return written.kind in ("table", "value")
+    if target.go_type == "[]string":
+        return written.kind == "array"
+    return written.kind == "value"
 
 
 class Diagnosis(NamedTuple):
@@ -140,18 +151,19 @@ def elsewhere(issue: Issue) -> list[str]:
     if not issue.path or issue.parent is None:
         return []
     key = str(issue.path[-1])
-    paths = _index().get(_norm(key), [])
-    if not paths and key.lower() in _RENAMES:
-        paths = _index().get(_norm(_RENAMES[key.lower()]), [])
+    targets = _index().get(_norm(key), [])
+    if not targets and key.lower() in _RENAMES:
+        targets = _index().get(_norm(_RENAMES[key.lower()]), [])
     here = format_path(tuple(p for p in issue.path[:-1] if not isinstance(p, int)))
-    paths = [p for p in paths if p.strip("[]").replace("[]", "").rsplit(".", 1)[0] != here]
+    # Only places that take what was written: moving a table onto a boolean is a type error.
+    paths = [
+        p for p, node in targets if p.strip("[]").replace("[]", "").rsplit(".", 1)[0] != here and _fits(issue.node, node)
+    ]
     return paths if len(paths) <= 2 else []
 
 
-def unknown_issues(ctx: Context) -> Iterable[Issue]:
-    if ctx.decoded is None:
-        return ()
-    return (i for i in ctx.decoded.issues if i.kind == "unknown")
+def unknown_issues(decoded: Decoded) -> Iterable[Issue]:
+    return (i for i in decoded.issues if i.kind == "unknown")
 
 
 def _statement_segments(node: TomlNode) -> tuple[tuple[str, int, int], ...]:

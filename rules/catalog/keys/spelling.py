@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
 
 from bklint.rules import restructure, toml_text
-from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, Span, register
+from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, Span, register
 from bklint.rules.catalog.keys.diagnosis import IGNORED, unknown_issues, unquoted_dotted
 from bklint.rules.context import Context
+from bklint.rules.document import Document
+from bklint.rules.schema.decode import Decoded
 from bklint.rules.schema.versions import uses_go_toml_v1
 
 
 @register
-class UnquotedDottedName(Rule):
+class UnquotedDottedName(ParsedRule):
     """Checks for registry and frontend names written without quotes.
 
     **Why**: in TOML, `[registry.docker.io]` is the table `registry` → `docker` → `io`, not
@@ -32,11 +33,12 @@ class UnquotedDottedName(Rule):
     summary = "A registry or frontend name with dots is not quoted, so the whole table is ignored"
     severity = Severity.ERROR
     fixable = True
+    fix_examples = (
+        '[registry.docker.io]\nmirrors = ["m.io"]\n',
+    )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        doc = ctx.doc
-        for issue in unknown_issues(ctx):
-            assert doc is not None
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for issue in unknown_issues(decoded):
             hit = unquoted_dotted(issue, doc)
             if hit is None:
                 continue
@@ -53,7 +55,7 @@ class UnquotedDottedName(Rule):
 
 
 @register
-class NonCanonicalCase(Rule):
+class NonCanonicalCase(ParsedRule):
     """Checks that keys use the spelling of BuildKit's documentation.
 
     **Why**: since v0.28 the loader matches key names case-insensitively, so
@@ -70,16 +72,17 @@ class NonCanonicalCase(Rule):
     summary = "A key matched only case-insensitively (ignored by BuildKit before v0.28)"
     severity = Severity.INFO
     fixable = True
+    fix_examples = (
+        "[worker.oci]\r\nMax-Parallelism = 4\r\n",
+    )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        doc = ctx.doc
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         target = ctx.target_version()
         if target is not None and uses_go_toml_v1(target):
             return  # BK412 (deprecations.py) reports these as ignored by the target release
-        for issue in ctx.decoded.issues if ctx.decoded else ():
+        for issue in decoded.issues:
             if issue.kind != "case" or (issue.canonical == "registry" and len(issue.path) == 1):
                 continue
-            assert doc is not None
             fix = restructure.rename_fix(doc, issue.path, issue.canonical)
             yield self.finding(
                 f"`{issue.path[-1]}` is matched to `{issue.canonical}` only because buildkitd ignores case "
@@ -90,7 +93,7 @@ class NonCanonicalCase(Rule):
 
 
 @register
-class CaseDuplicateKey(Rule):
+class CaseDuplicateKey(ParsedRule):
     """Checks for two spellings of the same key in one table.
 
     **Why**: `enabled` and `Enabled` are different TOML keys but the same buildkitd setting;
@@ -102,12 +105,10 @@ class CaseDuplicateKey(Rule):
     summary = "Two spellings of one key; buildkitd keeps the last"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        doc = ctx.doc
-        for issue in ctx.decoded.issues if ctx.decoded else ():
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for issue in decoded.issues:
             if issue.kind != "case-duplicate":
                 continue
-            assert doc is not None
             related: tuple[tuple[Span, str], ...] = ()
             if issue.other is not None:
                 related = ((doc.node_span(issue.other), "the value buildkitd discards"),)
@@ -120,7 +121,7 @@ class CaseDuplicateKey(Rule):
 
 
 @register
-class RegistryTableSpelling(Rule):
+class RegistryTableSpelling(ParsedRule):
     """Checks that the registry table is spelled `registry` in lower case.
 
     **Why**: buildkitd accepts `[Registry."r.io"]` (keys are case-insensitive since v0.28),
@@ -136,14 +137,11 @@ class RegistryTableSpelling(Rule):
     summary = "The registry table is not spelled `registry`; `docker buildx create` fails"
     severity = Severity.ERROR
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         '[Registry."r.example"]\nmirrors = ["m.example"]\n[Registry."q.example"]\nhttp = true\n',
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        doc, decoded = ctx.doc, ctx.decoded
-        if decoded is None or doc is None:
-            return
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         hosts = decoded.map_keys("registry")
         for issue in decoded.issues:
             if issue.kind != "case" or issue.canonical != "registry" or len(issue.path) != 1 or not hosts:

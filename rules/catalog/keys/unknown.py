@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bklint.rules import restructure
-from bklint.rules.base import Finding, Rule, Severity, register
+from bklint.rules.base import Finding, ParsedRule, Severity, register
 from bklint.rules.catalog.deprecations.tables import is_ghacache
 from bklint.rules.catalog.keys.diagnosis import (
     IGNORED,
@@ -16,12 +16,12 @@ from bklint.rules.catalog.keys.diagnosis import (
 )
 from bklint.rules.context import Context
 from bklint.rules.document import Document, format_path
-from bklint.rules.schema.decode import Issue, misfit
+from bklint.rules.schema.decode import Decoded, Issue, misfit
 from bklint.rules.schema.nodes import go_lower
 
 
 @register
-class UnknownKey(Rule):
+class UnknownKey(ParsedRule):
     """Checks for keys and tables buildkitd does not know.
 
     **Why**: buildkitd decodes its config without strict mode, so a misspelt or invented
@@ -53,11 +53,13 @@ class UnknownKey(Rule):
     summary = "A key or table buildkitd does not know and silently ignores"
     severity = Severity.WARNING
     fixable = True
+    fix_examples = (
+        "[worker.oci]\nmax_parallelism = 4 # keep\n",
+        '[registry."r.io"]\r\nmirror = ["m.io"]\r\n',
+    )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        doc = ctx.doc
-        for issue in unknown_issues(ctx):
-            assert doc is not None
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for issue in unknown_issues(decoded):
             if unquoted_dotted(issue, doc) or (issue.parent is not None and elsewhere(issue) and not _local(issue)):
                 continue
             if is_ghacache(issue):
@@ -103,7 +105,7 @@ def _local(issue: Issue) -> bool:
 
 
 @register
-class KeyInWrongTable(Rule):
+class KeyInWrongTable(ParsedRule):
     """Checks for known keys placed in a table where buildkitd does not look for them.
 
     **Why**: `max-parallelism` at the top level or under `[worker]`, `mirrors` outside a
@@ -127,10 +129,8 @@ class KeyInWrongTable(Rule):
     summary = "A known key in a table where buildkitd ignores it"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        doc = ctx.doc
-        for issue in unknown_issues(ctx):
-            assert doc is not None
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        for issue in unknown_issues(decoded):
             if issue.parent is None or unquoted_dotted(issue, doc) or _local(issue):
                 continue
             places = elsewhere(issue)

@@ -6,16 +6,11 @@ import ipaddress
 from collections.abc import Iterable
 
 from bklint.rules.base import Finding, Rule, Severity, register
-from bklint.rules.catalog.network.worker_settings import (
-    WORKERS,
-    effective_mode,
-    report,
-    shown_setting,
-    string_setting,
-)
+from bklint.rules.catalog.network.worker_settings import effective_mode, report, shown_setting, string_setting
 from bklint.rules.context import Context
 from bklint.rules.daemon_flags import FROM_FLAGS, Effective, effective
 from bklint.rules.document import utf8
+from bklint.rules.schema.tree import WORKERS
 
 IFNAMSIZ = 16  # Linux interface names: at most 15 bytes plus the terminating NUL
 

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from bklint.rules.base import Finding, Rule, Severity, register
 from bklint.rules.catalog.network.worker_settings import (
-    WORKERS,
     effective_mode,
     report,
     shown_setting,
@@ -15,6 +14,7 @@ from bklint.rules.catalog.network.worker_settings import (
 )
 from bklint.rules.context import Context
 from bklint.rules.daemon_flags import effective
+from bklint.rules.schema.tree import WORKERS
 from bklint.rules.startup import NEEDED_AT_START
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from typing import ClassVar
 
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
-from bklint.rules.catalog.network.worker_settings import MODES, WORKERS, report, shown_setting, string_setting
+from bklint.rules.catalog.network.worker_settings import report, shown_setting, string_setting
 from bklint.rules.context import Context
 from bklint.rules.daemon_flags import effective, target_minor
+from bklint.rules.schema.tree import NETWORK_MODES, WORKERS
 
 
 @register
@@ -44,7 +44,7 @@ class InvalidNetworkMode(Rule):
     summary = "networkMode is not auto, host, bridge or cni"
     severity = Severity.ERROR
     fixable = True
-    fix_examples: ClassVar[tuple[str | dict[str, str], ...]] = (
+    fix_examples = (
         '[worker.oci]\nnetworkMode = "Host"\n',
         "[worker.containerd]\r\nnetworkMode = 'CNI' # plugins in /opt/cni/bin\r\n",
         {"text": '[worker.oci]\nnetworkMode = "Bridge"\n', "target_version": "v0.13"},
@@ -73,7 +73,7 @@ class InvalidNetworkMode(Rule):
                     )
                 continue
             fix = None
-            if value.lower() in MODES:
+            if value.lower() in NETWORK_MODES:
                 hint = f'did you mean `"{value.lower()}"`? The mode is case-sensitive'
                 too_old = value.lower() == "bridge" and minor is not None and minor < 13
                 if too_old:
@@ -94,7 +94,7 @@ class InvalidNetworkMode(Rule):
                     "`host`, `bridge` or `cni`"
                 )
             else:
-                close = difflib.get_close_matches(value.lower(), MODES, n=1, cutoff=0.6)
+                close = difflib.get_close_matches(value.lower(), NETWORK_MODES, n=1, cutoff=0.6)
                 hint = f"did you mean `{close[0]}`?" if close else "use auto, host, bridge or cni"
             yield report(
                 type(self),

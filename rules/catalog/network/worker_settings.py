@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from bklint.rules.base import FILE_START, Finding, Fix, Rule, Severity
 from bklint.rules.context import Context
 from bklint.rules.daemon_flags import Effective, Setting, flag_finding
-
-WORKERS = ("oci", "containerd")
-
-
-MODES = ("auto", "host", "bridge", "cni")
-
-
-# Unrendered template placeholders (envsubst, Helm, Actions): the daemon never sees them.
-_TEMPLATE = re.compile(r"\$\{|\$[A-Za-z_]|\{\{")
+from bklint.rules.schema.tree import NETWORK_MODES
+from bklint.rules.templates import templated
 
 
 def worker_key(worker: str, name: str) -> str:
@@ -50,7 +41,7 @@ def report(
 
 def string_setting(eff: Effective, worker: str, name: str) -> Setting | None:
     s = eff.get("worker", worker, name)
-    if s is None or not isinstance(s.value, str) or _TEMPLATE.search(s.value):
+    if s is None or not isinstance(s.value, str) or templated(s.value):
         return None
     return s
 
@@ -60,7 +51,7 @@ def effective_mode(eff: Effective, worker: str) -> str | None:
     s = eff.get("worker", worker, "networkMode")
     if s is None:
         return "auto"
-    if not isinstance(s.value, str) or _TEMPLATE.search(s.value):
+    if not isinstance(s.value, str) or templated(s.value):
         return None
     value = s.value or "auto"
-    return value if value in MODES else None
+    return value if value in NETWORK_MODES else None

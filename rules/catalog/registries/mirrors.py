@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import ClassVar
 
 from bklint.rules import toml_text
-from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
+from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.registries.tables import (
     Mirror,
     is_self,
     mirrors,
     parse_mirror,
     registries,
-    templated,
 )
 from bklint.rules.context import Context
 from bklint.rules.document import Document, TomlNode
+from bklint.rules.schema.decode import Decoded
+from bklint.rules.templates import templated
 
 
 def remove_element(doc: Document, array: TomlNode, index: int) -> Edit | None:
@@ -48,7 +48,7 @@ def _replace_value(doc: Document, node: TomlNode, value: str) -> Edit:
 
 
 @register
-class InvalidMirror(Rule):
+class InvalidMirror(ParsedRule):
     """Checks that every mirror is a `host[:port][/path]` the resolver can use.
 
     **Why**: buildkitd parses each mirror like a URL (`extractMirrorHostAndPath`). An empty
@@ -77,17 +77,13 @@ class InvalidMirror(Rule):
     summary = "A mirror entry that is not `host[:port][/path]`; buildkitd can never use it"
     severity = Severity.WARNING
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         '[registry."docker.io"]\nmirrors = ["mirror.gcr.io ", "mirror.example.com:5000"]\n',
         '[registry."docker.io"]\r\nmirrors = [" mirror.gcr.io"] # pull-through cache\r\n',
         '[registry."ghcr.io"]\nmirrors = [\n  "ghcr-cache.local:5000", # first\n  "\\tcache.local\\t",\n]\n',
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for host in registries(decoded):
             for m in mirrors(decoded, host):
                 if not m.problem or templated(m.raw):
@@ -105,7 +101,7 @@ class InvalidMirror(Rule):
 
 
 @register
-class MirrorScheme(Rule):
+class MirrorScheme(ParsedRule):
     """Checks for a scheme (`http://`, `https://`) in a mirror.
 
     **Why**: the resolver discards the scheme of a mirror and always starts from HTTPS
@@ -142,16 +138,12 @@ class MirrorScheme(Rule):
     summary = "A scheme in a mirror is ignored; `http://` does not give plain HTTP"
     severity = Severity.WARNING
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         '[registry."docker.io"]\nmirrors = ["http://mirror.local:5000"]\n\n[registry."mirror.local:5000"]\nhttp = true\n',
         '[registry."docker.io"]\r\nmirrors = ["https://mirror.gcr.io", \'HTTP://m.local\'] # two\r\n',
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for host in registries(decoded):
             for m in mirrors(decoded, host):
                 if not m.scheme or m.problem:
@@ -180,7 +172,7 @@ class MirrorScheme(Rule):
 
 
 @register
-class MirrorIsRegistry(Rule):
+class MirrorIsRegistry(ParsedRule):
     """Checks for a registry listed among its own mirrors.
 
     **Why**: buildkitd already contacts the registry itself after its mirrors (for
@@ -210,17 +202,13 @@ class MirrorIsRegistry(Rule):
     summary = "A registry listed as its own mirror (it is always tried after the mirrors)"
     severity = Severity.INFO
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         '[registry."docker.io"]\nmirrors = ["mirror.gcr.io", "registry-1.docker.io"]\n',
         '[registry."ghcr.io"]\r\nmirrors = ["ghcr.io", "ghcr-cache.local"] # cache first\r\n',
         '[registry."quay.io"]\nmirrors = [\n  "quay-cache.local",\n  "quay.io",\n]\n',
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for host in registries(decoded):
             entry = decoded.entry("registry", host, "mirrors")
             for m in mirrors(decoded, host):
@@ -244,7 +232,7 @@ class MirrorIsRegistry(Rule):
 
 
 @register
-class DuplicateMirror(Rule):
+class DuplicateMirror(ParsedRule):
     """Checks for the same mirror listed twice for one registry.
 
     **Why**: buildkitd tries every entry in order, so a duplicate is contacted again after it
@@ -262,17 +250,13 @@ class DuplicateMirror(Rule):
     summary = "The same mirror appears twice in one registry's list"
     severity = Severity.WARNING
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         '[registry."docker.io"]\nmirrors = ["mirror.gcr.io", "https://mirror.gcr.io/"]\n',
         '[registry."docker.io"]\r\nmirrors = ["a.local", "a.local", "b.local", "b.local"] # dupes\r\n',
         '[registry."docker.io"]\nmirrors = [\n  "mirror.gcr.io",\n  "mirror.gcr.io",\n  "mirror.gcr.io",\n]\n',
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for host in registries(decoded):
             entry = decoded.entry("registry", host, "mirrors")
             seen: dict[tuple[str, str], Mirror] = {}
@@ -295,7 +279,7 @@ class DuplicateMirror(Rule):
 
 
 @register
-class MirrorPathV2(Rule):
+class MirrorPathV2(ParsedRule):
     """Checks for mirror paths ending in `/v2`.
 
     **Why**: buildkitd joins a mirror's path onto the registry API prefix `/v2` itself, so
@@ -315,16 +299,12 @@ class MirrorPathV2(Rule):
     summary = "A mirror path ending in /v2 (BuildKit adds /v2 itself)"
     severity = Severity.WARNING
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         '[registry."docker.io"]\nmirrors = ["mirror.local:5000/v2"]\n',
         '[registry."docker.io"]\r\nmirrors = ["https://harbor.local/proxy/v2/"] # harbor\r\n',
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for host in registries(decoded):
             for m in mirrors(decoded, host):
                 if m.problem or not (m.path == "/v2" or m.path.endswith("/v2")):

@@ -5,10 +5,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from typing import ClassVar
 
 from bklint.rules import restructure
-from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
+from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.registries.tables import (
     HUB_ALIASES,
     SCHEME,
@@ -17,11 +16,11 @@ from bklint.rules.catalog.registries.tables import (
     mirrors,
     registries,
     split_port,
-    templated,
 )
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
+from bklint.rules.templates import templated
 
 _DOMAIN_LABEL = r"(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])"
 
@@ -103,7 +102,7 @@ def _never_matches(key: str) -> str | None:
 
 
 @register
-class RegistryNeverMatches(Rule):
+class RegistryNeverMatches(ParsedRule):
     """Checks for registry tables no image reference can ever select.
 
     **Why**: buildkitd looks a registry up by the exact domain of the image reference, in a
@@ -130,17 +129,13 @@ class RegistryNeverMatches(Rule):
     summary = "A registry table whose name no image reference can match"
     severity = Severity.WARNING
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         '[registry."https://ghcr.io/"]\nca = ["/etc/certs/ghcr.pem"]\n\n[[registry."https://ghcr.io/".keypair]]\nkey = "/k.pem"\ncert = "/c.pem"\n',
         '[registry."registry-1.docker.io"] # hub\r\nmirrors = ["mirror.gcr.io"]\r\n',
         '[registry]\n"harbor.local/project".http = true\n"harbor.local/project".insecure = true\n',
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         hosts = registries(decoded)
         used = all_mirror_hosts(decoded)
         renames = _rename_targets(decoded, hosts)
@@ -169,7 +164,7 @@ class RegistryNeverMatches(Rule):
 
 
 @register
-class RegistryCaseDuplicate(Rule):
+class RegistryCaseDuplicate(ParsedRule):
     """Checks for two registry tables whose names differ only in case.
 
     **Why**: registry names are Go map keys, matched exactly: `[registry."Docker.io"]` and
@@ -191,11 +186,7 @@ class RegistryCaseDuplicate(Rule):
     summary = "Two registry tables whose names differ only in case"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         groups: dict[str, list[str]] = {}
         for key in registries(decoded):
             groups.setdefault(key.lower(), []).append(key)
@@ -213,7 +204,7 @@ class RegistryCaseDuplicate(Rule):
 
 
 @register
-class RegistryNotLowercase(Rule):
+class RegistryNotLowercase(ParsedRule):
     """Checks that registry names are lowercase.
 
     **Why**: the table is found by comparing its name with the registry domain of the image
@@ -233,17 +224,13 @@ class RegistryNotLowercase(Rule):
     summary = "A registry name with capitals; references select it only when spelt the same"
     severity = Severity.WARNING
     fixable = True
-    fix_examples: ClassVar[tuple[str, ...]] = (
+    fix_examples = (
         '[registry."GHCR.io"]\nmirrors = ["ghcr-cache.local"]\n',
         '[registry."Quay.IO"] # quay\r\nhttp = false\r\n\r\n[[registry."Quay.IO".keypair]]\r\nkey = "/k.pem"\r\ncert = "/c.pem"\r\n',
         'registry."Harbor.Local:5000".http = true\nregistry."Harbor.Local:5000".insecure = false\n',
     )
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         hosts = registries(decoded)
         lowered = {h.lower() for h in hosts if h == h.lower()}
         used = all_mirror_hosts(decoded)
@@ -267,7 +254,7 @@ class RegistryNotLowercase(Rule):
 
 
 @register
-class SimilarRegistryName(Rule):
+class SimilarRegistryName(ParsedRule):
     """Checks for two registry tables that name the same host with and without a port.
 
     **Why**: a reference selects exactly one table by its domain and port. When TLS material
@@ -283,11 +270,7 @@ class SimilarRegistryName(Rule):
     summary = "Two registry tables for nearly the same name; images select only one"
     severity = Severity.INFO
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         groups: dict[str, list[str]] = {}
         for host in registries(decoded):
             groups.setdefault(split_port(host)[0], []).append(host)

@@ -136,8 +136,3 @@ def is_self(registry: str, m: Mirror) -> bool:
     if m.host == registry:
         return True
     return registry == "docker.io" and m.host in HUB_ALIASES
-
-
-def templated(text: str) -> bool:
-    """A placeholder from a template (`${VAR}`, `{{ .x }}`, `<host>`) rather than a value."""
-    return "$" in text or "{{" in text or ("<" in text and ">" in text)

@@ -6,7 +6,7 @@ import functools
 import ipaddress
 from collections.abc import Iterable
 
-from bklint.rules.base import Finding, Rule, Severity, Span, register
+from bklint.rules.base import Finding, ParsedRule, Severity, Span, register
 from bklint.rules.catalog.registries.tables import (
     Mirror,
     has_keypair,
@@ -15,10 +15,11 @@ from bklint.rules.catalog.registries.tables import (
     mirrors,
     registries,
     split_port,
-    templated,
 )
 from bklint.rules.context import Context
+from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded, Entry
+from bklint.rules.templates import templated
 
 _TLS_KEYS = ("http", "insecure", "ca", "keypair", "tlsconfigdir")
 
@@ -50,7 +51,7 @@ def _entry_true(decoded: Decoded, host: str, key: str) -> Entry | None:
 
 
 @register
-class SettingsNotForMirrors(Rule):
+class SettingsNotForMirrors(ParsedRule):
     """Checks for `http`, `insecure`, `ca`, `keypair` or `tlsconfigdir` on a registry that
     has mirrors whose own tables are missing.
 
@@ -98,11 +99,7 @@ class SettingsNotForMirrors(Rule):
     summary = "`http`/`insecure`/`ca` on a registry apply to it, not to its mirrors"
     severity = Severity.WARNING
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         tables = set(registries(decoded))
         for host in registries(decoded):
             bare: dict[str, Mirror] = {}
@@ -158,7 +155,7 @@ class SettingsNotForMirrors(Rule):
 
 
 @register
-class HttpAndInsecure(Rule):
+class HttpAndInsecure(ParsedRule):
     """Checks for `http = true` together with `insecure = true`.
 
     **Why**: the two keys do not add up to "plain HTTP". With both set, buildkitd first tries
@@ -192,11 +189,7 @@ class HttpAndInsecure(Rule):
     summary = "`http` and `insecure` together mean HTTPS first with an HTTP fallback"
     severity = Severity.INFO
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for host in registries(decoded):
             http = decoded.entry("registry", host, "http")
             insecure = decoded.entry("registry", host, "insecure")
@@ -219,7 +212,7 @@ class HttpAndInsecure(Rule):
 
 
 @register
-class LoopbackRegistryHttp(Rule):
+class LoopbackRegistryHttp(ParsedRule):
     """Explains that localhost and 127.0.0.0/8 registries use plain HTTP by default.
 
     **Why**: for `localhost`, any `127.x.x.x` and `::1` (with or without a port) buildkitd
@@ -242,11 +235,7 @@ class LoopbackRegistryHttp(Rule):
     summary = "localhost/127.0.0.1 registries use plain HTTP unless `http = false`"
     severity = Severity.INFO
 
-    def check(self, ctx: Context) -> Iterable[Finding]:
-        ready = ctx.parsed()
-        if ready is None:
-            return
-        doc, decoded = ready
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for host in registries(decoded):
             if not is_loopback(host) or decoded.entry("registry", host, "http") is not None:
                 continue
