@@ -71,15 +71,11 @@ def _clean(text: str) -> str:
 
 
 def _group(result: LintResult, source: list[str], group: list[Finding], style: Style, unsafe_fixes: bool) -> str:
-    """Each finding's header (with its fix and notes), then one frame for their line."""
-    lines: list[str] = []
-    for finding in group:
-        lines.append(_head(result, finding, style, applicable(finding, unsafe_fixes)))
-        if len(group) > 1:
-            lines.extend(_notes(result, finding, style))
+    """Each finding's header, one frame for their line, then their fixes and notes."""
+    lines = [_head(result, finding, style, applicable(finding, unsafe_fixes)) for finding in group]
     lines.extend(_frame(source, group, style))
-    if len(group) == 1:
-        lines.extend(_notes(result, group[0], style))
+    for finding in group:
+        lines.extend(_notes(result, finding, style, len(group) > 1))
     lines.append("")
     return "\n".join(lines)
 
@@ -93,14 +89,19 @@ def _head(result: LintResult, finding: Finding, style: Style, can_fix: bool) -> 
     )
 
 
-def _notes(result: LintResult, finding: Finding, style: Style) -> list[str]:
+def _notes(result: LintResult, finding: Finding, style: Style, shared: bool) -> list[str]:
+    """The fix and the related notes; on a shared frame, each says which finding it is for."""
+    which = ""
+    if shared:
+        row, col = row_col(finding.span.start)
+        which = f" ({finding.code} at {row}:{col})"
     lines = []
     if finding.fix is not None and finding.fix.available:
         tag = "fix" if finding.fix.applicability == "safe" else "unsafe fix"
-        lines.append(f"  {style.cyan('=')} {tag}: {_clean(finding.fix.message)}")
+        lines.append(f"  {style.cyan('=')} {tag}{which}: {_clean(finding.fix.message)}")
     for span, note in finding.related:
         r, c = row_col(span.start)
-        lines.append(f"  {style.cyan('=')} note: {_clean(note)} ({display_path(result)}:{r}:{c})")
+        lines.append(f"  {style.cyan('=')} note{which}: {_clean(note)} ({display_path(result)}:{r}:{c})")
     return lines
 
 

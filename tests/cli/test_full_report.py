@@ -52,7 +52,8 @@ def test_findings_on_one_line_share_one_frame_and_keep_their_fixes() -> None:
     heads = [line for line in out.splitlines() if line.startswith("buildkitd.toml:4:")]
     assert len(heads) >= 2
     assert len(frame_lines(out, 4)) == 1
-    assert out.count("= fix:") >= 1
+    assert "= fix (BK102 at 4:2): quote the name" in out
+    assert out.index("BK207") < out.index("4 | ") < out.index("= fix (BK102")
 
 
 def test_control_characters_from_the_file_do_not_reach_the_terminal() -> None:
