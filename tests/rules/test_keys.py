@@ -81,3 +81,14 @@ def test_a_suggestion_never_leads_to_a_type_error() -> None:
 def test_dns_list_in_a_worker_points_to_dns_nameservers() -> None:
     (dns,) = [f for f in lint('[worker.oci]\ndns = ["8.8.8.8"]\n').findings if f.code == "BK101"]
     assert "`[dns] nameservers" in dns.message
+
+
+def test_fuzzy_suggestions_stop_after_the_limit_but_exact_respellings_do_not() -> None:
+    """A hostile file with thousands of unknown keys must not pay difflib for each one."""
+    from bklint.rules.catalog.keys.diagnosis import FUZZY_LIMIT
+
+    many = "".join(f"[worker.oci.x{i}]\n" for i in range(FUZZY_LIMIT))
+    text = many + "[worker.oci]\nmax_parallelizm = 4\nmax_parallelism = 4\n"
+    messages = [f.message for f in lint(text).findings if f.code == "BK101"]
+    assert not any("parallelizm" in m and "did you mean" in m for m in messages)
+    assert any("max_parallelism" in m and "did you mean `max-parallelism`" in m for m in messages)

@@ -8,6 +8,7 @@ from bklint.rules import restructure
 from bklint.rules.base import Finding, ParsedRule, Severity, register
 from bklint.rules.catalog.deprecations.tables import is_ghacache
 from bklint.rules.catalog.keys.diagnosis import (
+    FUZZY_LIMIT,
     IGNORED,
     diagnose,
     elsewhere,
@@ -59,12 +60,12 @@ class UnknownKey(ParsedRule):
     )
 
     def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
-        for issue in unknown_issues(decoded):
+        for n, issue in enumerate(unknown_issues(decoded)):
             if unquoted_dotted(issue, doc) or (issue.parent is not None and elsewhere(issue) and not _local(issue)):
                 continue
             if is_ghacache(issue):
                 continue  # BK404 (deprecations.py) reports the upstream docs' [ghacache] table, with a fix
-            diag = diagnose(issue)
+            diag = diagnose(issue, fuzzy=n < FUZZY_LIMIT)
             message, fix = diag.message, None
             if (
                 diag.rename
