@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from bklint.linter import noqa
 from bklint.linter.cli import EXIT_FINDINGS, EXIT_OK, UsageError
+from bklint.linter.config import ConfigError, SettingsResolver
 from bklint.linter.confined import write_tree
 from bklint.linter.files import read_file as read_config
 from bklint.linter.findings import apply as filter_findings
@@ -103,7 +104,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def build(path: str, base_dir: str, prefix: str = DEFAULT_PREFIX) -> CertsResult:
     """Everything buildx would store for ``path``, or :class:`CertsError` where it fails."""
     data = _read_config(path)
-    settings = Settings()
+    # The project's bklint configuration applies as it does for `check` (one resolver).
+    rules()  # the catalog, before selectors in the configuration are checked
+    try:
+        settings = SettingsResolver({}, "cli").for_path(path).copy()
+    except ConfigError as exc:
+        raise CertsError(str(exc)) from None
     settings.rules.base_dir = base_dir
     source = decode_bytes(data)
     if source.problems:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -204,3 +206,14 @@ def test_certs_reports_what_check_reports_through_the_same_filter(
     assert main(["certs", "buildkitd.toml", "--output-format", "json"]) == 0
     (left,) = json.loads(capsys.readouterr().out)["warnings"]
     assert "grpc.tls.cert" in left
+
+
+def test_certs_reads_the_project_configuration_like_check(tmp_path: Path) -> None:
+    """An `ignore` in bklint.toml silences the same finding in `certs` as in `check` (one resolver)."""
+    (tmp_path / "bklint.toml").write_text('ignore = ["BK315"]\n')
+    cfg = tmp_path / "buildkitd.toml"
+    cfg.write_text('[grpc.tls]\ncert = "/etc/buildkit/tls.crt"\nkey = "/etc/buildkit/tls.key"\n')
+    out = subprocess.run(
+        [sys.executable, "-m", "bklint.linter", "certs", str(cfg)], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert "BK315" not in out.stderr
