@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bklint.linter.parse import ParseOutcome, parse, parse_part
 from bklint.rules.document import Document, TomlNode
+
+if TYPE_CHECKING:
+    from bklint.linter.per_table import Table
 
 _HEADER_LINE = re.compile(r"^[ \t]*\[", re.MULTILINE)
 # Below this size a full parse is as cheap as the bookkeeping.
@@ -42,17 +45,23 @@ class ParseCache:
     nodes: dict[tuple[str, int], TomlNode] = field(default_factory=dict)
     # How the last parse went, for tests and benchmarks: "full" or "incremental".
     last: str = ""
+    # The parts of the last incremental parse, in order: (text, start, source map in place).
+    parts: list[tuple[str, int, TomlNode]] = field(default_factory=list)
+    # The tables of the last text that stand alone, by (text, start, line): linter/per_table.py.
+    tables: dict[tuple[str, int, int], Table] = field(default_factory=dict)
 
 
 def parse_cached(text: str, cache: ParseCache | None) -> ParseOutcome:
     if cache is None or len(text) < MIN_INCREMENTAL_SIZE:
         if cache is not None:
             cache.last = "full"
+            cache.parts = []
         return parse(text)
     outcome = _incremental(text, cache)
     if outcome is None:
         cache.values.clear()
         cache.nodes.clear()
+        cache.parts = []
         cache.last = "full"
         return parse(text)
     cache.last = "incremental"
@@ -72,6 +81,7 @@ def _incremental(text: str, cache: ParseCache) -> ParseOutcome | None:
     values: dict[str, _Part | None] = {}
     nodes: dict[tuple[str, int], TomlNode] = {}
     parts: list[tuple[_Part, TomlNode]] = []
+    placed: list[tuple[str, int, TomlNode]] = []
     for start, end in bounds:
         chunk = text[start:end]
         part = values[chunk] = cache.values[chunk] if chunk in cache.values else _parse_part(chunk)
@@ -83,8 +93,10 @@ def _incremental(text: str, cache: ParseCache) -> ParseOutcome | None:
             node = _moved(part.node, start)
         nodes[key] = node
         parts.append((part, node))
+        placed.append((chunk, start, node))
     cache.values = values
     cache.nodes = nodes
+    cache.parts = placed
     merged = _Merge().run(parts)
     if merged is None:
         return None

@@ -162,9 +162,19 @@ class Rule:
     # The verdict needs the files the config names (certificates): a front end that cannot
     # read the user's files (the browser playground) switches the rule off and says so.
     reads_files: ClassVar[bool] = False
+    # "table": what the rule says about a `[registry."host"]` table depends on that table
+    # alone, so its findings on the file are its findings on each such table decoded alone
+    # plus those on the rest of the file, and the server re-runs it only for the tables an
+    # edit touched (linter/per_table.py). "document" (the default): it reads across tables.
+    scope: ClassVar[Literal["table", "document"]] = "document"
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         raise NotImplementedError
+
+    def judges_alone(self, decoded: Decoded) -> bool:
+        """For a "table" rule: whether, in a file decoded as ``decoded``, judging each table
+        alone still gives its findings on the file (False when it counts across tables)."""
+        return True
 
     @classmethod
     def docs(cls) -> str:

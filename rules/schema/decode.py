@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, Literal, NamedTuple
 
 from bklint.rules.document import Document, TomlNode, format_path
@@ -78,6 +80,8 @@ class Decoded:
     # ``entries``; nothing changes them while rules run.
     _by_prefix: dict[Path, list[Entry]] | None = field(default=None, init=False, repr=False, compare=False)
     # Values rules derive from the decoded config and share (e.g. parsed mirrors per registry).
+    # A table decoded alone brings its memo into the whole file's decode (``decode``'s
+    # ``spliced``): a value keyed by one registry must be derived from that table alone.
     memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
     _children: dict[Path, dict[str | int, None]] | None = field(
         default=None, init=False, repr=False, compare=False
@@ -302,7 +306,8 @@ class _Failed(Exception):
 
 
 class _Statement(NamedTuple):
-    kind: Literal["table", "aot", "kv"]
+    # "splice": a table decoded on its own (``decode_table``), whose result is added here.
+    kind: Literal["table", "aot", "kv", "splice"]
     offset: int
     node: TomlNode
     segments: tuple[tuple[str, int, int], ...]
@@ -310,13 +315,16 @@ class _Statement(NamedTuple):
     element: int = 0  # the element of its array an [[array table]] header opens
 
 
-def _statements(doc: Document) -> list[_Statement]:
-    """Headers and key/value lines in file order: go-toml decodes one expression at a time."""
+def _statements(stack: list[tuple[TomlNode, Any]], spliced: Mapping[int, Decoded]) -> list[_Statement]:
+    """Headers and key/value lines below ``stack`` in file order: go-toml decodes one
+    expression at a time. A table in ``spliced`` (by id of its node) is one statement."""
     out: list[_Statement] = []
-    stack: list[tuple[TomlNode, Any]] = [(doc.root, doc.data)]
     while stack:
         node, data = stack.pop()
         for key, child in (node.children or {}).items():
+            if spliced and id(child) in spliced:
+                out.append(_Statement("splice", child.decl_start, child, child.segments, None))
+                continue
             value = data.get(key) if isinstance(data, dict) else None
             if child.kind == "aot":
                 for i, item in enumerate(child.items or []):
@@ -382,6 +390,9 @@ class _Decoder:
         self.target: _At | None = None
         self.clear = False
         self.cased: set[int] = set()
+        # Where each table left out by ``decode_split`` stands: (its header node, and how many
+        # entries, tables and issues the statements before it gave).
+        self.cuts: list[tuple[TomlNode, int, int, int]] = []
 
     # -- helpers ------------------------------------------------------------------------
     def add(self, kind: IssueKind, path: Path, node: TomlNode, message: str = "", **kw: Any) -> None:
@@ -541,14 +552,19 @@ class _Decoder:
         return _At(at.box, at.key, _dynamic(value), at.tn, at.cpath, at.wpath, at.addressable, at.owner)
 
     # -- statements -------------------------------------------------------------------
-    def run(self) -> Decoded:
+    def run(self, statements: list[_Statement]) -> Decoded:
         root = _At({"": self.root}, "", _go_type(CONFIG), self.doc.root, (), ())
         self.register(root)
         current: _At | None = root
-        for st in _statements(self.doc):
+        for st in statements:
             if st.kind == "kv":
                 if current is not None:
                     self.key_value(st, current)
+                continue
+            if st.kind == "splice":
+                out = self.out
+                self.cuts.append((st.node, len(out.entries), len(out.tables), len(out.issues)))
+                current = None  # the table's own key/values are decoded with it
                 continue
             self.target = None
             self.clear = st.kind == "aot" and st.element == 0
@@ -953,7 +969,59 @@ def _unknown_anchor(node: TomlNode) -> tuple[int, int]:
 
 
 def decode(doc: Document) -> Decoded:
-    return _Decoder(doc).run()
+    return _Decoder(doc).run(_statements([(doc.root, doc.data)], {}))
+
+
+def decode_table(doc: Document, path: tuple[str, ...]) -> Decoded:
+    """The loader's view of the `[table]` at ``path`` alone, for ``decode_split``."""
+    node, data = doc.root, doc.data
+    for name in path:
+        assert node.children is not None
+        node, data = node.children[name], data[name]
+    header = _Statement("table", node.decl_start, node, node.segments, None)
+    return _Decoder(doc).run([header, *_statements([(node, data)], {})])
+
+
+def decode_split(doc: Document, alone: Mapping[int, Decoded]) -> tuple[Decoded, Decoded]:
+    """(the loader's view of ``doc``, that of ``doc`` without the tables in ``alone``).
+
+    ``alone`` holds, by id of their header node in ``doc``, tables ``decode_table`` decoded
+    on their own; the rest of the file is decoded here and the two are joined in file
+    order, which is what decoding the whole file gives provided (the caller vouches) each
+    is a `[map."key"]` table written once, under the map's exact field name, and no other
+    statement reaches that map: then the Go value each fills is new and nothing else can
+    change its decode. The root and the map are this document's nodes.
+    """
+    decoder = _Decoder(doc)
+    rest = decoder.run(_statements([(doc.root, doc.data)], alone))
+    entries = list(rest.entries.items())
+    tables = list(rest.tables.items())
+    e_parts: list[Any] = []
+    t_parts: list[Any] = []
+    i_parts: list[Any] = []
+    memo: list[Any] = []
+    e0 = t0 = i0 = 0
+    have = set(rest.tables)
+    for header, e, t, i in decoder.cuts:
+        part = alone[id(header)]
+        e_parts += (entries[e0:e], part.entries.items())
+        i_parts += (rest.issues[i0:i], part.issues)
+        t_parts.append(tables[t0:t])
+        for path, nodes in part.tables.items():
+            if len(path) >= 2:
+                t_parts.append(((path, nodes),))
+            elif path not in have:
+                have.add(path)
+                here = doc.root.child(str(path[0])) if path else doc.root
+                t_parts.append(((path, [here] if here is not None else nodes),))
+        memo.append(part.memo.items())
+        e0, t0, i0 = e, t, i
+    e_parts.append(entries[e0:])
+    t_parts.append(tables[t0:])
+    i_parts.append(rest.issues[i0:])
+    whole = Decoded(list(chain.from_iterable(i_parts)), dict(chain.from_iterable(e_parts)), dict(chain.from_iterable(t_parts)))
+    whole.memo.update(chain.from_iterable(memo))
+    return whole, rest
 
 
 def misfit(doc: Document, schema: Node, node: TomlNode, value: Any) -> str | None:

@@ -76,6 +76,7 @@ class InvalidMirror(ParsedRule):
     name = "invalid-mirror"
     summary = "A mirror entry that is not `host[:port][/path]`; buildkitd can never use it"
     severity = Severity.WARNING
+    scope = "table"  # one registry's table alone
     fixable = True
     fix_examples = (
         '[registry."docker.io"]\nmirrors = ["mirror.gcr.io ", "mirror.example.com:5000"]\n',
@@ -201,6 +202,7 @@ class MirrorIsRegistry(ParsedRule):
     name = "mirror-is-registry"
     summary = "A registry listed as its own mirror (it is always tried after the mirrors)"
     severity = Severity.INFO
+    scope = "table"  # one registry's table alone
     fixable = True
     fix_examples = (
         '[registry."docker.io"]\nmirrors = ["mirror.gcr.io", "registry-1.docker.io"]\n',
@@ -249,6 +251,7 @@ class DuplicateMirror(ParsedRule):
     name = "duplicate-mirror"
     summary = "The same mirror appears twice in one registry's list"
     severity = Severity.WARNING
+    scope = "table"  # one registry's table alone
     fixable = True
     fix_examples = (
         '[registry."docker.io"]\nmirrors = ["mirror.gcr.io", "https://mirror.gcr.io/"]\n',
@@ -298,6 +301,7 @@ class MirrorPathV2(ParsedRule):
     name = "mirror-path-v2"
     summary = "A mirror path ending in /v2 (BuildKit adds /v2 itself)"
     severity = Severity.WARNING
+    scope = "table"  # one registry's table alone
     fixable = True
     fix_examples = (
         '[registry."docker.io"]\nmirrors = ["mirror.local:5000/v2"]\n',
