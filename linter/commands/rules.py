@@ -5,17 +5,20 @@ from __future__ import annotations
 import argparse
 import json
 
-from bklint.linter.run import rules
 from bklint.rules.base import Rule, iter_rules
+from bklint.rules.catalog import index_source, load_all
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--output-format", choices=("text", "json", "markdown"), default="text")
+    p.add_argument("--output-format", choices=("text", "json", "markdown", "index"), default="text")
 
 
 def run(args: argparse.Namespace) -> int:
-    rules()
+    load_all()
     catalog = list(iter_rules())
+    if args.output_format == "index":  # rules/catalog/index.py
+        print(index_source(catalog), end="")
+        return 0
     if args.output_format == "json":
         items = [
             {
