@@ -18,6 +18,7 @@ on every vector and corpus file and along random edits (tests/engine/test_increm
 
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -43,6 +44,7 @@ class Table:
     path: tuple[str, str]
     header: TomlNode
     decoded: Decoded
+    key: tuple[str, int, int]  # its text, offset and line
     # The findings of each "table" rule on this table alone (by code), for ``settings`` (by
     # identity) and the rules ``judged``; ``failed``: rules that raised on it.
     findings: dict[str, list[Finding]] = field(default_factory=dict)
@@ -77,16 +79,17 @@ def split(doc: Document, cache: ParseCache) -> list[Table] | None:
     """The standalone tables of the text ``cache`` last parsed (``doc``), in file order;
     None when the file must be linted whole. Tables kept from the previous version (same
     text, offset and line) are reused; the others are decoded now."""
-    kept = cache.tables
-    cache.tables = {}
+    kept, listed = cache.tables, cache.table_list
+    cache.tables, cache.table_list = {}, []
     if cache.last != "incremental" or not cache.parts:
         return None
-    tables: dict[tuple[str, int, int], Table] = {}
+    if cache.changed is not None and listed:
+        return _one_changed(doc, cache, kept, listed, cache.changed)
     maps: dict[str, TomlNode | None] = {}
     seen: set[tuple[str, str]] = set()
     count = doc.text.count
     line = previous = 0
-    for chunk, start, root in cache.parts:
+    for index, (chunk, start, root) in enumerate(cache.parts):
         line += count("\n", previous, start)
         previous = start
         key = (chunk, start, line)
@@ -96,23 +99,50 @@ def split(doc: Document, cache: ParseCache) -> list[Table] | None:
             if found is None:
                 continue
             if found is False:
+                cache.tables, cache.table_list = {}, []
                 return None
-            table = Table(found[0], found[1], decode_table(doc, found[0]))
+            table = Table(found[0], found[1], decode_table(doc, found[0]), key)
         name, host = table.path
         if name not in maps:
             maps[name] = doc.root.child(name)
         in_doc = maps[name]
         if table.path in seen or in_doc is None or in_doc.child(host) is not table.header:
+            cache.tables, cache.table_list = {}, []
             return None
         seen.add(table.path)
-        tables[key] = table
-    cache.tables = tables
-    return list(tables.values())
+        cache.tables[key] = table
+        cache.table_list.append((index, table))
+    return [t for _, t in cache.table_list]
+
+
+def _one_changed(
+    doc: Document, cache: ParseCache, kept: dict[tuple[str, int, int], Table], listed: list[tuple[int, Table]], k: int
+) -> list[Table] | None:
+    """The incremental parse replaced only part ``k``, a `[map."key"]` table whose header
+    and line count it kept (``_patched``): only that table is decoded again."""
+    at = bisect.bisect_left(listed, k, key=_index)
+    if at == len(listed) or listed[at][0] != k:
+        return None
+    old = listed[at][1]
+    chunk, start, root = cache.parts[k]
+    found = _standalone(root)
+    if not isinstance(found, tuple) or found[0] != old.path:
+        return None
+    key = (chunk, start, old.key[2])
+    table = Table(old.path, found[1], decode_table(doc, old.path), key)
+    cache.tables = {**kept, key: table}
+    del cache.tables[old.key]
+    cache.table_list = [*listed[:at], (k, table), *listed[at + 1 :]]
+    return [t for _, t in cache.table_list]
+
+
+def _index(entry: tuple[int, Table]) -> int:
+    return entry[0]
 
 
 def decode_with(doc: Document, tables: list[Table]) -> tuple[Decoded, Decoded]:
     """(the whole file's decode, the decode of the rest without ``tables``)."""
-    return decode_split(doc, {id(t.header): t.decoded for t in tables})
+    return decode_split(doc, [(t.path[0], t.header, t.decoded) for t in tables])
 
 
 def _standalone(root: TomlNode) -> tuple[tuple[str, str], TomlNode] | bool | None:

@@ -207,3 +207,26 @@ def test_files_that_reach_the_registry_map_otherwise_are_linted_whole() -> None:
             cache = ParseCache()
             assert _judged(text, cache) == _judged(text, None)
             assert not cache.tables
+
+
+def test_the_split_decode_equals_the_whole_decode_indexes_included() -> None:
+    from bklint.rules.schema.decode import decode
+
+    for _, text in _texts()[::7]:
+        variant = _registry_heavy(text)
+        cache = ParseCache()
+        outcome = parse_cached(variant, cache)
+        if outcome.doc is None:
+            continue
+        tables = per_table.split(outcome.doc, cache)
+        if tables is None:
+            continue
+        whole, _ = per_table.decode_with(outcome.doc, tables)
+        full = decode(outcome.doc)
+        assert list(whole.entries.items()) == list(full.entries.items())
+        assert list(whole.tables.items()) == list(full.tables.items())
+        assert whole.issues == full.issues
+        assert whole._child_index() == full._child_index()
+        assert [list(d) for d in whole._child_index().values()] == [list(full._child_index()[k]) for k in whole._child_index()]
+        for prefix in {p[:n] for p in full.entries for n in range(len(p) + 1)} | {("registry",), ("nothing",)}:
+            assert whole.under(*prefix) == full.under(*prefix)
