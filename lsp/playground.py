@@ -125,13 +125,11 @@ def hover(text: str, line: int, column: int, target_version: str = "", buildkitd
 
 def rule_doc(code: str) -> str:
     """A rule's documentation in Markdown, as ``bklint rule CODE`` prints it ("" if unknown)."""
-    from bklint.linter.cli import UsageError
-    from bklint.linter.commands.rule import find_rule, render_doc
+    from bklint.rules.base import rule_named
 
-    try:
-        return render_doc(find_rule(code))
-    except UsageError:
-        return ""
+    rules()
+    rule = rule_named(code)
+    return rule.page() if rule is not None else ""
 
 
 def about() -> str:

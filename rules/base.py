@@ -201,6 +201,15 @@ class Rule:
         return DOCS_URL.format(code=cls.code.lower())
 
     @classmethod
+    def page(cls) -> str:
+        """The rule's documentation page in Markdown (`bklint rule`, docs/rules.md, the playground)."""
+        meta = f"Default severity: {cls.severity.label}. Fix: {'available' if cls.fixable else 'none'}."
+        parts = [f"# {cls.code} {cls.name}", "", cls.summary + ".", "", meta, "", cls.docs()]
+        if cls.options:
+            parts += ["", "**Options**", *[f"- `{k}`: {v}" for k, v in cls.options.items()]]
+        return "\n".join(parts).rstrip() + "\n"
+
+    @classmethod
     def finding(
         cls,
         message: str,
@@ -251,6 +260,14 @@ def register(rule: type[Rule]) -> type[Rule]:
 
 def registered() -> dict[str, type[Rule]]:
     return _REGISTRY
+
+
+def rule_named(ident: str) -> type[Rule] | None:
+    """The registered rule with this code (BK101) or name (unknown-key), any case."""
+    for rule in _REGISTRY.values():
+        if rule.code == ident.upper() or rule.name == ident.lower():
+            return rule
+    return None
 
 
 def iter_rules() -> Iterator[type[Rule]]:

@@ -64,8 +64,6 @@ def _outcomes() -> list[str]:
 
 def markdown(catalog: list[type[Rule]]) -> str:
     """docs/rules.md: the rule index and every rule's documentation (anchors match Rule.url)."""
-    from bklint.linter.commands.rule import render_doc
-
     lines = [
         "# bklint rules",
         "",
@@ -80,6 +78,6 @@ def markdown(catalog: list[type[Rule]]) -> str:
         lines.append(f"| [{r.code}](#{r.code.lower()}) | `{r.name}` | {r.severity.label} | {fix} | {r.summary} |")
     lines.append("")
     for r in catalog:
-        doc = render_doc(r).replace(f"# {r.code} {r.name}", f'<a id="{r.code.lower()}"></a>\n\n## {r.code} {r.name}', 1)
+        doc = r.page().replace(f"# {r.code} {r.name}", f'<a id="{r.code.lower()}"></a>\n\n## {r.code} {r.name}', 1)
         lines.append(doc)
     return "\n".join(lines)
