@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
+from bklint.linter.buildx_create import IGNORING_DRIVERS, buildkit_image
 from bklint.linter.source import decode_bytes
 from bklint.rules.base import Edit, Finding, Fix, Position, Rule, Span
 from bklint.rules.document import line_starts
@@ -42,9 +43,6 @@ FILE_INPUTS = ("buildkitd-config", "config")
 # kubernetes and the default driver): it replaces the file's insecure-entitlements.
 ACTION_DEFAULT_FLAGS = "--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host"
 DEFAULT_FLAG_DRIVERS = ("", "docker", "docker-container", "kubernetes")
-# buildx's BuildKit image (driver/bkimage) and a release tag on it: `v0.12.5`, `v0.12`, `v0.12.5-rootless`.
-_BUILDKIT_IMAGE = re.compile(r"^(?:docker\.io/)?moby/buildkit:(?P<tag>[^@\s]+)")
-_RELEASE_TAG = re.compile(r"^v(?P<version>\d+\.\d+(?:\.\d+)?)(?:-[\w.-]+)?$")
 # Files in a directory tree are parsed only when their text mentions one of these.
 _MARKERS = (ACTION, CONFIG_KEY)
 # Any owner: forks and internal mirrors of the action are recognised by its name.
@@ -465,24 +463,11 @@ def _action_step(lines: list[str], step: Any, ref: str | None, out: Extraction) 
 
 
 def _image(opts: Any) -> tuple[str, str | None]:
-    """The `image=moby/buildkit:<tag>` driver-opt and the release it pins ("" = the newest).
-
-    The action passes each line of `driver-opts` as one `--driver-opt`, which buildx reads
-    as comma-separated key=value pairs (docker/buildx builder/builder.go ``csvToMap``).
-    """
+    """The `image=moby/buildkit:<tag>` driver-opt of `driver-opts` (one `--driver-opt` a line)."""
     if isinstance(opts, str):
-        items = opts.splitlines()
-    elif isinstance(opts, list):
-        items = [str(o) for o in opts]
-    else:
-        return "", None
-    for item in items:
-        for pair in item.split(","):
-            key, _, value = pair.strip().partition("=")
-            if key.strip() != "image" or not (m := _BUILDKIT_IMAGE.match(value.strip())):
-                continue
-            tag = _RELEASE_TAG.match(m.group("tag"))
-            return pair.strip(), (f"v{tag.group('version')}" if tag else "")
+        return buildkit_image(opts.splitlines())
+    if isinstance(opts, list):
+        return buildkit_image(str(o) for o in opts)
     return "", None
 
 
@@ -492,7 +477,7 @@ def _driver_findings(
     """BK604: a config or daemon flags the step's driver never applies."""
     from bklint.rules.catalog.embedding import DriverIgnoresConfig
 
-    if driver not in ("docker", "remote"):
+    if driver not in IGNORING_DRIVERS:
         return
     for key in (*INLINE_INPUTS, *FILE_INPUTS, "buildkitd-flags"):
         value = inputs.get(key)

@@ -200,13 +200,11 @@ def lint_flags_input(flags: Embedded, path: str | None, settings: Settings) -> l
 
 def lint_yaml_source(source: SourceText, path: str | None, settings: Settings) -> LintResult:
     """Lint every config embedded in a YAML file; findings are in the YAML file's coordinates."""
-    result = LintResult(path, source)
     if not source.readable:
-        from bklint.rules.catalog.syntax import InvalidEncoding
+        from bklint.linter.inputs import unreadable_text
 
-        problem = next(p for p in source.problems if p.kind != "bom")
-        result.findings = filter_findings([InvalidEncoding.finding(problem.message, Span.at(0, 0))], settings, path)
-        return result
+        return unreadable_text(source, path, settings)
+    result = LintResult(path, source)
     extraction = extract(source.text)
     raw = list(extraction.findings)
     for embedded in extraction.configs:
