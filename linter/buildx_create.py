@@ -39,8 +39,9 @@ _VALUE_OPTIONS = (
     "--timeout",
 )
 _CONFIG_OPTIONS = ("--buildkitd-config", "--config")
-# Words that may run a command before it: `sudo docker buildx create …`, `env X=1 docker …`.
-_WRAPPERS = ("sudo", "env", "command", "exec", "time", "nohup", "doas")
+# Words that may come before a command: `sudo docker buildx create …`, `env X=1 docker …`, and
+# the reserved words that open a compound command (`if …; then docker buildx create …; fi`).
+_WRAPPERS = ("sudo", "env", "command", "exec", "time", "nohup", "doas", "then", "do", "else", "if", "while", "until", "!", "{")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*=")
 
 

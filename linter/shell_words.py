@@ -26,8 +26,8 @@ _PARAMETER = re.compile(r"[A-Za-z_][A-Za-z_0-9]*|.")
 _Keep = Callable[[str, int], None]
 # A make recipe line (tab first) or a just recipe line (indented) may start with the
 # prefixes that silence it or ignore its failure; they are not part of the command.
-_MAKE_PREFIX = re.compile(r"^(\t[ \t]*)([@+-]+)", re.MULTILINE)
-_JUST_PREFIX = re.compile(r"^([ \t]+)([@-]+)", re.MULTILINE)
+_MAKE_PREFIX = re.compile(r"^(\t[ \t]*)([@+-]+)")
+_JUST_PREFIX = re.compile(r"^([ \t]+)([@-]+)")
 
 
 @dataclass(slots=True)
@@ -54,11 +54,19 @@ class Script:
 
 
 def blank_recipe_prefixes(text: str, dialect: str) -> str:
-    """Make's `@`/`-`/`+` and just's `@`/`-` recipe prefixes as spaces (offsets unchanged)."""
+    """Make's `@`/`-`/`+` and just's `@`/`-` recipe prefixes as spaces (offsets unchanged).
+
+    Only where a recipe line starts: a line continued from the one before is not.
+    """
     pattern = _MAKE_PREFIX if dialect == "make" else _JUST_PREFIX if dialect == "just" else None
     if pattern is None:
         return text
-    return pattern.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
+        if n and lines[n - 1].rstrip("\r").endswith("\\"):
+            continue
+        lines[n] = pattern.sub(lambda m: m.group(1) + " " * len(m.group(2)), line, count=1)
+    return "\n".join(lines)
 
 
 def split(text: str) -> Script:
