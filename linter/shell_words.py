@@ -124,16 +124,8 @@ def _word(text: str, i: int) -> tuple[Word, int]:
             i = close + 1
         elif ch == '"':
             i = _double_quoted(text, i + 1, word, keep)
-        elif ch == "$" and _NAME_START.match(text, i + 1):
-            word.expanded = True
-            i = _substitution(text, i, keep)
-        elif ch == "`":
-            word.expanded = True
-            close = text.find("`", i + 1)
-            close = n if close < 0 else close
-            for k in range(i, min(close + 1, n)):
-                keep(text[k], k)
-            i = close + 1
+        elif (after := _expansion(text, i, word, keep)) is not None:
+            i = after
         elif ch in _BLANK or ch in _OPERATORS:
             break
         else:
@@ -154,20 +146,32 @@ def _double_quoted(text: str, i: int, word: Word, keep: _Keep) -> int:
             if text[i + 1] != "\n":
                 keep(text[i + 1], i + 1)
             i += 2
-        elif ch == "$" and _NAME_START.match(text, i + 1):
-            word.expanded = True
-            i = _substitution(text, i, keep)
-        elif ch == "`":
-            word.expanded = True
-            close = text.find("`", i + 1)
-            close = n if close < 0 else close
-            for k in range(i, min(close + 1, n)):
-                keep(text[k], k)
-            i = close + 1
+        elif (after := _expansion(text, i, word, keep)) is not None:
+            i = after
         else:
             keep(ch, i)
             i += 1
     return i + 1
+
+
+def _expansion(text: str, i: int, word: Word, keep: _Keep) -> int | None:
+    """A substitution starting at ``i``, kept verbatim (the word is marked); None when there is none."""
+    if text[i] == "$" and _NAME_START.match(text, i + 1):
+        word.expanded = True
+        return _substitution(text, i, keep)
+    if text[i] == "`":
+        word.expanded = True
+        return _backticks(text, i, keep)
+    return None
+
+
+def _backticks(text: str, i: int, keep: _Keep) -> int:
+    """An old-style command substitution kept verbatim; returns the offset after it."""
+    close = text.find("`", i + 1)
+    end = len(text) if close < 0 else close + 1
+    for k in range(i, end):
+        keep(text[k], k)
+    return end
 
 
 def _substitution(text: str, i: int, keep: _Keep) -> int:

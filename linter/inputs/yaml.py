@@ -31,6 +31,7 @@ from bklint.linter.embedded import (
     might_embed,
 )
 from bklint.linter.findings import apply as filter_findings
+from bklint.linter.followed import BuilderContext
 from bklint.linter.run import LintResult, lint_flags, lint_text
 from bklint.linter.settings import Settings
 from bklint.linter.source import decode_bytes
@@ -116,17 +117,9 @@ def _touches(span: Span, masked: list[Span]) -> bool:
     )
 
 
-def _settings_for(embedded: Embedded, settings: Settings) -> Settings:
-    """The step's flags, and the release its pinned image runs unless --target-version is given."""
-    pinned = embedded.image_version if settings.rules.target_version is None else None
-    if embedded.flags is None and not pinned:
-        return settings
-    own = settings.copy()
-    if embedded.flags is not None:
-        own.rules.buildkitd_flags = embedded.flags
-    if pinned:
-        own.rules.target_version = pinned
-    return own
+def _builder(embedded: Embedded) -> BuilderContext:
+    """The step's flags and the release its pinned image runs."""
+    return BuilderContext(embedded.flags, embedded.image, embedded.image_version)
 
 
 def _map_finding(embedded: Embedded, finding: Finding) -> Finding:
@@ -155,7 +148,7 @@ def _map_fix(embedded: Embedded, fix: Fix | None) -> Fix | None:
 
 def lint_embedded(embedded: Embedded, path: str | None, settings: Settings) -> list[Finding]:
     masked_text, masked = mask_expressions(embedded.text)
-    result = lint_text(masked_text, path, _settings_for(embedded, settings))
+    result = lint_text(masked_text, path, _builder(embedded).settings(settings))
     out = []
     for finding in result.findings:
         if masked and _touches(finding.span, masked):
@@ -165,19 +158,8 @@ def lint_embedded(embedded: Embedded, path: str | None, settings: Settings) -> l
                 continue  # about the flags alone: reported once, on the `buildkitd-flags` input
             out.append(_on_key(embedded, finding, f"setup-buildx-action's default buildkitd-flags: {ACTION_DEFAULT_FLAGS}"))
             continue
-        out.append(_pinned_note(embedded, settings, _map_finding(embedded, finding)))
+        out.append(_builder(embedded).note(_map_finding(embedded, finding), settings))
     return out
-
-
-def _pinned_note(embedded: Embedded, settings: Settings, finding: Finding) -> Finding:
-    """Say which driver-opt set the release a version finding is judged for."""
-    version = embedded.image_version
-    if not version or settings.rules.target_version is not None:
-        return finding
-    minor = ".".join(version.split(".")[:2])
-    if minor not in finding.message:
-        return finding
-    return replace(finding, message=f"{finding.message} (BuildKit {version} from driver-opts `{embedded.image}`)")
 
 
 def _on_key(embedded: Embedded, finding: Finding, note: str) -> Finding:
@@ -257,7 +239,7 @@ def fix_yaml_data(data: bytes, name: str | None, settings: Settings, accept: Fix
             at = embedded.position(f.span.start)
             return accept(f) and at is not None and not noqa.suppressed(directives, f.code, at.line)
 
-        outcome = fix_data(embedded.text.encode("utf-8"), path, _settings_for(embedded, settings), wanted)
+        outcome = fix_data(embedded.text.encode("utf-8"), path, _builder(embedded).settings(settings), wanted)
         if outcome.error is not None:
             return FixOutcome(data, data, first, error=f"{embedded.where or embedded.kind}: {outcome.error}")
         dropped.extend(f"{embedded.where or embedded.kind}: {d}" for d in outcome.dropped)
