@@ -8,18 +8,28 @@ missing one makes ``create`` fail), ``driver/docker/factory.go`` and
 ``driver/remote/factory.go`` (which drivers refuse a config file or daemon flags).
 
 ``find_creates`` reads `docker buildx create` command lines out of shell words
-(``linter/shell_words.py``); ``buildkit_image`` reads the BuildKit release a driver-opt pins,
-for setup-buildx-action's `driver-opts` input as well.
+(``linter/shell_words.py``) and ``judge`` says what is wrong with one, wherever it was
+written (a script, a workflow `run:` step); ``buildkit_image`` reads the BuildKit release a
+driver-opt pins, for setup-buildx-action's `driver-opts` input as well.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from bklint.linter.shell_words import Word
+
+if TYPE_CHECKING:
+    from bklint.linter.followed import FollowedConfig
+    from bklint.linter.settings import Settings
+    from bklint.rules.base import Finding, Span
+
+# Where text offsets of the command's words are in the file being checked.
+Place = Callable[[int, int], "Span"]
 
 # buildx's BuildKit image (driver/bkimage) and a release tag on it: `v0.12.5`, `v0.12`, `v0.12.5-rootless`.
 _BUILDKIT_IMAGE = re.compile(r"^(?:docker\.io/)?moby/buildkit:(?P<tag>[^@\s]+)")
@@ -43,6 +53,13 @@ _CONFIG_OPTIONS = ("--buildkitd-config", "--config")
 # the reserved words that open a compound command (`if …; then docker buildx create …; fi`).
 _WRAPPERS = ("sudo", "env", "command", "exec", "time", "nohup", "doas", "then", "do", "else", "if", "while", "until", "!", "{")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*=")
+# What a file must mention to hold a `buildx create` line (continuations included).
+_MENTION = re.compile(r"buildx[ \t]*(?:\\\r?\n[ \t]*)?create\b")
+
+
+def mentions_create(text: str) -> bool:
+    """Whether text may hold a `buildx create` command line (discovery reads nothing else)."""
+    return _MENTION.search(text) is not None
 
 
 def buildkit_image(opts: Iterable[str]) -> tuple[str, str | None]:
@@ -170,4 +187,70 @@ def _read_options(command: list[Word], args: list[Word]) -> Create:
     return create
 
 
-__all__ = ["IGNORING_DRIVERS", "Create", "Option", "buildkit_image", "find_creates"]
+def judge(
+    create: Create, place: Place, by: str, settings: Settings, workdir: str | None = None
+) -> tuple[list[Finding], list[FollowedConfig]]:
+    """The findings about one command line (at ``place``), and the config it hands the builder.
+
+    ``by`` is the file the command is in; ``workdir`` where it runs, relative to the
+    repository root (None: the folder of ``by``; see ``followed.locate``).
+    """
+    from bklint.linter.followed import BuilderContext, FollowedConfig, locate, missing
+    from bklint.rules.catalog.embedding import DriverIgnoresConfig
+
+    driver = create.driver_name
+    out: list[Finding] = []
+    flags = create.flags.value.value if create.flags is not None and not create.flags.value.expanded else None
+    if driver in IGNORING_DRIVERS:
+        for option in (create.config, create.flags):
+            if option is not None:
+                span = place(option.flag.start, option.value.end)
+                out.append(DriverIgnoresConfig.finding(_ignored(driver, option), span))
+        return out, []
+    if create.flags is not None and flags is not None:
+        out.extend(_flag_findings(create.flags.value, flags, place, by, settings))
+    config = create.config
+    if config is None or config.value.expanded or not config.value.value:
+        return out, []
+    written = config.value.value
+    span = place(config.value.start, config.value.end)
+    found, looked = locate(written, by, settings, workdir)
+    if found is None:
+        out.append(missing(written, looked, span, f"`{config.name}`"))
+        return out, []
+    image, version = create.image()
+    builder = BuilderContext(flags, image, version, "--driver-opt")
+    note = f"`docker buildx create {config.name}` names this config here"
+    return out, [FollowedConfig(found, builder, by, span, note, flags_reported=flags is not None)]
+
+
+def _flag_findings(word: Word, flags: str, place: Place, by: str, settings: Settings) -> list[Finding]:
+    """The daemon-flag rules on `--buildkitd-flags`, each on the words it is about."""
+    from bklint.linter.run import lint_flags
+
+    out = []
+    for finding in lint_flags(flags, by, settings):
+        start, end = word.offsets(*finding.flags_span) if finding.flags_span is not None else (word.start, word.end)
+        out.append(replace(finding, span=place(start, end), fix=None, related=()))
+    return out
+
+
+def _ignored(driver: str, option: Option) -> str:
+    if driver == "docker":
+        what = (
+            'buildx refuses a config file for it ("setting config file is not supported for docker driver")'
+            if option.name != "--buildkitd-flags"
+            else "`--buildkitd-flags` is never applied"
+        )
+        return (
+            f"`--driver docker` uses the Docker daemon's own BuildKit: {what}; set registry mirrors as "
+            "`registry-mirrors` and plain-HTTP registries as `insecure-registries` in the daemon's daemon.json instead"
+        )
+    what = "buildkit flags" if option.name == "--buildkitd-flags" else "config file"
+    return (
+        f"`--driver remote` connects to a running buildkitd: buildx refuses `{option.name}` (\"setting {what} "
+        "is not supported for remote driver\"); configure that daemon where it runs"
+    )
+
+
+__all__ = ["IGNORING_DRIVERS", "Create", "Option", "buildkit_image", "find_creates", "judge", "mentions_create"]

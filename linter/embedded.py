@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
-from bklint.linter.buildx_create import IGNORING_DRIVERS, buildkit_image
+from bklint.linter.buildx_create import IGNORING_DRIVERS, buildkit_image, mentions_create
 from bklint.linter.source import decode_bytes
 from bklint.rules.base import Edit, Finding, Fix, Position, Rule, Span
 from bklint.rules.document import line_starts
@@ -44,7 +44,7 @@ FILE_INPUTS = ("buildkitd-config", "config")
 ACTION_DEFAULT_FLAGS = "--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host"
 DEFAULT_FLAG_DRIVERS = ("", "docker", "docker-container", "kubernetes")
 # Files in a directory tree are parsed only when their text mentions one of these.
-_MARKERS = (ACTION, CONFIG_KEY)
+_MARKERS = (ACTION, CONFIG_KEY, "buildx create")
 # Any owner: forks and internal mirrors of the action are recognised by its name.
 _USES = re.compile(r"^\s*[\w.-]+/setup-buildx-action(?:@(?P<ref>\S+))?\s*$", re.IGNORECASE)
 # `uses: owner/setup-buildx-action@<sha> # pin v2.4.0`: the version a SHA stands for.
@@ -137,6 +137,11 @@ class Extraction:
     flag_inputs: list[Embedded] = field(default_factory=list)
     # Findings about the YAML around the configs (BK601, BK602, BK603).
     findings: list[Finding] = field(default_factory=list)
+    # setup-buildx-action `buildkitd-config:` paths (text = the path as written), followed
+    # with the step's flags and image like an inline config.
+    config_files: list[Embedded] = field(default_factory=list)
+    # `run:` steps with a `docker buildx create` line, and their `working-directory`.
+    run_steps: list[tuple[Embedded, str]] = field(default_factory=list)
     parsed: bool = True
 
 
@@ -386,6 +391,9 @@ def extract(text: str, strict: bool = True) -> Extraction:
             uses = mapping.get("uses")
             if isinstance(uses, str) and (m := _USES.match(uses)):
                 _action_step(lines, mapping, _pinned(lines, mapping, m.group("ref")), out)
+            run = mapping.get("run")
+            if isinstance(run, str) and mentions_create(run):
+                _run_step(lines, mapping, out)
             for key in mapping:
                 if isinstance(key, str) and key == CONFIG_KEY:
                     found = _embedded(lines, mapping, key, CONFIG_KEY, f"`{CONFIG_KEY}` key")
@@ -446,6 +454,12 @@ def _action_step(lines: list[str], step: Any, ref: str | None, out: Extraction) 
                 out.findings.append(finding)
     inline = next((k for k in INLINE_INPUTS if k in inputs), None)
     file_input = next((k for k in FILE_INPUTS if k in inputs and inputs.get(k)), None)
+    if file_input is not None and driver_name not in IGNORING_DRIVERS:
+        named = _embedded(lines, inputs, file_input, file_input, where, effective)
+        if named is not None and "${{" not in named.text:
+            named.flags_input = flags_input
+            named.image, named.image_version = image, image_version
+            out.config_files.append(named)
     if inline is not None:
         found = _embedded(lines, inputs, inline, inline, where, effective)
         if found is not None:
@@ -460,6 +474,14 @@ def _action_step(lines: list[str], step: Any, ref: str | None, out: Extraction) 
                         found.key_span,
                     )
                 )
+
+
+def _run_step(lines: list[str], step: Any, out: Extraction) -> None:
+    name = step.get("name")
+    found = _embedded(lines, step, "run", "run", f"step {name!r}" if isinstance(name, str) else "run step")
+    workdir = step.get("working-directory")
+    if found is not None:
+        out.run_steps.append((found, workdir if isinstance(workdir, str) and "${{" not in workdir else ""))
 
 
 def _image(opts: Any) -> tuple[str, str | None]:
@@ -551,7 +573,9 @@ def has_embedded(data: bytes) -> bool:
     if not source.readable:
         return False
     extraction = extract(source.text, strict=False)
-    return bool(extraction.configs or extraction.flag_inputs or extraction.findings)
+    return bool(
+        extraction.configs or extraction.flag_inputs or extraction.findings or extraction.config_files or extraction.run_steps
+    )
 
 
 __all__ = [

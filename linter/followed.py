@@ -106,10 +106,8 @@ def locate(written: str, by: str, settings: Settings, workdir: str | None = None
         return (written if os.path.exists(written) else None), [written]
     here = os.path.dirname(os.path.abspath(by))
     root = repo_root(here) or settings.root or os.getcwd()
-    bases = [os.path.join(root, workdir)] if workdir is not None else [here]
-    if root not in bases:
-        bases.append(root)
-    candidates = [os.path.normpath(os.path.join(base, written)) for base in bases]
+    bases = [os.path.normpath(os.path.join(root, workdir)) if workdir is not None else here, root]
+    candidates = list(dict.fromkeys(os.path.normpath(os.path.join(base, written)) for base in bases))
     found = next((c for c in candidates if os.path.exists(c)), None)
     return (_shown(found) if found is not None else None), [_shown(c) for c in candidates]
 

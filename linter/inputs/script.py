@@ -23,18 +23,15 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_right
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bklint.linter import noqa
-from bklint.linter.buildx_create import IGNORING_DRIVERS, Create, Option, find_creates
+from bklint.linter.buildx_create import find_creates, judge, mentions_create
 from bklint.linter.findings import apply as filter_findings
-from bklint.linter.followed import BuilderContext, FollowedConfig, locate, missing
-from bklint.linter.run import LintResult, lint_flags
-from bklint.linter.shell_words import Script, Word, blank_recipe_prefixes, split
+from bklint.linter.run import LintResult
+from bklint.linter.shell_words import Script, blank_recipe_prefixes, split
 from bklint.linter.source import decode_bytes
 from bklint.rules.base import Finding, Position, Span
-from bklint.rules.catalog.embedding import DriverIgnoresConfig
 from bklint.rules.document import line_starts
 
 if TYPE_CHECKING:
@@ -43,8 +40,6 @@ if TYPE_CHECKING:
     from bklint.linter.settings import Settings
     from bklint.rules.context import SourceText
 
-# Directory discovery reads a script only when it mentions this.
-_MARKER = re.compile(rb"buildx[ \t]*(?:\\\r?\n[ \t]*)?create\b")
 _SHEBANG = re.compile(rb"#![ \t]*\S*/(?:env[ \t]+(?:-\S+[ \t]+)*)?(?:ba|da|k|z|a)?sh\b")
 
 
@@ -80,7 +75,7 @@ class ScriptKind:
         from bklint.linter.files import read_file
 
         read = read_file(path)
-        return read.data is not None and _MARKER.search(read.data) is not None
+        return read.data is not None and mentions_create(read.data.decode("utf-8", "replace"))
 
 
 KIND = ScriptKind()
@@ -97,9 +92,6 @@ class _Lines:
     def span(self, start: int, end: int) -> Span:
         return Span(self.position(start), self.position(max(start, end)))
 
-    def word(self, word: Word) -> Span:
-        return self.span(word.start, word.end)
-
 
 def lint_script(source: SourceText, path: str | None, settings: Settings) -> LintResult:
     """Findings about the `buildx create` lines of a script; the configs they name go to ``followed``."""
@@ -112,64 +104,11 @@ def lint_script(source: SourceText, path: str | None, settings: Settings) -> Lin
     result = LintResult(path, source)
     raw: list[Finding] = []
     for create in find_creates(script.commands):
-        raw.extend(_judge(create, path, settings, lines, result))
+        found, followed = judge(create, lines.span, path or "-", settings)
+        raw.extend(found)
+        result.followed.extend(followed)
     result.findings = filter_findings(raw, settings, path, _directives(source.text, script, lines))
     return result
-
-
-def _judge(create: Create, path: str | None, settings: Settings, lines: _Lines, result: LintResult) -> list[Finding]:
-    driver = create.driver_name
-    out: list[Finding] = []
-    flags = create.flags.value.value if create.flags is not None and not create.flags.value.expanded else None
-    if driver in IGNORING_DRIVERS:
-        for option in (create.config, create.flags):
-            if option is not None:
-                out.append(DriverIgnoresConfig.finding(_ignored(driver, option), lines.span(option.flag.start, option.value.end)))
-        return out
-    if create.flags is not None and flags is not None:
-        out.extend(_flag_findings(create.flags.value, flags, path, settings, lines))
-    config = create.config
-    if config is None or config.value.expanded or not config.value.value:
-        return out
-    by = path or "-"
-    written = config.value.value
-    span = lines.word(config.value)
-    found, looked = locate(written, by, settings)
-    if found is None:
-        out.append(missing(written, looked, span, f"`{config.name}`"))
-        return out
-    image, version = create.image()
-    builder = BuilderContext(flags, image, version, "--driver-opt")
-    note = f"`docker buildx create {config.name}` names this config here"
-    result.followed.append(FollowedConfig(found, builder, by, span, note, flags_reported=flags is not None))
-    return out
-
-
-def _flag_findings(word: Word, flags: str, path: str | None, settings: Settings, lines: _Lines) -> list[Finding]:
-    """The daemon-flag rules on `--buildkitd-flags`, each on the words it is about."""
-    out = []
-    for finding in lint_flags(flags, path, settings):
-        start, end = word.offsets(*finding.flags_span) if finding.flags_span is not None else (word.start, word.end)
-        out.append(replace(finding, span=lines.span(start, end), fix=None, related=()))
-    return out
-
-
-def _ignored(driver: str, option: Option) -> str:
-    if driver == "docker":
-        what = (
-            'buildx refuses a config file for it ("setting config file is not supported for docker driver")'
-            if option.name != "--buildkitd-flags"
-            else "`--buildkitd-flags` is never applied"
-        )
-        return (
-            f"`--driver docker` uses the Docker daemon's own BuildKit: {what}; set registry mirrors as "
-            "`registry-mirrors` and plain-HTTP registries as `insecure-registries` in the daemon's daemon.json instead"
-        )
-    what = "buildkit flags" if option.name == "--buildkitd-flags" else "config file"
-    return (
-        f"`--driver remote` connects to a running buildkitd: buildx refuses `{option.name}` (\"setting {what} "
-        "is not supported for remote driver\"); configure that daemon where it runs"
-    )
 
 
 def _directives(text: str, script: Script, lines: _Lines) -> list[noqa.Directive]:

@@ -18,6 +18,7 @@ fixed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,7 @@ from bklint.linter.embedded import (
     might_embed,
 )
 from bklint.linter.findings import apply as filter_findings
-from bklint.linter.followed import BuilderContext
+from bklint.linter.followed import BuilderContext, FollowedConfig, locate, missing
 from bklint.linter.run import LintResult, lint_flags, lint_text
 from bklint.linter.settings import Settings
 from bklint.linter.source import decode_bytes
@@ -193,8 +194,50 @@ def lint_yaml_source(source: SourceText, path: str | None, settings: Settings) -
         raw.extend(lint_embedded(embedded, path, settings))
     for flags in extraction.flag_inputs:
         raw.extend(lint_flags_input(flags, path, settings))
+    for named in extraction.config_files:
+        raw.extend(_config_input(named, path, settings, result))
+    for run, workdir in extraction.run_steps:
+        raw.extend(_run_step(run, workdir, path, settings, result))
     result.findings = filter_findings(raw, settings, path, yaml_directives(source.text, extraction))
     return result
+
+
+def _config_input(named: Embedded, path: str | None, settings: Settings, result: LintResult) -> list[Finding]:
+    """setup-buildx-action's `buildkitd-config:` path: the action reads it from the workspace
+    (the repository root) and passes it to `buildx create` with the step's flags and image."""
+    by = path or "-"
+    written = named.text.strip()
+    span = _place(named)(0, len(named.text))
+    found, looked = locate(written, by, settings, workdir="")
+    if found is None:
+        return [missing(written, looked, span, f"`{named.kind}`")]
+    note = f"setup-buildx-action `{named.kind}` names this config here"
+    flags_reported = named.flags_input is not None
+    result.followed.append(FollowedConfig(found, _builder(named), by, span, note, flags_reported=flags_reported))
+    return []
+
+
+def _run_step(run: Embedded, workdir: str, path: str | None, settings: Settings, result: LintResult) -> list[Finding]:
+    """The `docker buildx create` lines of a `run:` step, judged as in a script (from `working-directory`)."""
+    from bklint.linter.buildx_create import find_creates, judge
+    from bklint.linter.shell_words import split
+
+    out: list[Finding] = []
+    for create in find_creates(split(run.text).commands):
+        found, followed = judge(create, _place(run), path or "-", settings, workdir)
+        out.extend(found)
+        result.followed.extend(followed)
+    return out
+
+
+def _place(value: Embedded) -> Callable[[int, int], Span]:
+    """Offsets in a YAML value's text as a span in the YAML file (its key where not exact)."""
+
+    def place(start: int, end: int) -> Span:
+        a, b = value.offset_position(start), value.offset_position(end)
+        return Span(a, max(a, b)) if a is not None and b is not None else value.key_span
+
+    return place
 
 
 def yaml_directives(text: str, extraction: Extraction) -> list[noqa.Directive]:

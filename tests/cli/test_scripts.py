@@ -189,3 +189,60 @@ def test_stdin_script(repo: Path, capsys: pytest.CaptureFixture[str], monkeypatc
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"docker buildx create --config nope.toml\n")))
     code, items = _check(capsys, "-", "--stdin-filename", "build.sh")
     assert [i["code"] for i in items] == ["BK009"] and code == 1
+
+
+NET = '[worker.oci]\n  networkMode = "host"\n'
+STEP = "jobs:\n  a:\n    steps:\n      - uses: docker/setup-buildx-action@v3\n        with:\n"
+
+
+def test_action_config_path_with_flags(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "net.toml").write_text(NET)
+    wf = repo / ".github" / "workflows" / "ci.yml"
+    wf.parent.mkdir(parents=True)
+    wf.write_text(STEP + "          buildkitd-config: net.toml\n          buildkitd-flags: --oci-worker-net=bridge --bogus\n")
+    _, items = _check(capsys, str(wf.relative_to(repo)))
+    rows = {_row(i) for i in items}
+    workflow = os.path.join(".github", "workflows", "ci.yml")
+    assert (workflow, "BK502", 7, 52) in rows  # the flag, on the workflow
+    bk512 = next(i for i in items if i["code"] == "BK512")  # the file value the step's flag overrides
+    assert _row(bk512) == ("net.toml", "BK512", 2, 17)
+    assert bk512["related"] == [
+        {
+            "filename": workflow,
+            "location": {"row": 6, "column": 29},
+            "end_location": {"row": 6, "column": 37},
+            "message": "setup-buildx-action `buildkitd-config` names this config here",
+        }
+    ]
+
+
+def test_action_config_path_missing_or_ignored(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    wf = repo / "ci.yml"
+    wf.write_text(STEP + "          buildkitd-config: .github/nope.toml\n")
+    _, items = _check(capsys, "ci.yml")
+    assert [_row(i) for i in items] == [("ci.yml", "BK009", 6, 29)]
+    wf.write_text(STEP + "          driver: docker\n          buildkitd-config: buildkitd.toml\n")
+    _, items = _check(capsys, "ci.yml")
+    assert [i["code"] for i in items] == ["BK604"]  # never applied: not followed
+
+
+def test_workflow_run_steps(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "ci" / "net.toml").write_text(NET)
+    (repo / "ci.yml").write_text(
+        "jobs:\n  a:\n    steps:\n"
+        "      - run: |\n"
+        "          docker buildx create --config ci/net.toml \\\n"
+        '            --buildkitd-flags "--oci-worker-net=bridge --bogus"\n'
+        "          docker buildx create --config missing.toml\n"
+        "      - run: docker buildx create --config=net.toml --driver remote\n"
+        "        working-directory: ci\n"
+        "      - run: docker buildx create --config=net.toml --buildkitd-flags=--oci-worker-net=cni\n"
+        "        working-directory: ci\n"
+    )
+    _, items = _check(capsys, "ci.yml")
+    rows = {_row(i) for i in items}
+    assert ("ci.yml", "BK502", 6, 56) in rows
+    assert ("ci.yml", "BK009", 7, 41) in rows
+    assert ("ci.yml", "BK604", 8, 35) in rows
+    overridden = sorted(str(i["message"]) for i in items if i["code"] == "BK512")
+    assert len(overridden) == 2 and "bridge" in overridden[0] and "cni" in overridden[1]
