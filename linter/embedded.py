@@ -11,7 +11,11 @@ Where a config is found (the discovery rule, also documented in the README):
   ``image=moby/buildkit:vX.Y[.Z]`` driver-opt sets the release the config is judged for
   (unless ``--target-version`` is given; floating tags mean the newest);
 * any mapping key named ``buildkitd.toml`` with a string value (ConfigMap ``data:``, Helm
-  values, kustomize literals), in every document of a multi-document file.
+  values, kustomize literals), in every document of a multi-document file;
+* a `buildkitd-config:` path input is followed (``linter/followed.py``) with the step's
+  flags and image, as setup-buildx-action passes it to `buildx create --config`
+  (src/context.ts ``getCreateArgs``); `run:` steps holding a `docker buildx create` line are
+  judged as scripts are (``linter/buildx_create.py``), from their `working-directory`.
 
 This module finds the configs and maps positions in their TOML text to the YAML file:
 exactly for literal block scalars (``|``, ``|-``, ``|+``), simple folded blocks and
