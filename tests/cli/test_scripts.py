@@ -246,3 +246,10 @@ def test_workflow_run_steps(repo: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert ("ci.yml", "BK604", 8, 35) in rows
     overridden = sorted(str(i["message"]) for i in items if i["code"] == "BK512")
     assert len(overridden) == 2 and "bridge" in overridden[0] and "cni" in overridden[1]
+
+
+def test_discovery_finds_workflows_with_run_steps(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "a.yml").write_text("jobs:\n  a:\n    steps:\n      - run: docker buildx create --config nope.toml\n")
+    (repo / "b.yml").write_text("jobs:\n  a:\n    steps:\n      - run: docker build .\n")
+    main(["check", "--isolated", "--show-files", "."])
+    assert sorted(capsys.readouterr().out.split()) == [os.path.join(".", "a.yml"), os.path.join(".", "buildkitd.toml")]
