@@ -5,8 +5,6 @@ fix examples."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bklint.linter.run import build_context, instance, rules
@@ -79,23 +77,3 @@ def test_flag_rules_run_when_flags_are_given_even_without_a_file() -> None:
     flag_rule = next(ref for ref in refs().values() if ref.code == "BK502")
     assert triggered(flag_rule, None, flags=True)
     assert not triggered(flag_rule, None, flags=False)
-
-
-def test_a_file_with_no_trigger_imports_no_rule_it_does_not_need(tmp_path: Path) -> None:
-    """The point of triggers: a plain file does not import the certificate or flag rules."""
-    import subprocess
-    import sys
-
-    config = tmp_path / "buildkitd.toml"
-    config.write_text('[worker.oci]\nmax-parallelism = 4\n[registry."docker.io"]\nmirrors = ["m.io"]\n')
-    code = (
-        "import sys\n"
-        "from bklint.linter.cli import main\n"
-        f"main(['check', '--isolated', {str(config)!r}])\n"
-        "print(sorted(m for m in sys.modules if m.startswith('bklint.rules.catalog.')))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    loaded = done.stdout
-    for family in ("certificates", "flags", "embedding", "network", "daemon.dns", "daemon.history"):
-        assert f"bklint.rules.catalog.{family}" not in loaded, family
-    assert "bklint.rules.catalog.registries" in loaded
