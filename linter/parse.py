@@ -61,10 +61,20 @@ class ParseOutcome:
     problems: list[SyntaxProblem] = field(default_factory=list)
     # Sorted, disjoint character ranges the parse could not read; nothing in them is judged.
     masked: list[tuple[int, int]] = field(default_factory=list)
+    # Statements read whole but followed by stray text on their line (`size = 10GB` is `10`,
+    # then `GB`). The loader decodes such a statement before it fails, so what it says of
+    # the statement (a type error, an ignored key) stands; its value is not judged.
+    unfinished: list[tuple[int, int]] = field(default_factory=list)
+    # The tables holding something the parse could not read (or read only in part): rules
+    # do not judge what they lack.
+    incomplete: list[TomlNode] = field(default_factory=list)
 
     def hides(self, offset: int) -> bool:
-        i = bisect.bisect_right(self.masked, (offset, _AFTER)) - 1
-        return i >= 0 and self.masked[i][0] <= offset < self.masked[i][1]
+        return _within(self.masked, offset)
+
+    def cuts(self, offset: int) -> bool:
+        """Whether ``offset`` is in a statement followed by stray text (see ``unfinished``)."""
+        return _within(self.unfinished, offset)
 
 
 def parse(text: str, start: int = 0, end: int | None = None) -> ParseOutcome:
@@ -157,6 +167,8 @@ class _Parser:
         self.pending: list[_Name] = []
         self.errors: list[tuple[int, str, str]] = []
         self.masked: list[tuple[int, int]] = []
+        self.unfinished: list[tuple[int, int]] = []
+        self.incomplete: list[TomlNode] = []
         self.soft = 0  # errors recorded inside the value being read
 
     # -- driver ---------------------------------------------------------------------------
@@ -168,9 +180,10 @@ class _Parser:
             return ParseOutcome(None, self.problems())
         except _Stop:
             pass
-        masked = _merge(self.masked)
         doc = Document(self.text, self.data, self.root)
-        return ParseOutcome(doc, self.problems(doc.line_starts), masked)
+        return ParseOutcome(
+            doc, self.problems(doc.line_starts), _merge(self.masked), _merge(self.unfinished), self.incomplete
+        )
 
     def problems(self, starts: list[int] | None = None) -> list[SyntaxProblem]:
         starts = starts if starts is not None else line_starts(self.text)
@@ -192,6 +205,7 @@ class _Parser:
         text, end = self.text, self.end
         pos = self.start
         first = True
+        stmt = -1  # where the statement just read began (-1: the line held none)
         while True:
             if not first:
                 if pos >= end:
@@ -210,9 +224,14 @@ class _Parser:
                     self.error(pos, message)
                     resume = self.resync(pos, pos, 0)
                     self.masked.append((pos, resume))
+                    if stmt >= 0:
+                        self.unfinished.append((stmt, pos))
+                        self.incomplete.append(self.current.table()[0])
                     pos = resume
+                    first = True  # the next line starts a statement of its own
                     continue
             first = False
+            stmt = -1
             pos = _WS.match(text, pos, end).end()  # type: ignore[union-attr]
             if pos >= end:
                 return
@@ -234,8 +253,11 @@ class _Parser:
                 self.masked.append((exc.value_start if exc.value_start >= 0 else stmt, resume))
                 if c == "[":
                     self.current = self.void()
+                else:
+                    self.incomplete.append(self.current.table()[0])
                 pos = resume
                 first = True
+                stmt = -1
 
     def resync(self, stmt: int, offset: int, depth: int) -> int:
         """Where to read on after an error at ``offset`` in the statement at ``stmt``.
@@ -450,6 +472,7 @@ class _Parser:
             raise
         if self.soft != soft:
             self.masked.append((start, pos))
+            self.incomplete.append(self.current.table()[0])
         if not self.define(self.current, segments, node, value, "dotted"):
             self.masked.append((segments[0][1], pos))
         return pos
@@ -673,6 +696,12 @@ _CONVERT: dict[str, Callable[[str, int, int], Any]] = {
     "integer": scalars.integer,
     **{kind: functools.partial(scalars.date_time, kind=kind) for kind in scalars.DATE_KINDS},
 }
+
+
+def _within(ranges: list[tuple[int, int]], offset: int) -> bool:
+    """Whether ``offset`` falls in one of the sorted, disjoint ``ranges``."""
+    i = bisect.bisect_right(ranges, (offset, _AFTER)) - 1
+    return i >= 0 and ranges[i][0] <= offset < ranges[i][1]
 
 
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:

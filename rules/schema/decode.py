@@ -62,6 +62,9 @@ class Decoded:
     entries: dict[Path, Entry] = field(default_factory=dict)
     # Canonical table path -> the nodes that declare it (several when spellings differ by case).
     tables: dict[Path, list[TomlNode]] = field(default_factory=dict)
+    # Tables (canonical paths) holding a statement the parse could not read: a rule may judge
+    # the values they have, never what they seem to lack.
+    incomplete: set[Path] = field(default_factory=set)
 
     def value(self, *path: str | int, default: Any = None) -> Any:
         entry = self.entries.get(path)

@@ -24,6 +24,8 @@ class GCRule:
 
 
 def gc_rules(decoded: Decoded, worker: str) -> list[GCRule]:
+    """The worker's GC rules, without those holding text the parse could not read (a size
+    lost to a syntax error is not a rule without a size)."""
     out = []
     for path, nodes in decoded.tables.items():
         if (
@@ -31,6 +33,7 @@ def gc_rules(decoded: Decoded, worker: str) -> list[GCRule]:
             and path[:3] == ("worker", worker, "gcpolicy")
             and isinstance(path[3], int)
             and nodes
+            and path not in decoded.incomplete
         ):
             out.append(GCRule(worker, path[3], nodes[0]))
     return sorted(out, key=lambda r: r.index)
