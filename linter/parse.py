@@ -25,7 +25,7 @@ from typing import Any
 
 from bklint.linter import scalars
 from bklint.linter.scalars import ScalarError, describe
-from bklint.rules.context import SyntaxProblem
+from bklint.rules.context import SyntaxKind, SyntaxProblem
 from bklint.rules.document import Document, TomlNode, line_starts
 
 MAX_KEY_PARTS = 64
@@ -165,7 +165,7 @@ class _Parser:
         self.current = self.names
         # Names defined by dotted keys in the current table: explicit once it is left.
         self.pending: list[_Name] = []
-        self.errors: list[tuple[int, str, str]] = []
+        self.errors: list[tuple[int, str, SyntaxKind]] = []
         self.masked: list[tuple[int, int]] = []
         self.unfinished: list[tuple[int, int]] = []
         self.incomplete: list[TomlNode] = []
@@ -193,11 +193,11 @@ class _Parser:
             out.append(SyntaxProblem(message, line, offset - starts[line], kind))
         return out
 
-    def error(self, offset: int, message: str) -> None:
+    def error(self, offset: int, message: str, kind: SyntaxKind = "syntax") -> None:
         if len(self.errors) >= MAX_PROBLEMS:
             self.errors.append((offset, f"bklint stops after {MAX_PROBLEMS} syntax errors; the rest is not checked", "syntax"))
             raise _Stop
-        self.errors.append((offset, message, "syntax"))
+        self.errors.append((offset, message, kind))
         self.soft += 1
 
     def statements(self) -> None:
@@ -494,7 +494,7 @@ class _Parser:
             if found is None:
                 break
             if i == last:
-                self.error(s, f"the key `{_dotted(segments)}` is defined twice")
+                self.error(s, f"the key `{_dotted(segments)}` is defined twice", "duplicate-key")
                 return False
             if found.kind != _TABLE:
                 self.error(s, f"`{name}` is already {_KIND[found.kind]}, so it cannot hold keys")
@@ -662,7 +662,7 @@ class _Parser:
             try:
                 value = convert(text, *args)
             except ScalarError as exc:
-                self.error(exc.offset, exc.message)
+                self.error(exc.offset, exc.message, exc.kind)
                 value = None
         return TomlNode("value", "value", name, value_start=pos, value_end=stop), value, stop
 

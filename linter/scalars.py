@@ -12,17 +12,26 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+from typing import TYPE_CHECKING
 
 from bklint.rules.schema.values import INT64_MAX, INT64_MIN
 
+if TYPE_CHECKING:
+    from bklint.rules.context import SyntaxKind
+
 
 class ScalarError(Exception):
-    """The token is not a value go-toml accepts; ``offset`` is where, in the document."""
+    """The token is not a value go-toml accepts; ``offset`` is where, in the document.
 
-    def __init__(self, offset: int, message: str) -> None:
+    ``kind`` is "value" where go-toml finds the problem only when it decodes the value (so
+    buildkitd's loader, which skips values of keys it ignores, never sees it).
+    """
+
+    def __init__(self, offset: int, message: str, kind: SyntaxKind = "syntax") -> None:
         super().__init__(message)
         self.offset = offset
         self.message = message
+        self.kind: SyntaxKind = kind
 
 
 OUT_OF_RANGE = "integer out of the 64-bit range buildkitd can read"
@@ -190,22 +199,22 @@ def integer(text: str, start: int, end: int) -> int:
             raise ScalarError(start, f"`{token}` is not a valid {name} integer")
         significant = digits.lstrip("0")
         if len(significant) > _MAX_DIGITS[base]:
-            raise ScalarError(start, OUT_OF_RANGE)
+            raise ScalarError(start, OUT_OF_RANGE, "value")
         value = int(digits, base)
         if value > INT64_MAX:
-            raise ScalarError(start, OUT_OF_RANGE)
+            raise ScalarError(start, OUT_OF_RANGE, "value")
         return value
     cleaned = _without_underscores(token, start)
     sign = 1 if cleaned[:1] in ("+", "-") else 0
     if len(cleaned) > sign + 1 and cleaned[sign] == "0":
-        raise ScalarError(start, "leading zeros are not allowed in a decimal integer")
+        raise ScalarError(start, "leading zeros are not allowed in a decimal integer", "value")
     if not _DEC_INT.fullmatch(cleaned):
         raise ScalarError(start, f"`{token}` is not a valid integer")
     if len(cleaned) - sign > _MAX_DIGITS[10]:
-        raise ScalarError(start, OUT_OF_RANGE)
+        raise ScalarError(start, OUT_OF_RANGE, "value")
     value = int(cleaned)
     if not INT64_MIN <= value <= INT64_MAX:
-        raise ScalarError(start, OUT_OF_RANGE)
+        raise ScalarError(start, OUT_OF_RANGE, "value")
     return value
 
 
@@ -217,11 +226,11 @@ def _without_underscores(token: str, start: int) -> str:
     if len(token) == first:
         return token
     if token[first] == "_":
-        raise ScalarError(start + first, "a number cannot start with an underscore")
+        raise ScalarError(start + first, "a number cannot start with an underscore", "value")
     if token[-1] == "_":
-        raise ScalarError(start + len(token) - 1, "a number cannot end with an underscore")
+        raise ScalarError(start + len(token) - 1, "a number cannot end with an underscore", "value")
     if "__" in token:
-        raise ScalarError(start + token.index("__"), "each underscore in a number must be between digits")
+        raise ScalarError(start + token.index("__"), "each underscore in a number must be between digits", "value")
     return token.replace("_", "")
 
 
@@ -231,9 +240,9 @@ def floating(text: str, start: int, end: int) -> float:
         return math.nan
     cleaned = _float_without_underscores(token, start)
     if cleaned[0] == ".":
-        raise ScalarError(start, "a float cannot start with a dot")
+        raise ScalarError(start, "a float cannot start with a dot", "value")
     if cleaned[-1] == ".":
-        raise ScalarError(start, "a float cannot end with a dot")
+        raise ScalarError(start, "a float cannot end with a dot", "value")
     seen_dot = False
     for i, c in enumerate(cleaned):
         if c != ".":
@@ -245,7 +254,7 @@ def floating(text: str, start: int, end: int) -> float:
         seen_dot = True
     digits = 1 if cleaned[0] in "+-" else 0
     if cleaned[digits] == "0" and len(cleaned) > digits + 1 and cleaned[digits + 1].isdigit():
-        raise ScalarError(start, "leading zeros are not allowed in a float")
+        raise ScalarError(start, "leading zeros are not allowed in a float", "value")
     try:
         value = float(cleaned)
     except ValueError:
@@ -259,30 +268,30 @@ def _float_without_underscores(token: str, start: int) -> str:
     if "_" not in token:
         return token
     if token[0] == "_":
-        raise ScalarError(start, "a number cannot start with an underscore")
+        raise ScalarError(start, "a number cannot start with an underscore", "value")
     if token[-1] == "_":
-        raise ScalarError(start + len(token) - 1, "a number cannot end with an underscore")
+        raise ScalarError(start + len(token) - 1, "a number cannot end with an underscore", "value")
     out: list[str] = []
     digit_before = False
     for i, c in enumerate(token):
         nxt = token[i + 1] if i + 1 < len(token) else ""
         if c == "_":
             if not digit_before:
-                raise ScalarError(start + i, "each underscore in a number must be between digits")
+                raise ScalarError(start + i, "each underscore in a number must be between digits", "value")
             if nxt in ("e", "E"):
-                raise ScalarError(start + i + 1, "an underscore cannot come before the exponent")
+                raise ScalarError(start + i + 1, "an underscore cannot come before the exponent", "value")
             digit_before = False
             continue
         if c in "+-":
             digit_before = False
         elif c in "eE":
             if nxt == "_":
-                raise ScalarError(start + i + 1, "an underscore cannot come after the exponent mark")
+                raise ScalarError(start + i + 1, "an underscore cannot come after the exponent mark", "value")
         elif c == ".":
             if nxt == "_":
-                raise ScalarError(start + i + 1, "an underscore cannot come after a decimal point")
+                raise ScalarError(start + i + 1, "an underscore cannot come after a decimal point", "value")
             if i > 0 and token[i - 1] == "_":
-                raise ScalarError(start + i - 1, "an underscore cannot come before a decimal point")
+                raise ScalarError(start + i - 1, "an underscore cannot come before a decimal point", "value")
         else:
             digit_before = True
         out.append(c)
@@ -371,7 +380,7 @@ def _date(token: str, start: int) -> tuple[int, int, int]:
     leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
     days = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
     if not 1 <= month <= 12 or not 1 <= day <= days[month - 1]:
-        raise ScalarError(start, f"{token} is not a date that exists")
+        raise ScalarError(start, f"{token} is not a date that exists", "value")
     return year, month, day
 
 

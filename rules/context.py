@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from bklint.rules.buildx_certs import Checked, DirInfo, FileInfo, PemInfo
@@ -33,12 +33,21 @@ class SourceText(NamedTuple):
         return not any(p.kind in ("utf16", "invalid-utf8", "binary") for p in self.problems)
 
 
+# What refuses a syntax problem, which decides who reads the file anyway:
+# "syntax": go-toml refuses it wherever it stands (buildkitd and buildx alike);
+# "value": a scalar go-toml checks only when it decodes it (underscores, leading zeros,
+#     64-bit range, impossible dates, bare-dot floats): buildkitd skips it under a key it
+#     ignores, buildx's generic parse refuses it;
+# "duplicate-key": a key defined twice, tolerated by buildkitd inside a table it ignores;
+# "limit": beyond what bklint checks (BK011).
+SyntaxKind = Literal["syntax", "value", "duplicate-key", "limit"]
+
+
 class SyntaxProblem(NamedTuple):
     message: str
     line: int  # 0-based
     column: int  # 0-based, code points
-    # "syntax": the loader refuses it; "limit": beyond what bklint checks (BK011).
-    kind: str = "syntax"
+    kind: SyntaxKind = "syntax"
 
 
 @dataclass(slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, Span, register
-from bklint.rules.context import Context
+from bklint.rules.context import Context, SyntaxProblem
 from bklint.rules.document import utf8
 from bklint.rules.startup import BUILDX_REFUSES
 
@@ -61,20 +61,12 @@ class InvalidToml(Rule):
             return
         skipped = _skipped_lines(ctx)
         for problem in ctx.syntax:
-            if problem.kind == "syntax":
+            if problem.kind != "limit":
                 line, col = problem.line, problem.column
                 message = f"invalid TOML: {problem.message}"
-                if _buildx_only(problem.message, line, skipped):
+                if _buildx_only(problem, skipped):
                     message += f" (under a key buildkitd ignores): {BUILDX_REFUSES.phrase}"
                 yield self.finding(message, Span.at(line, col, line, col + 1))
-
-
-# Parser messages for values go-toml validates only when it decodes them: buildkitd's loader
-# skips them under unknown keys (load vectors skip-*, syntax-float-*, int-unknown-key-overflow,
-# eof-leading-zero-unknown-no-newline).
-_UNCHECKED_VALUE = ("underscore", "64-bit range", "not a date", "float cannot", "leading zeros are not allowed")
-# Duplicate keys are tolerated only inside a table buildkitd does not know (dup-* vectors).
-_DUPLICATE_KEY = "is defined twice"
 
 
 def _skipped_lines(ctx: Context) -> tuple[set[int], set[int]]:
@@ -99,11 +91,14 @@ def _skipped_lines(ctx: Context) -> tuple[set[int], set[int]]:
     return keys, tables
 
 
-def _buildx_only(message: str, line: int, skipped: tuple[set[int], set[int]]) -> bool:
+def _buildx_only(problem: SyntaxProblem, skipped: tuple[set[int], set[int]]) -> bool:
+    """Whether only buildx refuses it: the loader skips values of keys it ignores (load
+    vectors skip-*, syntax-float-*, int-unknown-key-overflow) and tolerates duplicate keys
+    inside tables it does not know (dup-*)."""
     keys, tables = skipped
-    if any(word in message for word in _UNCHECKED_VALUE):
-        return line in keys or line in tables
-    return message.startswith("the key") and _DUPLICATE_KEY in message and line in tables
+    if problem.kind == "value":
+        return problem.line in keys or problem.line in tables
+    return problem.kind == "duplicate-key" and problem.line in tables
 
 
 @register
