@@ -26,7 +26,7 @@ from typing import Any
 from bklint.linter import scalars
 from bklint.linter.scalars import ScalarError, describe
 from bklint.rules.context import SyntaxKind, SyntaxProblem
-from bklint.rules.document import Document, TomlNode, line_starts
+from bklint.rules.document import Document, Orphan, TomlNode, line_starts
 
 MAX_KEY_PARTS = 64
 MAX_NESTING = 10_000
@@ -169,6 +169,7 @@ class _Parser:
         self.masked: list[tuple[int, int]] = []
         self.unfinished: list[tuple[int, int]] = []
         self.incomplete: list[TomlNode] = []
+        self.orphans: list[Orphan] = []
         self.soft = 0  # errors recorded inside the value being read
 
     # -- driver ---------------------------------------------------------------------------
@@ -180,7 +181,7 @@ class _Parser:
             return ParseOutcome(None, self.problems())
         except _Stop:
             pass
-        doc = Document(self.text, self.data, self.root)
+        doc = Document(self.text, self.data, self.root, orphans=self.orphans)
         return ParseOutcome(
             doc, self.problems(doc.line_starts), _merge(self.masked), _merge(self.unfinished), self.incomplete
         )
@@ -296,6 +297,21 @@ class _Parser:
     def void(self) -> _Name:
         """Where the keys under a broken header go: checked, but part of no document."""
         return _Name(_TABLE, True, False, TomlNode("table", "header", "", children={}), {})
+
+    def orphan(self, segments: list[Segment], header: tuple[int, int], clash: _Name) -> _Name:
+        """Where the keys under a header go-toml refuses on a name already taken (`[a.b]` after
+        `b = {…}`) go: part of no value, but kept as ``Document.orphans`` because buildkitd's
+        decoder still walks such a header when the value it clashes with sat in a table it
+        skipped (issue 9). Only the keys the loader ignores are judged there: it is masked."""
+        name, s, e = segments[-1]
+        node = TomlNode(
+            "table", "header", name, key_start=s, key_end=e, decl_start=header[0], decl_end=header[1],
+            segments=tuple(segments), children={}, headers=[header],
+        )
+        found = _Name(_TABLE, True, False, node, {})
+        self.orphans.append(Orphan(node, found.data, clash.node))
+        self.masked.append(header)
+        return found
 
     # -- pieces ---------------------------------------------------------------------------
     def comment(self, pos: int) -> int:
@@ -413,7 +429,7 @@ class _Parser:
                 found = self.attach(cur, name, child, {}, _TABLE, False, False)
             elif found.kind == _VALUE:
                 self.error(s, f"`{name}` is already a value, so it cannot hold a table")
-                return self.void()
+                return self.orphan(segments, header, found)
             cur = found
         name, s, e = segments[-1]
         found = cur.children.get(name)
@@ -421,7 +437,7 @@ class _Parser:
             if found is not None:
                 if found.kind != _TABLE:
                     self.error(s, f"`{name}` is already {_KIND[found.kind]}, so it cannot be a table")
-                    return self.void()
+                    return self.orphan(segments, header, found)
                 if found.explicit:
                     self.error(header[0], f"table `{_dotted(segments)}` is defined twice")
                     return found
@@ -441,7 +457,7 @@ class _Parser:
             found = self.attach(cur, name, array, [], _AOT, True, False)
         elif found.kind != _AOT:
             self.error(s, f"`{name}` is already {_KIND[found.kind]}, so it cannot be an array of tables")
-            return self.void()
+            return self.orphan(segments, header, found)
         else:
             found.children = {}
         item = TomlNode(
@@ -473,7 +489,8 @@ class _Parser:
         if self.soft != soft:
             self.masked.append((start, pos))
             self.incomplete.append(self.current.table()[0])
-        if not self.define(self.current, segments, node, value, "dotted"):
+        orphaned = bool(self.orphans) and self.current.node is self.orphans[-1].node
+        if not self.define(self.current, segments, node, value, "dotted") or orphaned:
             self.masked.append((segments[0][1], pos))
         return pos
 
