@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
 from bklint.linter.settings import Settings, unknown_selectors
-from bklint.rules.base import Severity, registered
+from bklint.rules.base import Severity
+from bklint.rules.catalog import refs
 from bklint.rules.tomllib_compat import tomllib
 
 CONFIG_NAMES = ("bklint.toml", ".bklint.toml", "pyproject.toml")
@@ -149,11 +150,11 @@ def _apply(settings: Settings, key: str, value: Any, layer: Layer, problems: lis
         for code, level in _table(value, "CODE = level").items():
             upper = str(code).strip().upper()
             try:
-                if upper not in registered():
+                if upper not in refs():
                     raise _Bad(f"unknown rule code {code} (see `bklint rules`)")
                 settings.severity[upper] = _severity(level)
             except _Bad as exc:
-                problems.append(f"{code}: {exc}" if upper in registered() else str(exc))
+                problems.append(f"{code}: {exc}" if upper in refs() else str(exc))
     elif key == "failure-threshold":
         settings.failure_threshold = _severity(value)
     elif key == "base-dir":
@@ -192,9 +193,9 @@ def _rule_options(settings: Settings, table: dict[str, Any], layer: Layer, probl
     An option with the name of a top-level option (BK311's ``cert-expiry-days``) is that
     option; the rest are kept for their rule as ``rule-name.option``.
     """
-    by_name = {r.name: r for r in registered().values()}
+    by_name = {r.name: r for r in refs().values()}
     for ref, options in table.items():
-        rule = registered().get(str(ref).upper()) or by_name.get(str(ref))
+        rule = refs().get(str(ref).upper()) or by_name.get(str(ref))
         if rule is None:
             problems.append(f"unknown rule {ref} (see `bklint rules`)")
             continue

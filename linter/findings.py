@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 
 from bklint.linter import noqa
 from bklint.linter.settings import Settings, enabled
-from bklint.rules.base import Finding, Rule, Severity, registered
+from bklint.rules.base import Finding, RuleRef, Severity
+from bklint.rules.catalog import refs
 from bklint.rules.catalog.meta import UnusedNoqa
 
 
@@ -33,7 +34,7 @@ class FindingFilter:
         """Whether findings of ``code`` are reported for this file (select, ignore, per-file-ignores)."""
         known = self._enabled.get(code)
         if known is None:
-            rule = registered().get(code)
+            rule = refs().get(code)
             known = self._enabled[code] = rule is not None and enabled(rule, self.settings, self.path)
         return known
 
@@ -48,7 +49,7 @@ class FindingFilter:
         if directives:
             kept = noqa.apply(kept, list(directives))
             if self.enabled(UnusedNoqa.code):
-                known = set(registered())
+                known = set(refs())
                 active = {code for code in known if self.enabled(code)}
                 kept.extend(self._ranked(f) for f in noqa.unused(list(directives), active, known))
         kept.sort(key=lambda f: f.sort_key)
@@ -66,7 +67,7 @@ class FindingFilter:
     def _fix_allowed(self, code: str) -> bool:
         allowed = self._fixable.get(code)
         if allowed is None:
-            allowed = self._fixable[code] = self.settings.fix_allowed(registered()[code])
+            allowed = self._fixable[code] = self.settings.fix_allowed(refs()[code])
         return allowed
 
 
@@ -77,9 +78,9 @@ def apply(
     return FindingFilter(settings, path).apply(findings, directives)
 
 
-def enabled_rules(rules: Iterable[Rule], settings: Settings, path: str | None) -> list[Rule]:
+def enabled_rules(rules: Iterable[RuleRef], settings: Settings, path: str | None) -> list[RuleRef]:
     """The rules worth running: those whose findings the filter would keep."""
-    return [r for r in rules if enabled(type(r), settings, path)]
+    return [r for r in rules if enabled(r, settings, path)]
 
 
 def failing(findings: Iterable[Finding], threshold: Severity) -> bool:

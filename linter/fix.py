@@ -30,7 +30,7 @@ from bklint.linter.run import LintResult, lint_bytes, rules
 from bklint.linter.settings import Settings
 from bklint.linter.source import UTF8_BOM
 from bklint.rules.base import Edit, Finding, Fix, Position, Severity
-from bklint.rules.document import line_starts
+from bklint.rules.document import line_starts, utf8
 from bklint.rules.toml_text import comments
 
 MAX_PASSES = 10
@@ -243,7 +243,7 @@ class _Plan:
             return self.data
         new_text = _splice(self.text, [r for c in chosen for r in c.ranges])
         prefix = UTF8_BOM if self.bom and self.bom_label is None else b""
-        return prefix + new_text.encode("utf-8", "surrogatepass")
+        return prefix + utf8(new_text)
 
     def labels(self, chosen: list[_Candidate]) -> list[str]:
         head = [self.bom_label] if self.bom_label is not None else []

@@ -11,8 +11,8 @@ from bklint.linter.findings import enabled_rules
 from bklint.linter.parse import ParseOutcome, parse
 from bklint.linter.settings import Settings
 from bklint.linter.source import decode_bytes
-from bklint.rules.base import Finding, Rule, iter_rules
-from bklint.rules.catalog import load_all
+from bklint.rules.base import Finding, Rule, RuleRef
+from bklint.rules.catalog import load, refs, triggered
 from bklint.rules.catalog.meta import InternalError
 from bklint.rules.context import Context, SourceText
 from bklint.rules.document import Document
@@ -21,31 +21,45 @@ from bklint.rules.schema.decode import Decoded, decode
 if TYPE_CHECKING:
     from bklint.linter.incremental import ParseCache
 
-_RULES: list[Rule] | None = None
+_INSTANCES: dict[str, Rule] = {}
+
+
+def instance(code: str) -> Rule:
+    """The one instance of rule ``code`` (its module is imported on first use)."""
+    rule = _INSTANCES.get(code)
+    if rule is None:
+        rule = _INSTANCES[code] = load(code)()
+    return rule
 
 
 def rules() -> list[Rule]:
-    global _RULES
-    if _RULES is None:
-        load_all()
-        _RULES = [cls() for cls in iter_rules()]
-    return _RULES
+    """Every rule of the catalog, in code order (this imports them all)."""
+    return [instance(code) for code in refs()]
 
 
-_ACTIVE: dict[int, tuple[Settings, list[Rule]]] = {}
+_ENABLED: dict[int, tuple[Settings, list[RuleRef]]] = {}
 
 
-def active_rules(settings: Settings, path: str | None) -> list[Rule]:
+def enabled_refs(settings: Settings, path: str | None) -> list[RuleRef]:
     """The enabled rules, computed once per settings object unless per-file ignores apply."""
     if settings.per_file_ignores:
-        return enabled_rules(rules(), settings, path)
-    cached = _ACTIVE.get(id(settings))
+        return enabled_rules(refs().values(), settings, path)
+    cached = _ENABLED.get(id(settings))
     if cached is None or cached[0] is not settings:
-        if len(_ACTIVE) > 64:  # a long-running server makes new settings on every change
-            _ACTIVE.clear()
-        cached = (settings, enabled_rules(rules(), settings, None))
-        _ACTIVE[id(settings)] = cached
+        if len(_ENABLED) > 64:  # a long-running server makes new settings on every change
+            _ENABLED.clear()
+        cached = (settings, enabled_rules(refs().values(), settings, None))
+        _ENABLED[id(settings)] = cached
     return cached[1]
+
+
+def active_rules(settings: Settings, path: str | None, ctx: Context | None = None) -> list[Rule]:
+    """The enabled rules that may judge ``ctx`` (all enabled ones without it): a rule whose
+    triggers the file lacks says nothing about it, and is not even imported."""
+    if ctx is None:
+        return [instance(ref.code) for ref in enabled_refs(settings, path)]
+    flags = ctx.settings.buildkitd_flags is not None
+    return [instance(ref.code) for ref in enabled_refs(settings, path) if triggered(ref, ctx.doc, flags)]
 
 
 @dataclass(slots=True)
@@ -82,7 +96,7 @@ def lint_source(
     except Exception as exc:  # a parser bug: say so, and let the text-level rules still run
         ctx = Context(path=path, source=source, settings=settings.rules)
         raw.append(InternalError.of("the parse", exc))
-    for rule in active_rules(settings, path):
+    for rule in active_rules(settings, path, ctx):
         try:
             raw.extend(rule.check(ctx))
         except Exception as exc:  # one rule's bug must not take the others' findings with it

@@ -5,9 +5,14 @@ from __future__ import annotations
 import fnmatch
 import os
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from bklint.rules.base import Rule, Severity, registered
+from bklint.rules.base import Severity
+from bklint.rules.catalog import refs
 from bklint.rules.context import RuleSettings
+
+if TYPE_CHECKING:
+    from bklint.rules.base import Rule, RuleRef
 
 # Never searched (ruff's habit): version control, virtual environments and caches.
 DEFAULT_EXCLUDE = (
@@ -75,14 +80,14 @@ class Settings:
     def excluded(self) -> list[str]:
         return [*(DEFAULT_EXCLUDE if self.exclude is None else self.exclude), *self.extend_exclude]
 
-    def fix_allowed(self, rule: type[Rule]) -> bool:
+    def fix_allowed(self, rule: RuleRef | type[Rule]) -> bool:
         """`fixable`/`unfixable`, with select's precedence (the most specific selector wins)."""
         on = max((_specificity(s) for s in self.fixable if matches(rule, s)), default=-1)
         off = max((_specificity(s) for s in self.unfixable if matches(rule, s)), default=-1)
         return on >= 0 and on > off
 
 
-def matches(rule: type[Rule], selector: str) -> bool:
+def matches(rule: RuleRef | type[Rule], selector: str) -> bool:
     """A selector is a code prefix (`BK`, `BK1`, `BK101`), a rule name, or `ALL`."""
     sel = selector.strip()
     if not sel:
@@ -100,7 +105,7 @@ def _specificity(selector: str) -> int:
     return len(upper) if upper.startswith("BK") else 100
 
 
-def enabled(rule: type[Rule], settings: Settings, path: str | None = None) -> bool:
+def enabled(rule: RuleRef | type[Rule], settings: Settings, path: str | None = None) -> bool:
     """ruff's resolution: the most specific matching selector wins; ignore wins ties."""
     best_on = max(
         (_specificity(s) for s in [*settings.select, *settings.extend_select] if matches(rule, s)), default=-1
@@ -133,5 +138,5 @@ def project_path_matches(path: str, pattern: str, root: str | None) -> bool:
 
 def unknown_selectors(selectors: list[str]) -> list[str]:
     """Selectors that match no rule (a usage error on the command line)."""
-    rules = list(registered().values())
+    rules = list(refs().values())
     return [s for s in selectors if s.strip() and not any(matches(r, s) for r in rules)]

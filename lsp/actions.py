@@ -15,6 +15,7 @@ from lsprotocol import types
 from bklint.linter.noqa import noqa_edit
 from bklint.lsp.analysis import SOURCE, Analysis
 from bklint.rules.base import Edit, Finding, Position, Span
+from bklint.rules.document import from_utf8, utf8
 
 FIX_ALL = "source.fixAll.bklint"
 KINDS = [types.CodeActionKind.QuickFix, FIX_ALL]
@@ -152,9 +153,8 @@ def fix_all_action(a: Analysis, versioned: bool) -> types.CodeAction | None:
     from bklint.linter.fix import default_filter
     from bklint.linter.inputs import kind_for
 
-    data = a.text.encode("utf-8", "surrogatepass")
-    outcome = kind_for(a.path).fix(data, a.path, a.settings, default_filter(False))
-    new = outcome.data.decode("utf-8", "surrogatepass")
+    outcome = kind_for(a.path).fix(utf8(a.text), a.path, a.settings, default_filter(False))
+    new = from_utf8(outcome.data)
     edit = minimal_edit(a.text, new)
     if edit is None:
         return None

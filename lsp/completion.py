@@ -10,11 +10,12 @@ import os
 from lsprotocol import types
 
 from bklint.lsp.positions import Lines
-from bklint.lsp.schema_info import DIR_KEYS, PATH_KEYS, describe_node, resolve, struct_at, table_headers
+from bklint.lsp.schema_info import DIR_KEYS, PATH_KEYS, describe_node, struct_at, table_headers
 from bklint.lsp.textscan import Cursor, Layout, cursor_at
 from bklint.rules import toml_text
 from bklint.rules.base import Position, Span
 from bklint.rules.schema.nodes import Leaf, MapOf, go_lower
+from bklint.rules.schema.tree import resolve
 
 TRIGGERS = ["[", ".", '"', "=", "/", " "]
 _MAX_FILES = 200

@@ -17,11 +17,11 @@ from bklint.lsp.schema_info import (
     describe_value,
     display_path,
     is_path_key,
-    resolve,
 )
 from bklint.lsp.textscan import Cursor, Layout, cursor_at, layout
 from bklint.rules.base import Position, Span
 from bklint.rules.schema.nodes import MapOf
+from bklint.rules.schema.tree import resolve
 
 _NOQA = re.compile(r"#\s*noqa\s*:\s*(.*)$", re.IGNORECASE)
 _CODE = re.compile(r"[A-Za-z]+[0-9]+")
@@ -111,12 +111,12 @@ def _effective_note(result: LintResult, path: tuple[str | int, ...]) -> str:
     ctx = result.context
     if ctx is None or not (ctx.settings.buildkitd_flags or "").strip():
         return ""
-    from bklint.linter.commands.effective import plain, toml_value
     from bklint.rules.effective_config import resolve as effective_values
+    from bklint.rules.toml_text import inline_value
 
     for v in effective_values(ctx):
         if v.path == path:
-            shown = toml_value(plain(v.value, v.leaf.go_type if v.leaf else ""))
+            shown = inline_value(v.data)
             return f"\n\n**Effective** (with buildkitd-flags): `{shown}` — {v.origin}"
     return ""
 

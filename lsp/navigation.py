@@ -9,9 +9,10 @@ from lsprotocol import types
 from pygls.uris import from_fs_path
 
 from bklint.lsp.analysis import Analysis
-from bklint.lsp.schema_info import PATH_KEYS, resolve, resolve_file
+from bklint.lsp.schema_info import PATH_KEYS, resolve_file
 from bklint.rules.base import Position, Span
 from bklint.rules.document import Document, TomlNode
+from bklint.rules.schema.tree import resolve
 
 
 def cert_paths(a: Analysis) -> Iterator[tuple[Span, str]]:

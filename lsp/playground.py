@@ -22,7 +22,7 @@ from bklint.linter.settings import Settings
 from bklint.lsp.hover import hover_text
 from bklint.rules.base import Finding, Position, Span
 from bklint.rules.context import RuleSettings
-from bklint.rules.document import column_from_utf16, utf16_column
+from bklint.rules.document import column_from_utf16, from_utf8, utf8, utf16_column
 from bklint.rules.schema.versions import known_versions
 
 # The name findings are reported under; nothing is read from or written to it.
@@ -55,7 +55,7 @@ def _lint(text: str, target_version: str, buildkitd_flags: str) -> LintResult:
 
 
 def _input(text: str) -> Input:
-    return Input.memory(text.encode("utf-8", "surrogatepass"), DOCUMENT)
+    return Input.memory(utf8(text), DOCUMENT)
 
 
 class _Lines:
@@ -104,7 +104,7 @@ def fix(text: str, target_version: str = "", buildkitd_flags: str = "", index: i
             return json.dumps({"text": text, "applied": [], "error": "that finding is gone; try again"})
         accept = _only(findings[index])
     outcome = _input(text).fix(settings(target_version, buildkitd_flags), accept)
-    new = outcome.data.decode("utf-8", "surrogatepass")
+    new = from_utf8(outcome.data)
     return json.dumps({"text": new, "applied": outcome.applied, "error": outcome.error})
 
 
@@ -125,13 +125,11 @@ def hover(text: str, line: int, column: int, target_version: str = "", buildkitd
 
 def rule_doc(code: str) -> str:
     """A rule's documentation in Markdown, as ``bklint rule CODE`` prints it ("" if unknown)."""
-    from bklint.linter.cli import UsageError
-    from bklint.linter.commands.rule import find_rule, render_doc
+    from bklint.rules.base import rule_named
 
-    try:
-        return render_doc(find_rule(code))
-    except UsageError:
-        return ""
+    rules()
+    rule = rule_named(code)
+    return rule.page() if rule is not None else ""
 
 
 def about() -> str:

@@ -13,40 +13,12 @@ from typing import Any
 from bklint.rules.buildx_certs import resolve as resolve_cert_path
 from bklint.rules.schema.decode import expected_text
 from bklint.rules.schema.nodes import ArrayOf, Leaf, MapOf, Node, Struct
-from bklint.rules.schema.tree import CONFIG, path_keys
+from bklint.rules.schema.tree import CONFIG, path_keys, resolve
 from bklint.rules.schema.values import DiskSpace, human_bytes
 
 # Keys whose values name certificate files (or folders of them), as the tree marks them.
 PATH_KEYS = path_keys("file")
 DIR_KEYS = path_keys("dir")
-
-
-def resolve(path: Sequence[str | int]) -> tuple[Node | None, tuple[str, ...]]:
-    """The schema node at a written path (map keys and array indices pass through).
-
-    Also returns the canonical path with ``*`` for map keys, for messages and lookups.
-    """
-    node: Node = CONFIG
-    canonical: list[str] = []
-    for part in path:
-        if isinstance(node, ArrayOf):
-            node = node.item
-            if isinstance(part, int):
-                continue
-        if isinstance(part, int):
-            return None, tuple(canonical)
-        if isinstance(node, MapOf):
-            node = node.item
-            canonical.append("*")
-            continue
-        if not isinstance(node, Struct):
-            return None, tuple(canonical)
-        child = node.field_for(part)
-        if child is None:
-            return None, tuple(canonical)
-        canonical.append(child.name)
-        node = child
-    return node, tuple(canonical)
 
 
 def struct_at(path: Sequence[str | int]) -> Struct | None:

@@ -7,7 +7,6 @@ imports the machinery that runs it.
 from __future__ import annotations
 
 import enum
-import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal, NamedTuple
@@ -142,6 +141,23 @@ class Finding:
         return (self.span.start.line, self.span.start.column, self.code)
 
 
+# The trigger of rules that judge the daemon flags (`--buildkitd-flags`), not a key.
+FLAGS = "--buildkitd-flags"
+
+
+class RuleRef(NamedTuple):
+    """What the engine knows of a rule before importing it: enough to select, filter and
+    find it (rules/catalog/index.py is generated from the rule classes)."""
+
+    code: str
+    name: str
+    module: str  # under bklint.rules.catalog
+    severity: str
+    fixable: bool
+    options: tuple[str, ...]
+    triggers: tuple[str, ...]
+
+
 class Rule:
     """Base class of every rule.
 
@@ -162,17 +178,33 @@ class Rule:
     # The verdict needs the files the config names (certificates): a front end that cannot
     # read the user's files (the browser playground) switches the rule off and says so.
     reads_files: ClassVar[bool] = False
+    # Where in a file this rule looks: key paths in the loader's spelling, `*` for any name
+    # ("registry", "registry.*.ca", "worker.oci"), and FLAGS for the daemon flags. A file
+    # that has none of them gets no finding from the rule, so the engine does not even
+    # import it (rules/catalog/index.py). Empty: every file may.
+    triggers: ClassVar[tuple[str, ...]] = ()
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         raise NotImplementedError
 
     @classmethod
     def docs(cls) -> str:
+        import inspect  # docs are read by `bklint rule` and hover, not by a lint
+
         return inspect.cleandoc(cls.__doc__ or "")
 
     @classmethod
     def url(cls) -> str:
         return DOCS_URL.format(code=cls.code.lower())
+
+    @classmethod
+    def page(cls) -> str:
+        """The rule's documentation page in Markdown (`bklint rule`, docs/rules.md, the playground)."""
+        meta = f"Default severity: {cls.severity.label}. Fix: {'available' if cls.fixable else 'none'}."
+        parts = [f"# {cls.code} {cls.name}", "", cls.summary + ".", "", meta, "", cls.docs()]
+        if cls.options:
+            parts += ["", "**Options**", *[f"- `{k}`: {v}" for k, v in cls.options.items()]]
+        return "\n".join(parts).rstrip() + "\n"
 
     @classmethod
     def finding(
@@ -225,6 +257,14 @@ def register(rule: type[Rule]) -> type[Rule]:
 
 def registered() -> dict[str, type[Rule]]:
     return _REGISTRY
+
+
+def rule_named(ident: str) -> type[Rule] | None:
+    """The registered rule with this code (BK101) or name (unknown-key), any case."""
+    for rule in _REGISTRY.values():
+        if rule.code == ident.upper() or rule.name == ident.lower():
+            return rule
+    return None
 
 
 def iter_rules() -> Iterator[type[Rule]]:

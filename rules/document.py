@@ -166,6 +166,12 @@ def utf8(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
+def from_utf8(data: bytes) -> str:
+    """The inverse of ``utf8``: bytes made from an editor buffer (a fixed buffer, say) back
+    to that buffer's text, unpaired surrogates included."""
+    return data.decode("utf-8", "surrogatepass")
+
+
 class ColumnUnits:
     """One line's wide characters, to convert code-point columns to UTF-16 or UTF-8 units and back.
 

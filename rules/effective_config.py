@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bklint.rules.daemon_flags import effective
-from bklint.rules.schema.nodes import ArrayOf, Leaf, MapOf, Node, Struct
+from bklint.rules.schema.nodes import Leaf, Struct
 from bklint.rules.schema.tree import CONFIG, WORKERS
-from bklint.rules.schema.values import DiskSpace
+from bklint.rules.schema.tree import resolve as resolve_node
+from bklint.rules.schema.values import DiskSpace, go_duration
 from bklint.rules.schema.versions import LATEST, Version
 
 if TYPE_CHECKING:
@@ -49,18 +50,23 @@ class Value:
     origin: str  # "file", "flag --x=y", "default", "default GC policy …"
     leaf: Leaf | None = None
 
+    @property
+    def data(self) -> Any:
+        """The value as TOML/JSON data (``plain``), for `bklint effective` and hover alike."""
+        return plain(self.value, self.leaf.go_type if self.leaf else "")
 
-def node_at(path: Path, root: Node = CONFIG) -> Node | None:
-    """The tree node a canonical path names (map keys and array indexes pass through)."""
-    node: Node | None = root
-    for part in path:
-        if isinstance(node, Struct) and isinstance(part, str):
-            node = node.field_for(part)
-        elif isinstance(node, MapOf | ArrayOf):
-            node = node.item
-        else:
-            return None
-    return node
+
+def plain(value: Any, leaf_type: str = "") -> Any:
+    """A value as TOML/JSON data: sizes as bytes (or "N%"), durations as Go spells them."""
+    if isinstance(value, DiskSpace):
+        return f"{value.percentage}%" if value.percentage else value.bytes
+    if leaf_type.endswith("Duration") and isinstance(value, int) and not isinstance(value, bool):
+        return go_duration(value)
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
 
 
 def as_bytes(space: DiskSpace, disk: int | None) -> int:
@@ -81,7 +87,7 @@ def resolve(ctx: Context, disk: int | None = None, version: Version | None = Non
     out: dict[Path, Value] = {}
     for path, s in eff.settings.items():
         origin = f"flag {s.flag.shown}" if s.flag is not None else "file"
-        leaf = s.entry.schema if s.entry is not None else node_at(path)
+        leaf = s.entry.schema if s.entry is not None else resolve_node(path)[0]
         out[path] = Value(path, s.value, origin, leaf if isinstance(leaf, Leaf) else None)
     for path, leaf in _leaves(CONFIG, ()):
         if path in out or leaf.deprecated or leaf.go_type == "DiskSpace":
@@ -132,7 +138,7 @@ def _gc(out: dict[Path, Value], w: Path, disk: int | None, version: Version) -> 
         return []
     if any(p[: len(w) + 1] == (*w, "gcpolicy") for p in out):
         return []
-    node = node_at((*w, "gcpolicy", 0))
+    node = resolve_node((*w, "gcpolicy", 0))[0]
     item = node if isinstance(node, Struct) else None
 
     def size(key: str) -> DiskSpace:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 # The escapes TOML gives a short form; every other control character is written \\uXXXX.
 _SHORT_ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
@@ -97,6 +98,22 @@ def key(name: str, like: str = "") -> str:
 def dotted_key(names: Iterable[str]) -> str:
     """A dotted key or header path, each segment quoted only where it must be."""
     return ".".join(key(n) for n in names)
+
+
+def inline_value(value: Any) -> str:
+    """A value as one line of TOML: booleans, numbers, strings, arrays and inline tables
+    (anything else as the string of it)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str):
+        return string(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(inline_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key(str(k))} = {inline_value(v)}" for k, v in value.items()) + "}"
+    return string(str(value))
 
 
 def comments(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -68,6 +68,11 @@ def test_the_engine_does_not_import_the_server() -> None:
     assert _violations("linter", ("bklint.lsp", "pygls", "lsprotocol"), LINTER_MAY_IMPORT_LSP) == []
 
 
+def test_the_server_imports_no_command_module() -> None:
+    """A command is the CLI's outer layer: what the server shares with one lives below both."""
+    assert _violations("lsp", ("bklint.linter.commands",)) == []
+
+
 def test_check_on_a_plain_config_imports_no_heavy_library(tmp_path: Path) -> None:
     config = tmp_path / "buildkitd.toml"
     # Findings whose fixes are plain text edits (a fix that restructures the file needs tomlkit).

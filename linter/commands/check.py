@@ -18,10 +18,10 @@ from typing import TextIO
 from bklint.linter.cli import EXIT_FINDINGS, EXIT_OK, UsageError, open_output
 from bklint.linter.config import OPTIONS, ConfigError, SettingsResolver
 from bklint.linter.files import discover
-from bklint.linter.findings import enabled_rules, failing
+from bklint.linter.findings import failing
 from bklint.linter.inputs import Input
 from bklint.linter.report import FORMATS, TEXT_FORMATS, ReportOptions, render
-from bklint.linter.run import LintResult, rules
+from bklint.linter.run import LintResult, enabled_refs
 from bklint.linter.settings import Settings
 from bklint.rules.base import Severity
 
@@ -170,7 +170,6 @@ class Run:
 
 
 def run(args: argparse.Namespace) -> int:
-    rules()  # load the catalog before validating selectors
     fmt = _output_format(args)
     if args.fix_only:
         args.fix = True
@@ -202,7 +201,7 @@ def _check(args: argparse.Namespace, fmt: str, stdin: bool, console: Console) ->
     try:
         resolver = SettingsResolver(cli_values(args), "cli", config_path=args.config, isolated=args.isolated)
         top = resolver.for_path(None)
-        if not enabled_rules(rules(), top, None):
+        if not enabled_refs(top, None):
             console.warn("no rules are selected (check `select` and `ignore`)")
         if args.show_settings:
             first = next(iter(_names(args, stdin, top)), None)

@@ -61,33 +61,6 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def plain(value: Any, leaf_type: str = "") -> Any:
-    """A value as TOML/JSON data: sizes as bytes (or "N%"), durations as Go spells them."""
-    if isinstance(value, DiskSpace):
-        return f"{value.percentage}%" if value.percentage else value.bytes
-    if leaf_type.endswith("Duration") and isinstance(value, int) and not isinstance(value, bool):
-        return go_duration(value)
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    return value
-
-
-def go_duration(ns: int) -> str:
-    """Go's ``time.Duration.String`` for whole seconds (``48h0m0s``), else seconds."""
-    if ns % 1_000_000_000:
-        return f"{ns / 1_000_000_000:g}s"
-    s = ns // 1_000_000_000
-    sign = "-" if s < 0 else ""
-    s = abs(s)
-    if s < 60:
-        return f"{sign}{s}s"
-    if s < 3600:
-        return f"{sign}{s // 60}m{s % 60}s"
-    return f"{sign}{s // 3600}h{s % 3600 // 60}m{s % 60}s"
-
-
 def _origin(v: Value) -> str:
     if isinstance(v.value, DiskSpace) and v.value.bytes:
         return f"{v.origin}; {human_bytes(v.value.bytes)}"
@@ -96,7 +69,7 @@ def _origin(v: Value) -> str:
 
 def to_json(values: list[Value]) -> list[dict[str, Any]]:
     return [
-        {"key": [p for p in v.path], "value": plain(v.value, v.leaf.go_type if v.leaf else ""), "origin": _origin(v)}
+        {"key": [p for p in v.path], "value": v.data, "origin": _origin(v)}
         for v in values
     ]
 
@@ -120,22 +93,6 @@ def to_toml(values: list[Value]) -> str:
             header = toml_text.dotted_key(names)
             lines.append(f"[[{header}]]" if isinstance(table[-1], int) else f"[{header}]")
         for v in sorted(tables[table], key=lambda v: _sort_key(v.path)):
-            text = toml_value(plain(v.value, v.leaf.go_type if v.leaf else ""))
+            text = toml_text.inline_value(v.data)
             lines.append(f"{toml_text.key(str(v.path[-1]))} = {text}  # {_origin(v)}")
     return "\n".join(lines) + "\n"
-
-
-def toml_value(value: Any) -> str:
-    from bklint.rules import toml_text
-
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, str):
-        return toml_text.string(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{toml_text.key(str(k))} = {toml_value(v)}" for k, v in value.items()) + "}"
-    return toml_text.string(str(value))

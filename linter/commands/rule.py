@@ -6,7 +6,7 @@ import argparse
 
 from bklint.linter.cli import UsageError
 from bklint.linter.run import rules
-from bklint.rules.base import Rule, iter_rules, registered
+from bklint.rules.base import Rule, iter_rules, rule_named
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -17,19 +17,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def find_rule(ident: str) -> type[Rule]:
     rules()
-    for rule in registered().values():
-        if rule.code == ident.upper() or rule.name == ident.lower():
-            return rule
-    raise UsageError(f"no rule {ident!r} (see `bklint rules`)")
-
-
-def render_doc(rule: type[Rule]) -> str:
-    head = f"# {rule.code} {rule.name}"
-    meta = f"Default severity: {rule.severity.label}. Fix: {'available' if rule.fixable else 'none'}."
-    parts = [head, "", rule.summary + ".", "", meta, "", rule.docs()]
-    if rule.options:
-        parts += ["", "**Options**", *[f"- `{k}`: {v}" for k, v in rule.options.items()]]
-    return "\n".join(parts).rstrip() + "\n"
+    rule = rule_named(ident)
+    if rule is None:
+        raise UsageError(f"no rule {ident!r} (see `bklint rules`)")
+    return rule
 
 
 def as_json(rule: type[Rule]) -> dict[str, object]:
@@ -60,5 +51,5 @@ def run(args: argparse.Namespace) -> int:
         items = [as_json(r) for r in chosen]
         print(json.dumps(items if args.all else items[0], indent=2, ensure_ascii=False))
     else:
-        print("\n".join(render_doc(r) for r in chosen), end="")
+        print("\n".join(r.page() for r in chosen), end="")
     return 0

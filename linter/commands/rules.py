@@ -5,17 +5,20 @@ from __future__ import annotations
 import argparse
 import json
 
-from bklint.linter.run import rules
 from bklint.rules.base import Rule, iter_rules
+from bklint.rules.catalog import index_source, load_all
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--output-format", choices=("text", "json", "markdown"), default="text")
+    p.add_argument("--output-format", choices=("text", "json", "markdown", "index"), default="text")
 
 
 def run(args: argparse.Namespace) -> int:
-    rules()
+    load_all()
     catalog = list(iter_rules())
+    if args.output_format == "index":  # rules/catalog/index.py
+        print(index_source(catalog), end="")
+        return 0
     if args.output_format == "json":
         items = [
             {
@@ -61,8 +64,6 @@ def _outcomes() -> list[str]:
 
 def markdown(catalog: list[type[Rule]]) -> str:
     """docs/rules.md: the rule index and every rule's documentation (anchors match Rule.url)."""
-    from bklint.linter.commands.rule import render_doc
-
     lines = [
         "# bklint rules",
         "",
@@ -77,6 +78,6 @@ def markdown(catalog: list[type[Rule]]) -> str:
         lines.append(f"| [{r.code}](#{r.code.lower()}) | `{r.name}` | {r.severity.label} | {fix} | {r.summary} |")
     lines.append("")
     for r in catalog:
-        doc = render_doc(r).replace(f"# {r.code} {r.name}", f'<a id="{r.code.lower()}"></a>\n\n## {r.code} {r.name}', 1)
+        doc = r.page().replace(f"# {r.code} {r.name}", f'<a id="{r.code.lower()}"></a>\n\n## {r.code} {r.name}', 1)
         lines.append(doc)
     return "\n".join(lines)

@@ -36,6 +36,7 @@ from bklint.linter.settings import Settings
 from bklint.linter.source import decode_bytes
 from bklint.rules.base import Edit, Finding, Fix, Span
 from bklint.rules.context import SourceText
+from bklint.rules.toml_text import basic_string
 
 if TYPE_CHECKING:
     from bklint.linter.fix import FixFilter, FixOutcome
@@ -80,10 +81,10 @@ def mask_expressions(text: str) -> tuple[str, list[Span]]:
             spans.append(Span.at(n, m.start(), n, m.end()))
             pieces.append(line[pos : m.start()])
             inner = m.group(0)
-            if _inside_string(line, m.start()) or '"' in inner or "\\" in inner:
-                pieces.append(inner)
-            else:
-                pieces.append('"' + inner[1:-1] + '"')
+            # `${{ x }}` -> `"{{ x }"`: a string of the same length, so every span holds.
+            masked = basic_string(inner[1:-1])
+            keep = _inside_string(line, m.start()) or len(masked) != len(inner)
+            pieces.append(inner if keep else masked)
             pos = m.end()
         pieces.append(line[pos:])
         out_lines.append("".join(pieces))

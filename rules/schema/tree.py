@@ -6,7 +6,7 @@ in ``keys-by-version.json``. Docs feed hover, completion, ``bklint schema`` and 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from bklint.rules.schema.nodes import ArrayOf, Leaf, MapOf, Node, Struct
 
@@ -978,6 +978,35 @@ def leaf(*path: str) -> Leaf:
             node = node.item.fields[name]
     assert isinstance(node, Leaf), path
     return node
+
+
+def resolve(path: Sequence[str | int]) -> tuple[Node | None, tuple[str, ...]]:
+    """The tree node at a written or canonical path (map keys and array indices pass
+    through; an array of tables may be named without an index, as its headers do).
+
+    Also returns the canonical path with ``*`` for map keys, for messages and lookups.
+    """
+    node: Node = CONFIG
+    canonical: list[str] = []
+    for part in path:
+        if isinstance(node, ArrayOf):
+            node = node.item
+            if isinstance(part, int):
+                continue
+        if isinstance(part, int):
+            return None, tuple(canonical)
+        if isinstance(node, MapOf):
+            node = node.item
+            canonical.append("*")
+            continue
+        if not isinstance(node, Struct):
+            return None, tuple(canonical)
+        child = node.field_for(part)
+        if child is None:
+            return None, tuple(canonical)
+        canonical.append(child.name)
+        node = child
+    return node, tuple(canonical)
 
 
 def path_keys(kind: str) -> frozenset[tuple[str, ...]]:

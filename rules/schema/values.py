@@ -179,6 +179,20 @@ def _wrap64(value: int) -> int:
     return (value + 2**63) % 2**64 - 2**63
 
 
+def go_duration(ns: int) -> str:
+    """Go's ``time.Duration.String`` for whole seconds (``48h0m0s``), else seconds."""
+    if ns % 1_000_000_000:
+        return f"{ns / 1_000_000_000:g}s"
+    s = ns // 1_000_000_000
+    sign = "-" if s < 0 else ""
+    s = abs(s)
+    if s < 60:
+        return f"{sign}{s}s"
+    if s < 3600:
+        return f"{sign}{s // 60}m{s % 60}s"
+    return f"{sign}{s // 3600}h{s % 3600 // 60}m{s % 60}s"
+
+
 def human_bytes(n: int) -> str:
     value = float(n)
     for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):

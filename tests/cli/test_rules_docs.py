@@ -41,3 +41,12 @@ def test_docs_rules_md_is_up_to_date() -> None:
     expected = markdown(list(iter_rules()))
     actual = (REPO / "docs" / "rules.md").read_text()
     assert actual == expected, "run: bklint rules --output-format markdown > docs/rules.md"
+
+
+def test_rule_index_is_up_to_date() -> None:
+    """The engine selects and loads rules through rules/catalog/index.py, never by importing them all."""
+    from bklint.rules.catalog import index_source, load_all
+
+    load_all()
+    actual = (REPO / "rules" / "catalog" / "index.py").read_text()
+    assert actual == index_source(iter_rules()), "run: bklint rules --output-format index > rules/catalog/index.py"

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from bklint.rules import restructure
-from bklint.rules.base import Finding, Fix, ParsedRule, Severity, register
+from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.deprecations.releases import targets_before
 from bklint.rules.context import Context
 from bklint.rules.document import Document
@@ -67,9 +67,9 @@ def log_level_fix(doc: Document, decoded: Decoded) -> Fix | None:
     names = " and ".join(f"`{e.written[0]}`" for e in found)
     if current or level is None:
         safe = not (debug or trace) or not current
-        return Fix(
-            f"remove {names}", None, "safe" if safe else "unsafe", compute=lambda: restructure.tomlkit_edits(text, mutate, cuts)
-        )
+        # Nothing to write: the cuts are the whole change, with no tomlkit round trip.
+        edits = tuple(Edit(doc.span(*cut), "") for cut in sorted(cuts))
+        return Fix(f"remove {names}", edits, "safe" if safe else "unsafe")
     return Fix(
         f'replace {names} by `[log] level = "{level}"`',
         None,

@@ -27,6 +27,22 @@ V0_28 = Version(0, 28, 0)
 NS = 1_000_000_000
 
 
+class TargetRule(ParsedRule):
+    """A rule that speaks only when `--target-version` names a release before ``before``
+    (any release when None): it judges the file as that release reads it."""
+
+    before: Version | None = None
+
+    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
+        version = ctx.target_version()
+        if version is None or (self.before is not None and version >= self.before):
+            return ()
+        return self.check_target(doc, decoded, version)
+
+    def check_target(self, doc: Document, decoded: Decoded, version: Version) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
 def _older_log_level_fix(doc: Document, decoded: Decoded, entry: Entry, version: Version) -> Fix | None:
     """`[log] level = "debug"` is what `debug = true` said before v0.30 (`trace` from v0.12)."""
     level = entry.value.lower() if isinstance(entry.value, str) else ""
@@ -77,7 +93,7 @@ def _older_spelling_fix(doc: Document, decoded: Decoded, entry: Entry, version: 
 
 
 @register
-class UnknownAtTarget(ParsedRule):
+class UnknownAtTarget(TargetRule):
     """Checks, with `--target-version`, for keys that release does not know yet.
 
     **Why**: buildkitd ignores keys it does not know without a warning, so a config
@@ -103,10 +119,7 @@ class UnknownAtTarget(ParsedRule):
         {"text": '# logs\nroot = "/x"\n\n[log]\nlevel = "debug"\n\n[worker.oci]\nenabled = true\n', "target_version": "v0.29"},
     )
 
-    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
-        version = ctx.target_version()
-        if version is None:
-            return
+    def check_target(self, doc: Document, decoded: Decoded, version: Version) -> Iterable[Finding]:
         known = versions.keys_at(version)
         for path, entry in decoded.entries.items():
             vpath = restructure.version_path(path)
@@ -128,7 +141,7 @@ def _string_literal(doc: Document, node: TomlNode) -> bool:
 
 
 @register
-class TypeAtTarget(ParsedRule):
+class TypeAtTarget(TargetRule):
     """Checks, with `--target-version` below v0.12, sizes and durations written as strings.
 
     **Why**: before v0.12 `gckeepstorage`, `keepBytes`, `keepDuration` and
@@ -142,6 +155,7 @@ class TypeAtTarget(ParsedRule):
     """
 
     code = "BK411"
+    before = V0_12
     name = "type-at-target-version"
     summary = "A value whose type the target BuildKit release does not accept"
     severity = Severity.ERROR
@@ -150,10 +164,7 @@ class TypeAtTarget(ParsedRule):
         {"text": '[[worker.oci.gcpolicy]]\nkeepDuration = "48h"\nkeepBytes = "1GB"\n', "target_version": "v0.11"},
     )
 
-    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
-        version = ctx.target_version()
-        if version is None or version >= V0_12:
-            return
+    def check_target(self, doc: Document, decoded: Decoded, version: Version) -> Iterable[Finding]:
         for path, entry in decoded.entries.items():
             vpath = restructure.version_path(path)
             then = versions.type_at(vpath, version)
@@ -184,7 +195,7 @@ def v1_accepts(written: str, canonical: str) -> bool:
 
 
 @register
-class CaseIgnoredAtTarget(ParsedRule):
+class CaseIgnoredAtTarget(TargetRule):
     """Checks, with `--target-version` below v0.28, key spellings go-toml v1 does not match.
 
     **Why**: up to v0.27 buildkitd decoded with go-toml v1, which matches a key only when
@@ -200,6 +211,7 @@ class CaseIgnoredAtTarget(ParsedRule):
     """
 
     code = "BK412"
+    before = V0_28
     name = "case-ignored-at-target-version"
     summary = "A key spelling BuildKit before v0.28 (go-toml v1) silently ignores"
     severity = Severity.WARNING
@@ -209,10 +221,7 @@ class CaseIgnoredAtTarget(ParsedRule):
         {"text": "[Worker.OCI]\r\nenabled = true\r\n", "target_version": "v0.20"},
     )
 
-    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
-        version = ctx.target_version()
-        if version is None or version >= V0_28:
-            return
+    def check_target(self, doc: Document, decoded: Decoded, version: Version) -> Iterable[Finding]:
         for issue in decoded.issues:
             if issue.kind != "case" or not issue.path or not issue.canonical:
                 continue
@@ -246,7 +255,7 @@ def legacy_integer_issues(doc: Document, decoded: Decoded) -> Iterator[tuple[Iss
 
 
 @register
-class IntegerFormAtTarget(ParsedRule):
+class IntegerFormAtTarget(TargetRule):
     """Checks, with `--target-version` below v0.28, integer forms that v0.28 stops accepting.
 
     **Why**: go-toml v1 (BuildKit up to v0.27) read `keepDuration = 0x10` or
@@ -260,6 +269,7 @@ class IntegerFormAtTarget(ParsedRule):
     """
 
     code = "BK413"
+    before = V0_28
     name = "integer-form-at-target-version"
     summary = "A hex or underscore integer size/duration that BuildKit v0.28+ refuses"
     severity = Severity.WARNING
@@ -268,10 +278,7 @@ class IntegerFormAtTarget(ParsedRule):
         {"text": "[[worker.oci.gcpolicy]]\nkeepDuration = 172_800\nkeepBytes = 0x400\n", "target_version": "v0.27"},
     )
 
-    def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
-        version = ctx.target_version()
-        if version is None or version >= V0_28:
-            return
+    def check_target(self, doc: Document, decoded: Decoded, version: Version) -> Iterable[Finding]:
         for issue, number in legacy_integer_issues(doc, decoded):
             node = issue.node
             fix = Fix(f"write {number}", (Edit(doc.value_span(node), str(number)),), "safe")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from bklint.rules import toml_text
-from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
+from bklint.rules.base import Applicability, Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.registries.tables import (
     Mirror,
     is_self,
@@ -16,7 +16,7 @@ from bklint.rules.catalog.registries.tables import (
 )
 from bklint.rules.context import Context
 from bklint.rules.document import Document, TomlNode
-from bklint.rules.schema.decode import Decoded
+from bklint.rules.schema.decode import Decoded, Entry
 from bklint.rules.templates import templated
 
 
@@ -40,6 +40,23 @@ def remove_element(doc: Document, array: TomlNode, index: int) -> Edit | None:
     if "#" in between:
         return None
     return Edit(doc.span(start, end), "")
+
+
+def _readable(decoded: Decoded) -> Iterator[tuple[str, Entry, Mirror]]:
+    """Each mirror the resolver can read, with its registry and the `mirrors` entry listing it."""
+    for host in registries(decoded):
+        entry = decoded.entry("registry", host, "mirrors")
+        if entry is None:
+            continue
+        for m in mirrors(decoded, host):
+            if not m.problem:
+                yield host, entry, m
+
+
+def _removal(doc: Document, entry: Entry, m: Mirror, message: str, applicability: Applicability) -> Fix | None:
+    """Removing mirror ``m`` from its list, unless comments are in the way."""
+    edit = remove_element(doc, entry.node, m.index)
+    return Fix(message, (edit,), applicability) if edit is not None else None
 
 
 def _replace_value(doc: Document, node: TomlNode, value: str) -> Edit:
@@ -144,31 +161,30 @@ class MirrorScheme(ParsedRule):
     )
 
     def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
-        for host in registries(decoded):
-            for m in mirrors(decoded, host):
-                if not m.scheme or m.problem:
-                    continue
-                bare = m.raw[len(m.scheme) + 3 :]
-                fix = Fix(f"remove `{m.scheme}://`", (_replace_value(doc, m.node, bare),), "safe")
-                if m.scheme.lower() == "http":
-                    http = decoded.value("registry", m.host, "http")
-                    if http is True:
-                        tail = f'(here `[registry."{m.host}"]` already sets `http = true`, which is what takes effect)'
-                        severity = Severity.INFO
-                    else:
-                        tail = (
-                            f'to use plain HTTP, add `[registry."{m.host}"]` with `http = true` '
-                            "(that table, not this scheme, decides)"
-                        )
-                        severity = Severity.WARNING
-                    message = (
-                        f"buildkitd ignores the `http://` of mirror `{m.raw}` and connects with HTTPS; {tail}"
-                    )
+        for _, _, m in _readable(decoded):
+            if not m.scheme:
+                continue
+            bare = m.raw[len(m.scheme) + 3 :]
+            fix = Fix(f"remove `{m.scheme}://`", (_replace_value(doc, m.node, bare),), "safe")
+            if m.scheme.lower() == "http":
+                http = decoded.value("registry", m.host, "http")
+                if http is True:
+                    tail = f'(here `[registry."{m.host}"]` already sets `http = true`, which is what takes effect)'
+                    severity = Severity.INFO
                 else:
-                    severity = Severity.HINT
-                    message = f"buildkitd ignores the `{m.scheme}://` of mirror `{m.raw}`: mirrors use HTTPS unless "
-                    message += f'`[registry."{m.host}"]` sets `http = true`'
-                yield self.finding(message, doc.value_span(m.node), fix=fix, severity=severity)
+                    tail = (
+                        f'to use plain HTTP, add `[registry."{m.host}"]` with `http = true` '
+                        "(that table, not this scheme, decides)"
+                    )
+                    severity = Severity.WARNING
+                message = (
+                    f"buildkitd ignores the `http://` of mirror `{m.raw}` and connects with HTTPS; {tail}"
+                )
+            else:
+                severity = Severity.HINT
+                message = f"buildkitd ignores the `{m.scheme}://` of mirror `{m.raw}`: mirrors use HTTPS unless "
+                message += f'`[registry."{m.host}"]` sets `http = true`'
+            yield self.finding(message, doc.value_span(m.node), fix=fix, severity=severity)
 
 
 @register
@@ -209,26 +225,17 @@ class MirrorIsRegistry(ParsedRule):
     )
 
     def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
-        for host in registries(decoded):
-            entry = decoded.entry("registry", host, "mirrors")
-            for m in mirrors(decoded, host):
-                if m.problem or not is_self(host, m) or entry is None:
-                    continue
-                edit = remove_element(doc, entry.node, m.index)
-                fix = None
-                if edit is not None:
-                    fix = Fix(f"remove `{m.raw}`", (edit,), "safe" if m.host == host else "unsafe")
-                target = "registry-1.docker.io" if host == "docker.io" else host
-                yield self.finding(
-                    (
-                        f"`{m.raw}` is this registry itself"
-                        if m.host == host
-                        else f"`{m.raw}` is `{host}` itself"
-                    )
-                    + f"; buildkitd already tries `{target}` after the mirrors, so this entry only repeats it",
-                    doc.value_span(m.node),
-                    fix=fix,
-                )
+        for host, entry, m in _readable(decoded):
+            if not is_self(host, m):
+                continue
+            fix = _removal(doc, entry, m, f"remove `{m.raw}`", "safe" if m.host == host else "unsafe")
+            target = "registry-1.docker.io" if host == "docker.io" else host
+            yield self.finding(
+                (f"`{m.raw}` is this registry itself" if m.host == host else f"`{m.raw}` is `{host}` itself")
+                + f"; buildkitd already tries `{target}` after the mirrors, so this entry only repeats it",
+                doc.value_span(m.node),
+                fix=fix,
+            )
 
 
 @register
@@ -257,25 +264,17 @@ class DuplicateMirror(ParsedRule):
     )
 
     def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
-        for host in registries(decoded):
-            entry = decoded.entry("registry", host, "mirrors")
-            seen: dict[tuple[str, str], Mirror] = {}
-            for m in mirrors(decoded, host):
-                if m.problem or entry is None:
-                    continue
-                key = (m.host, m.path)
-                first = seen.get(key)
-                if first is None:
-                    seen[key] = m
-                    continue
-                edit = remove_element(doc, entry.node, m.index)
-                fix = Fix(f"remove the duplicate `{m.raw}`", (edit,), "safe") if edit else None
-                yield self.finding(
-                    f"mirror `{m.raw}` is already listed for `{host}` (as `{first.raw}`)",
-                    doc.value_span(m.node),
-                    fix=fix,
-                    related=((doc.value_span(first.node), "first listed here"),),
-                )
+        seen: dict[tuple[str, str, str], Mirror] = {}
+        for host, entry, m in _readable(decoded):
+            first = seen.setdefault((host, m.host, m.path), m)
+            if first is m:
+                continue
+            yield self.finding(
+                f"mirror `{m.raw}` is already listed for `{host}` (as `{first.raw}`)",
+                doc.value_span(m.node),
+                fix=_removal(doc, entry, m, f"remove the duplicate `{m.raw}`", "safe"),
+                related=((doc.value_span(first.node), "first listed here"),),
+            )
 
 
 @register
@@ -305,20 +304,19 @@ class MirrorPathV2(ParsedRule):
     )
 
     def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
-        for host in registries(decoded):
-            for m in mirrors(decoded, host):
-                if m.problem or not (m.path == "/v2" or m.path.endswith("/v2")):
-                    continue
-                trimmed = re.sub(r"/v2/*$", "", m.raw.rstrip())
-                # With a query or fragment after the path there is nothing safe to cut.
-                fix = (
-                    Fix("drop `/v2`", (_replace_value(doc, m.node, trimmed),), "safe")
-                    if trimmed != m.raw
-                    else None
-                )
-                yield self.finding(
-                    f"mirror `{m.raw}` is requested as `{m.path}/v2/…`: BuildKit adds `/v2` itself, so drop it "
-                    "from the mirror",
-                    doc.value_span(m.node),
-                    fix=fix,
-                )
+        for _, _, m in _readable(decoded):
+            if not (m.path == "/v2" or m.path.endswith("/v2")):
+                continue
+            trimmed = re.sub(r"/v2/*$", "", m.raw.rstrip())
+            # With a query or fragment after the path there is nothing safe to cut.
+            fix = (
+                Fix("drop `/v2`", (_replace_value(doc, m.node, trimmed),), "safe")
+                if trimmed != m.raw
+                else None
+            )
+            yield self.finding(
+                f"mirror `{m.raw}` is requested as `{m.path}/v2/…`: BuildKit adds `/v2` itself, so drop it "
+                "from the mirror",
+                doc.value_span(m.node),
+                fix=fix,
+            )
