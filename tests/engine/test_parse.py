@@ -235,6 +235,13 @@ def test_a_table_with_an_unreadable_value_is_not_judged_for_what_it_lacks() -> N
     # A readable policy beside it is still judged.
     text = "[[worker.oci.gcpolicy]]\nreservedSpace = 10GB\n[[worker.oci.gcpolicy]]\nall = true\n"
     assert found(text) == [("BK001", 2), ("BK233", 3)]
+    for text in [
+        # not "a runtime without `name`" (BK253)
+        '[worker.containerd.runtime]\nname = "io.containerd.runc.v2" x\npath = "/usr/bin/runc"\n',
+        # not "`[history]` without `maxEntries`" (BK251)
+        '[history]\nmaxAge = "48h"\nmaxEntries = 5O\n',
+    ]:
+        assert [code for code, _ in found(text)] == ["BK001"], (text, found(text))
 
 
 def test_a_broken_header_does_not_move_its_keys_into_the_previous_table() -> None:

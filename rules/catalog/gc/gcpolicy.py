@@ -18,14 +18,15 @@ class GCRule:
     worker: str
     index: int
     node: TomlNode
+    # False when the parse could not read all of it: judge what it has, never what it lacks
+    # (a size lost to a syntax error is not a rule without a size).
+    complete: bool = True
 
     def path(self, key: str) -> tuple[str | int, ...]:
         return ("worker", self.worker, "gcpolicy", self.index, key)
 
 
 def gc_rules(decoded: Decoded, worker: str) -> list[GCRule]:
-    """The worker's GC rules, without those holding text the parse could not read (a size
-    lost to a syntax error is not a rule without a size)."""
     out = []
     for path, nodes in decoded.tables.items():
         if (
@@ -33,9 +34,8 @@ def gc_rules(decoded: Decoded, worker: str) -> list[GCRule]:
             and path[:3] == ("worker", worker, "gcpolicy")
             and isinstance(path[3], int)
             and nodes
-            and path not in decoded.incomplete
         ):
-            out.append(GCRule(worker, path[3], nodes[0]))
+            out.append(GCRule(worker, path[3], nodes[0], path not in decoded.incomplete))
     return sorted(out, key=lambda r: r.index)
 
 
