@@ -235,13 +235,16 @@ def test_a_table_with_an_unreadable_value_is_not_judged_for_what_it_lacks() -> N
     # A readable policy beside it is still judged.
     text = "[[worker.oci.gcpolicy]]\nreservedSpace = 10GB\n[[worker.oci.gcpolicy]]\nall = true\n"
     assert found(text) == [("BK001", 2), ("BK233", 3)]
-    for text in [
-        # not "a runtime without `name`" (BK253)
-        '[worker.containerd.runtime]\nname = "io.containerd.runc.v2" x\npath = "/usr/bin/runc"\n',
-        # not "`[history]` without `maxEntries`" (BK251)
-        '[history]\nmaxAge = "48h"\nmaxEntries = 5O\n',
+    # Each rule below judges what a table lacks: it speaks when the table reads whole and
+    # lacks the key, not when the key is on a line the parse could not read.
+    for lacking, unreadable, code in [
+        ('[worker.containerd.runtime]\npath = "/usr/bin/runc"\n', 'name = "io.containerd.runc.v2" x\n', "BK253"),
+        ('[history]\nmaxAge = "48h"\n', "maxEntries = 5O\n", "BK251"),
+        ('[grpc.tls]\ncert = "/etc/a.pem"\n', 'key = "/etc/b.pem" x\n', "BK313"),
+        ('[[registry."r.example".keypair]]\ncert = "/etc/a.pem"\n', 'key = "/etc/b.pem" x\n', "BK313"),
     ]:
-        assert [code for code, _ in found(text)] == ["BK001"], (text, found(text))
+        assert code in [c for c, _ in found(lacking)]
+        assert code not in [c for c, _ in found(lacking + unreadable)], unreadable
 
 
 def test_a_broken_header_does_not_move_its_keys_into_the_previous_table() -> None:
