@@ -247,6 +247,19 @@ def ident(doc: Doc) -> types.TextDocumentIdentifier:
     return types.TextDocumentIdentifier(uri=doc.uri)
 
 
+async def actions(client: LanguageClient, doc: Doc, rng: types.Range, only: list[str] | None = None) -> list[types.CodeAction]:
+    """The code actions offered for ``rng`` with the document's current diagnostics."""
+    diags = await doc.diagnostics()
+    result = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=ident(doc),
+            range=rng,
+            context=types.CodeActionContext(diagnostics=diags, only=only),
+        )
+    )
+    return [a for a in result or [] if isinstance(a, types.CodeAction)]
+
+
 def position(line: int, character: int) -> types.Position:
     return types.Position(line=line, character=character)
 

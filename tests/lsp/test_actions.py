@@ -8,24 +8,12 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.lsp.conftest import Doc, apply_edit, ident, open_doc, span
+from tests.lsp.conftest import actions, apply_edit, open_doc, span
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 # BK101 (fixable) on line 1, BK004 on line 2, whose noqa comment names a code that is not there (BK901).
 TEXT = '[worker.oci]\n  max_parallelism = 4  # café 🐳\n  gc = "yes"  # noqa: BK005\n'
-
-
-async def actions(client: LanguageClient, doc: Doc, rng: types.Range, only: list[str] | None = None) -> list[types.CodeAction]:
-    diags = await doc.diagnostics()
-    result = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=ident(doc),
-            range=rng,
-            context=types.CodeActionContext(diagnostics=diags, only=only),
-        )
-    )
-    return [a for a in result or [] if isinstance(a, types.CodeAction)]
 
 
 async def test_a_fixable_finding_offers_its_fix_titled_with_code_and_message(

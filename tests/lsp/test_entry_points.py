@@ -1,15 +1,16 @@
 """The entry-point matrix: one table of scenarios, each run through every door into bklint.
 
 Doors: `check` on a TOML file, `check` on a workflow that embeds the same TOML, `check -`
-on stdin, and the language server over JSON-RPC. Every door must report the same codes on
-the same lines (of the TOML) with the same severities, because every finding passes one
-filter and every door takes its settings from one resolver.
+on stdin, the language server over JSON-RPC and, where it applies, `certs` (it reports the
+copy findings BK305/BK313/BK314/BK315, so its answer is those rows of the others). Every
+door must report the same codes on the same lines (of the TOML) with the same severities,
+because every finding passes one filter and every door takes its settings from one resolver.
+
+A fix row also compares the fixed TOML: `check --fix` on the file, on the workflow and on
+stdin, and the server's "fix all" action, then the findings left in the fixed text.
 
 Settings come from a `bklint.toml` beside the file (all doors read it) or, for the file
-level codes only the command line meets, from command-line options. `certs` is not a door
-yet: it still reports its own warnings (the `writer` engineer is moving it onto the BK3xx
-rules); the rows "a fix with an escaped string" and "a rename onto an existing spelling"
-are tests/fix's and the writer's.
+level codes only the command line meets, from command-line options.
 """
 
 from __future__ import annotations
@@ -19,20 +20,23 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from bklint.linter.cli import main
-from tests.lsp.conftest import open_doc
+from bklint.linter.commands.certs import COPY_CODES, build
+from tests.lsp.conftest import actions, apply_edit, open_doc, span
 
 ON_SERVER_LOOP = pytest.mark.asyncio(loop_scope="module")  # the module's server is bound to it
 
 Row = tuple[str, int, str]  # code, 1-based line of the TOML, severity
 
-FILE, WORKFLOW, STDIN, SERVER = "file", "workflow", "stdin", "server"
+FILE, WORKFLOW, STDIN, SERVER, CERTS = "file", "workflow", "stdin", "server", "certs"
 ALL = (FILE, WORKFLOW, STDIN, SERVER)
+WITH_CERTS = (*ALL, CERTS)
 
 TOML = 'debug = true\n[worker.oci]\n  max_parallelism = 4\n  gc = "yes"\n'
 PLAIN: list[Row] = [("BK401", 1, "warning"), ("BK101", 3, "warning"), ("BK004", 4, "error")]
@@ -64,6 +68,7 @@ class Scenario:
     missing: bool = False  # the file does not exist
     subdir: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    fixed: str | None = None  # a fix row: the TOML after every safe fix (`expected` is what is left)
 
 
 def with_line(text: str, n: int, suffix: str) -> str:
@@ -124,6 +129,71 @@ SCENARIOS = [
 ]
 
 
+# grpc.tls files buildx never copies (BK315, which `certs` reports too) and that are not there.
+CERT_TOML = 'debug = true\n[grpc.tls]\ncert = "tls.crt"\nkey = "tls.key"\n'
+CERT_ROWS: list[Row] = [
+    ("BK401", 1, "warning"),
+    ("BK269", 3, "warning"),
+    ("BK301", 3, "warning"),
+    ("BK315", 3, "info"),
+    ("BK269", 4, "warning"),
+    ("BK301", 4, "warning"),
+    ("BK315", 4, "info"),
+]
+SCENARIOS += [
+    Scenario("certs-plain", CERT_ROWS, toml=CERT_TOML, doors=WITH_CERTS),
+    Scenario(
+        "certs-noqa-line",
+        [r for r in CERT_ROWS if r != ("BK315", 3, "info")],
+        toml=with_line(CERT_TOML, 3, "  # noqa: BK315"),
+        doors=WITH_CERTS,
+    ),
+    Scenario(
+        "certs-noqa-file-wide",
+        [(c, line + 1, sev) for c, line, sev in CERT_ROWS if c != "BK315"],
+        toml="# bklint: noqa: BK315\n" + CERT_TOML,
+        doors=WITH_CERTS,
+    ),
+    Scenario(
+        "certs-config-ignore",
+        [r for r in CERT_ROWS if r[0] != "BK315"],
+        toml=CERT_TOML,
+        config='ignore = ["BK315"]\n',
+        doors=WITH_CERTS,
+    ),
+    Scenario(
+        "certs-per-file-ignores",
+        [r for r in CERT_ROWS if r[0] != "BK315"],
+        toml=CERT_TOML,
+        config='per-file-ignores = { "legacy/*" = ["BK315"] }\n',
+        subdir="legacy",
+        doors=WITH_CERTS,
+    ),
+    Scenario(
+        "certs-severity",
+        [(c, line, "error" if c == "BK315" else sev) for c, line, sev in CERT_ROWS],
+        toml=CERT_TOML,
+        config='severity = { BK315 = "error" }\n',
+        doors=WITH_CERTS,
+    ),
+    # BK243's fix writes a string holding an escape (`\n`): escaped again, never a raw line break.
+    Scenario(
+        "fix-escaped-string",
+        [],
+        toml='debug = true\n[grpc]\naddress = ["/run/bk\\n.sock"]\n',
+        fixed='[grpc]\naddress = ["unix:///run/bk\\n.sock"]\n\n[log]\nlevel = "debug"\n',
+    ),
+    # BK104 would rename `Max-Parallelism` onto the `max-parallelism` already there: not offered,
+    # and the rest of the file (BK401) is still fixed.
+    Scenario(
+        "fix-rename-onto-existing-spelling",
+        [("BK104", 3, "info"), ("BK105", 3, "warning")],
+        toml="debug = true\n[worker.oci]\nmax-parallelism = 4\nMax-Parallelism = 5\n",
+        fixed='[worker.oci]\nmax-parallelism = 4\nMax-Parallelism = 5\n\n[log]\nlevel = "debug"\n',
+    ),
+]
+
+
 def workflow(s: Scenario) -> tuple[bytes, int]:
     """The workflow embedding the scenario's TOML, and the YAML line (0-based) of TOML line 1."""
     if isinstance(s.toml, bytes):  # an encoding scenario: the whole file is in that encoding
@@ -152,6 +222,13 @@ def rows_from_json(out: str, offset: int) -> list[Row]:
     return [(d["code"], d["location"]["row"] - offset, d["severity"]) for d in json.loads(out)]
 
 
+class Answer(NamedTuple):
+    """What a door says: the findings (after the fixes, in a fix row) and the fixed TOML."""
+
+    rows: list[Row]
+    fixed: str | None = None
+
+
 def check(args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.chdir(cwd)
     code = main(["check", "--output-format", "json", *args])
@@ -160,42 +237,78 @@ def check(args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str], monkey
     return out
 
 
-def door_file(s: Scenario, root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> list[Row]:
+def fixing(s: Scenario) -> list[str]:
+    return ["--fix"] if s.fixed is not None else []
+
+
+def door_file(s: Scenario, root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Answer:
     where = folder(root, s, FILE)
+    target = where / "buildkitd.toml"
     if not s.missing:
-        (where / "buildkitd.toml").write_bytes(data(s))
-    return rows_from_json(check([*s.args, "buildkitd.toml"], where, capsys, monkeypatch), 0)
+        target.write_bytes(data(s))
+    rows = rows_from_json(check([*s.args, *fixing(s), "buildkitd.toml"], where, capsys, monkeypatch), 0)
+    return Answer(rows, target.read_text() if s.fixed is not None else None)
 
 
-def door_workflow(
-    s: Scenario, root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> list[Row]:
+def embedded_toml(yaml: str, first: int) -> str:
+    """The TOML of the workflow's block (its lines from ``first``), unindented."""
+    return "\n".join(line[12:] if line.startswith(" " * 12) else line.strip() for line in yaml.split("\n")[first:])
+
+
+def door_workflow(s: Scenario, root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Answer:
     where = folder(root, s, WORKFLOW)
     text, first = workflow(s)
     if s.missing:
         first = 0
     else:
         (where / "ci.yml").write_bytes(text)
+    out = check([*s.args, *fixing(s), "ci.yml"], where, capsys, monkeypatch)
     # Lines of the TOML count from the block; YAML-level findings above it come out as 0 or less.
-    return [(c, max(line, 0), sev) for c, line, sev in rows_from_json(check([*s.args, "ci.yml"], where, capsys, monkeypatch), first)]
+    rows = [(c, max(line, 0), sev) for c, line, sev in rows_from_json(out, first)]
+    return Answer(rows, embedded_toml((where / "ci.yml").read_text(), first) if s.fixed is not None else None)
 
 
-def door_stdin(s: Scenario, root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> list[Row]:
+def door_stdin(s: Scenario, root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Answer:
     where = folder(root, s, STDIN)
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data(s))))
     name = f"{s.subdir}/buildkitd.toml" if s.subdir else "buildkitd.toml"
-    return rows_from_json(check([*s.args, "-", "--stdin-filename", name], where.parent if s.subdir else where, capsys, monkeypatch), 0)
+    cwd = where.parent if s.subdir else where
+    fixed = None
+    text = data(s)
+    if s.fixed is not None:  # `check --fix -` prints the fixed text; its findings are asked for after
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text)))
+        fixed = check([*s.args, "--fix", "-", "--stdin-filename", name], cwd, capsys, monkeypatch)
+        text = fixed.encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text)))
+    return Answer(rows_from_json(check([*s.args, "-", "--stdin-filename", name], cwd, capsys, monkeypatch), 0), fixed)
 
 
-async def door_server(s: Scenario, root: Path, client: LanguageClient) -> list[Row]:
+async def door_server(s: Scenario, root: Path, client: LanguageClient) -> Answer:
     assert not s.args, "the server takes settings from bklint.toml in the matrix"
     where = folder(root, s, SERVER)
     assert isinstance(s.toml, str)
     doc = open_doc(client, where / "buildkitd.toml", s.toml)
+    fixed = None
+    if s.fixed is not None:
+        (fix_all,) = await actions(client, doc, span(0, 0), only=[types.CodeActionKind.SourceFixAll])
+        assert fix_all.edit is not None
+        fixed = apply_edit(doc.text, fix_all.edit, doc.uri)
+        doc.replace_all(fixed)
     diagnostics = await doc.diagnostics()
     doc.close()
     labels = {1: "error", 2: "warning", 3: "info", 4: "hint"}
-    return [(str(d.code), d.range.start.line + 1, labels[int(d.severity or 1)]) for d in diagnostics]
+    return Answer([(str(d.code), d.range.start.line + 1, labels[int(d.severity or 1)]) for d in diagnostics], fixed)
+
+
+def door_certs(s: Scenario, root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Answer:
+    """`bklint certs`: its warnings are the copy findings as `check` words them, filtered alike."""
+    where = folder(root, s, CERTS)
+    (where / "buildkitd.toml").write_bytes(data(s))
+    monkeypatch.chdir(where)
+    assert main(["certs", "--output-format", "json", "buildkitd.toml"]) == 0
+    warnings = json.loads(capsys.readouterr().out)["warnings"]
+    findings = build("buildkitd.toml", str(where)).findings  # the same run, for the severities
+    assert warnings == [f"buildkitd.toml:{f.span.start.line + 1}:{f.span.start.column + 1}: {f.code} {f.message}" for f in findings]
+    return Answer([(f.code, f.span.start.line + 1, f.severity.label) for f in findings])
 
 
 @ON_SERVER_LOOP
@@ -207,7 +320,7 @@ async def test_every_door_gives_the_same_answer(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    seen: dict[str, list[Row]] = {}
+    seen: dict[str, Answer] = {}
     if FILE in scenario.doors:
         seen[FILE] = door_file(scenario, workspace, capsys, monkeypatch)
     if WORKFLOW in scenario.doors:
@@ -216,7 +329,11 @@ async def test_every_door_gives_the_same_answer(
         seen[STDIN] = door_stdin(scenario, workspace, capsys, monkeypatch)
     if SERVER in scenario.doors:
         seen[SERVER] = await door_server(scenario, workspace, client)
-    assert seen == dict.fromkeys(scenario.doors, sorted(scenario.expected, key=lambda r: (r[1], r[0])))
+    if CERTS in scenario.doors:
+        seen[CERTS] = door_certs(scenario, workspace, capsys, monkeypatch)
+    expected = Answer(sorted(scenario.expected, key=lambda r: (r[1], r[0])), scenario.fixed)
+    copy_rows = Answer([r for r in expected.rows if r[0] in COPY_CODES])
+    assert seen == {door: copy_rows if door == CERTS else expected for door in scenario.doors}
 
 
 # --- bad settings: the same words from the command line, a config file and the editor ----------
