@@ -19,6 +19,7 @@ from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded, decode
 
 if TYPE_CHECKING:
+    from bklint.linter.followed import FollowedConfig
     from bklint.linter.incremental import ParseCache
 
 _INSTANCES: dict[str, Rule] = {}
@@ -69,6 +70,9 @@ class LintResult:
     findings: list[Finding] = field(default_factory=list)
     doc: Document | None = None
     context: Context | None = None
+    # Config files this file hands to a builder (a script's `--config`), linted by the
+    # caller once every file of the run is final (linter/followed.py).
+    followed: list[FollowedConfig] = field(default_factory=list)
 
     @property
     def text(self) -> str:

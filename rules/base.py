@@ -132,6 +132,9 @@ class Finding:
     path: str | None = None
     # Extra spans the message refers to (e.g. the first definition of a duplicate).
     related: tuple[tuple[Span, str], ...] = ()
+    # Places in other files the finding concerns, as (path, span, note): the script or
+    # workflow step that hands this config to a builder (linter/followed.py).
+    elsewhere: tuple[tuple[str, Span, str], ...] = ()
     # Character offsets of the words in the daemon-flags string the finding is about, so a
     # front end linting a workflow's `buildkitd-flags` input can point at them.
     flags_span: tuple[int, int] | None = None

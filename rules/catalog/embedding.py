@@ -114,6 +114,9 @@ class DriverIgnoresConfig(Rule):
     `driver/docker/factory.go`). With `driver: remote` buildx refuses both a config file and
     buildkit flags (`driver/remote/factory.go`): the daemon at the endpoint is configured
     where it runs. The kubernetes driver applies both (as a ConfigMap and container args).
+    The same holds for `docker buildx create --driver docker|remote --config …` or
+    `--buildkitd-flags …` in a shell script, Makefile or justfile (the docker driver never
+    reads the flags: only `driver/docker-container` and `driver/kubernetes` use them).
 
     **Bad**
     ```yaml
