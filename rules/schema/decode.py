@@ -64,6 +64,9 @@ class Decoded:
     entries: dict[Path, Entry] = field(default_factory=dict)
     # Canonical table path -> the nodes that declare it (several when spellings differ by case).
     tables: dict[Path, list[TomlNode]] = field(default_factory=dict)
+    # Tables (canonical paths) holding a statement the parse could not read: a rule may judge
+    # the values they have, never what they seem to lack.
+    incomplete: set[Path] = field(default_factory=set)
 
     def value(self, *path: str | int, default: Any = None) -> Any:
         entry = self.entries.get(path)
@@ -342,12 +345,26 @@ class _Statement(NamedTuple):
     segments: tuple[tuple[str, int, int], ...]
     value: Any  # the parsed value of a key/value statement
     element: int = 0  # the element of its array an [[array table]] header opens
+    clash: TomlNode | None = None  # for a header the parse refused: what took its name first
 
 
-def _statements(stack: list[tuple[TomlNode, Any]], skip: Container[int] = ()) -> list[_Statement]:
-    """Headers and key/value lines below ``stack`` in file order: go-toml decodes one
-    expression at a time. Nodes in ``skip`` (by id) are left out with all below them."""
-    out: list[_Statement] = []
+def _file_statements(doc: Document, skip: Container[int] = ()) -> list[_Statement]:
+    """Headers and key/value lines of ``doc`` in file order: go-toml decodes one expression
+    at a time. Nodes in ``skip`` (by id) are left out with all below them.
+
+    Headers the parse refused on a name already taken (``Document.orphans``) are among them:
+    buildkitd's decoder skips the keys of a table it does not know without recording them,
+    so a header clashing with such a key still reaches it (and lands in an ignored table).
+    """
+    first = [_Statement("table", o.node.decl_start, o.node, o.node.segments, None, clash=o.clash) for o in doc.orphans]
+    return _statements([(doc.root, doc.data), *((o.node, o.data) for o in doc.orphans)], skip, first)
+
+
+def _statements(
+    stack: list[tuple[TomlNode, Any]], skip: Container[int] = (), first: list[_Statement] | None = None
+) -> list[_Statement]:
+    """The statements below ``stack`` (and ``first``) in file order, but those in ``skip``."""
+    out: list[_Statement] = first or []
     while stack:
         node, data = stack.pop()
         for key, child in (node.children or {}).items():
@@ -586,12 +603,18 @@ class _Decoder:
         current: _At | None = root
         out = self.out
         marks = self.marks
+        skipped: set[int] = set()  # key/values of tables go-toml skipped, never recorded by it
         for st in statements:
             if marks is not None:
                 marks.append((st.offset, len(out.entries), len(out.tables), len(out.issues)))
             if st.kind == "kv":
                 if current is not None:
                     self.key_value(st, current)
+                else:
+                    skipped.add(id(st.node))
+                continue
+            if st.clash is not None and id(st.clash) not in skipped:
+                current = None  # go-toml refuses the header too: nothing below it is decoded
                 continue
             self.target = None
             self.clear = st.kind == "aot" and st.element == 0
@@ -996,7 +1019,7 @@ def _unknown_anchor(node: TomlNode) -> tuple[int, int]:
 
 
 def decode(doc: Document) -> Decoded:
-    return _Decoder(doc).run(_statements([(doc.root, doc.data)]))
+    return _Decoder(doc).run(_file_statements(doc))
 
 
 def decode_table(doc: Document, path: tuple[str, ...]) -> Decoded:
@@ -1026,7 +1049,7 @@ def decode_split(doc: Document, alone: Sequence[tuple[str, TomlNode, Decoded]]) 
         raise ValueError("decode_split: the tables given are not all the tables of their maps")
     decoder = _Decoder(doc)
     decoder.marks = []
-    rest = decoder.run(_statements([(doc.root, doc.data)], skip))
+    rest = decoder.run(_file_statements(doc, skip))
     marks = decoder.marks
     marks.append((len(doc.text) + 1, len(rest.entries), len(rest.tables), len(rest.issues)))
     offsets = [m[0] for m in marks]
