@@ -7,12 +7,14 @@ so no rule may judge it: one definition here keeps registry, DNS, network and si
 
 from __future__ import annotations
 
+import functools
 import re
 
 # `${VAR}`, `$VAR`, `{{ .Values.x }}` / `${{ inputs.x }}`, `<NEXUS_HOST>`, `%VAR%`.
 _PLACEHOLDER = re.compile(r"\$\{|\$[A-Za-z_]|\{\{|<[^<>\s]+>|%[A-Za-z_][A-Za-z0-9_]*%")
 
 
+@functools.lru_cache(maxsize=8192)
 def templated(text: str) -> bool:
     """True when `text` holds a template placeholder rather than a value buildkitd would read."""
     return _PLACEHOLDER.search(text) is not None
