@@ -100,9 +100,12 @@ class Decoded:
         """Where to keep a value derived from the table `[name."key"]` alone (its parsed
         mirrors, its certificate paths): the memo of that table's own decode when the file
         was decoded table by table (the server), so the value lives as long as the table is
-        unchanged, across keystrokes; otherwise this decode's memo."""
+        unchanged, across keystrokes; otherwise a memo of this decode's for that table."""
         part = self.alone.get((name, key)) if self.alone else None
-        return self.memo if part is None else part.memo
+        if part is not None:
+            return part.table_memo(name, key)
+        own: dict[Any, Any] = self.memo.setdefault(("table", name, key), {})
+        return own
 
     def under(self, *prefix: str | int) -> list[Entry]:
         if self._by_prefix is None:
@@ -159,7 +162,7 @@ class _Pieces(NamedTuple):
     def of(cls, part: Decoded, name: str, header: TomlNode) -> _Pieces:
         deep = [(p, n) for p, n in part.tables.items() if len(p) >= 2]
         key = (name, str(deep[0][0][1]) if deep else header.segments[-1][0])
-        shallow = [p for p in part.tables if len(p) == 1]
+        shallow: list[Path] = [p for p in part.tables if len(p) == 1]
         return cls(key, deep, shallow, list(part.entries.values()), _by_prefix(part.entries, 2), _children(part.tables, 2))
 
 
