@@ -21,7 +21,7 @@ Public API
     Every flag of current buildkitd (Linux build; the Windows service flags are marked),
     the release that added it, and which config keys it writes and how (set, replace,
     merge, or — for ``--oci-cni-config-path`` — blank).
-``flags_of(ctx) -> ParsedFlags | None``
+``ctx.flags() -> ParsedFlags | None``
     The parsed ``ctx.settings.buildkitd_flags`` (None when no flags were given), cached.
 ``effective(ctx) -> Effective``
     The decoded config with the flags applied in buildkitd's order (flags win), cached in
@@ -370,6 +370,10 @@ class ParsedFlags:
         found = self.of(name)
         return found[-1] if found else None
 
+    def on(self, *names: str) -> bool:
+        """Whether one of the boolean flags ``names`` is given and true (its last use counts)."""
+        return any((use := self.last(name)) is not None and go_parse_bool(use.value) is True for name in names)
+
     def is_set(self, name: str) -> bool:
         return any(u.spec.name == name for u in self.uses)
 
@@ -587,24 +591,6 @@ class Effective:
         self.settings[path] = Setting(path, value, None, use, replaced)
 
 
-def flag_on(parsed: ParsedFlags | None, *names: str) -> bool:
-    """Whether one of the boolean flags ``names`` is given and true (its last use counts)."""
-    if parsed is None:
-        return False
-    return any((use := parsed.last(name)) is not None and go_parse_bool(use.value) is True for name in names)
-
-
-def flags_of(ctx: Context) -> ParsedFlags | None:
-    """The parsed daemon flags of this run (``--buildkitd-flags`` or the config setting)."""
-    text = ctx.settings.buildkitd_flags
-    if text is None or not text.strip():
-        return None
-    cached = ctx.memo.flags
-    if cached is not None and cached.text == text:
-        return cached
-    parsed = ctx.memo.flags = parse_flags(text)
-    return parsed
-
 
 def effective(ctx: Context) -> Effective:
     """The decoded file with the daemon flags applied over it (cached per run)."""
@@ -614,7 +600,7 @@ def effective(ctx: Context) -> Effective:
     if ctx.decoded is not None:
         for path, entry in ctx.decoded.entries.items():
             eff.settings[path] = Setting(path, entry.value, entry)
-    parsed = flags_of(ctx)
+    parsed = ctx.flags()
     if parsed is not None:
         eff.flags = parsed
         _apply(eff, parsed)

@@ -8,7 +8,6 @@ from bklint.rules.base import FLAGS_GIVEN, Finding, Rule, Severity, register
 from bklint.rules.catalog.flags.reporting import REFUSES, flag_report
 from bklint.rules.context import Context
 from bklint.rules.daemon_flags import (
-    flags_of,
     go_parse_bool,
     since_minor,
     target_minor,
@@ -34,7 +33,7 @@ class ExitingFlag(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         for use in parsed.uses:
@@ -70,7 +69,7 @@ class WorkerRootlessFlag(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         for name in ("oci-worker-rootless", "containerd-worker-rootless"):
@@ -105,7 +104,7 @@ class DeprecatedTraceFlag(Rule):
     severity = Severity.INFO
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         minor = target_minor(ctx)
@@ -136,7 +135,7 @@ class RepeatedFlag(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         seen: set[str] = set()
@@ -176,7 +175,7 @@ class FlagNewerThanTarget(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         minor = target_minor(ctx)
         if parsed is None or minor is None:
             return
@@ -220,7 +219,7 @@ class AddrFlagDropsSocket(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         uses = parsed.of("addr")

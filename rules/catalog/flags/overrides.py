@@ -12,7 +12,6 @@ from bklint.rules.daemon_flags import (
     FROM_FLAGS,
     effective,
     flag_value_error,
-    flags_of,
     go_parse_bool,
 )
 from bklint.rules.document import format_path
@@ -44,7 +43,7 @@ class ConfigFlagOverridesFile(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         use = parsed.last("config")
@@ -89,7 +88,7 @@ class OciCniConfigPathFlag(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         use = parsed.last("oci-cni-config-path")
@@ -141,7 +140,7 @@ class NoProcessSandboxFlagWithoutRootless(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         use = parsed.last("oci-worker-no-process-sandbox")
@@ -293,7 +292,7 @@ class KeepstorageFlagIgnored(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         eff = effective(ctx)

@@ -12,7 +12,6 @@ from bklint.rules.daemon_flags import (
     BadWord,
     effective,
     flag_value_error,
-    flags_of,
     go_parse_bool,
     suggest,
     target_minor,
@@ -41,7 +40,7 @@ class FlagsSyntaxError(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None or parsed.split.error is None:
             return
         at = parsed.split.error_offset
@@ -133,7 +132,7 @@ class UnknownFlag(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         for word in parsed.unknown:
@@ -179,7 +178,7 @@ class NotADaemonFlag(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         for word in parsed.unknown:
@@ -212,7 +211,7 @@ class FlagMissingValue(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         for word in parsed.missing_value:
@@ -245,7 +244,7 @@ class InvalidFlagValue(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         eff = effective(ctx)
@@ -286,7 +285,7 @@ class InvalidEntitlementFlag(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         for use in parsed.of("allow-insecure-entitlement"):
@@ -333,7 +332,7 @@ class IgnoredFlagArgument(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         stop = parsed.stopped
