@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from bklint.rules.buildx_certs import Checked, DirInfo, FileInfo, PemInfo
-    from bklint.rules.daemon_flags import Effective, ParsedFlags
+    from bklint.rules.daemon_flags.command_line import ParsedFlags
+    from bklint.rules.daemon_flags.overlay import Effective
     from bklint.rules.document import Document
     from bklint.rules.schema.decode import Decoded
     from bklint.rules.schema.versions import Version
@@ -89,14 +90,14 @@ class Context:
 
     def flags(self) -> ParsedFlags | None:
         """The parsed daemon flags of this run (``--buildkitd-flags`` or the config setting),
-        None without any; the flag table (rules/daemon_flags.py) is imported only then."""
+        None without any; the flag table (rules/daemon_flags/) is imported only then."""
         text = self.settings.buildkitd_flags
         if text is None or not text.strip():
             return None
         cached = self.memo.flags
         if cached is not None and cached.text == text:
             return cached
-        from bklint.rules.daemon_flags import parse_flags
+        from bklint.rules.daemon_flags.command_line import parse_flags
 
         parsed = self.memo.flags = parse_flags(text)
         return parsed

@@ -51,7 +51,9 @@ class InvalidToml(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        if ctx.syntax and ctx.source.text.lstrip().startswith("{"):
+        if not ctx.syntax:
+            return  # the common case: nothing to report, and no need to scan the text
+        if ctx.source.text.lstrip().startswith("{"):
             first = ctx.syntax[0]
             yield self.finding(
                 "this is JSON, not TOML (a Docker `daemon.json`?); buildkitd refuses it. BuildKit inside dockerd "
@@ -88,6 +90,8 @@ def _skipped_lines(ctx: Context) -> tuple[set[int], set[int]]:
             tables.update(range(first + 1, end))
         elif node.decl_start >= 0:
             keys.update(range(first, text.count("\n", 0, max(node.decl_end, node.decl_start)) + 1))
+    # A header on a name taken inside such a table: the loader never recorded the name.
+    tables.update(text.count("\n", 0, node.decl_start) for node in ctx.decoded.tolerated)
     return keys, tables
 
 
