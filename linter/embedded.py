@@ -3,7 +3,8 @@
 Where a config is found (the discovery rule, also documented in the README):
 
 * any mapping with ``uses: docker/setup-buildx-action[@ref]`` (workflow steps, composite
-  ``action.yml``): its ``with:`` inputs ``buildkitd-config-inline`` and the old
+  ``action.yml``) — or a fork: any owner's ``setup-buildx-action``, or an action of any name
+  whose ``with:`` passes the action's own inputs (``ACTION_INPUTS``): its ``with:`` inputs ``buildkitd-config-inline`` and the old
   ``config-inline`` are linted as TOML, ``buildkitd-flags`` as the daemon flags the config
   runs with (the action's default flags when unset); ``config``/``config-inline`` get BK601
   and an inline config next to a config file gets BK602;
@@ -11,7 +12,11 @@ Where a config is found (the discovery rule, also documented in the README):
   ``image=moby/buildkit:vX.Y[.Z]`` driver-opt sets the release the config is judged for
   (unless ``--target-version`` is given; floating tags mean the newest);
 * any mapping key named ``buildkitd.toml`` with a string value (ConfigMap ``data:``, Helm
-  values, kustomize literals), in every document of a multi-document file.
+  values, kustomize literals), in every document of a multi-document file;
+* a `buildkitd-config:` path input is followed (``linter/followed.py``) with the step's
+  flags and image, as setup-buildx-action passes it to `buildx create --config`
+  (src/context.ts ``getCreateArgs``); `run:` steps holding a `docker buildx create` line are
+  judged as scripts are (``linter/buildx_create.py``), from their `working-directory`.
 
 This module finds the configs and maps positions in their TOML text to the YAML file:
 exactly for literal block scalars (``|``, ``|-``, ``|+``), simple folded blocks and
@@ -30,25 +35,28 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
+from bklint.linter.buildx_create import IGNORING_DRIVERS, buildkit_image, mentions_create
 from bklint.linter.source import decode_bytes
 from bklint.rules.base import Edit, Finding, Fix, Position, Rule, Span
 from bklint.rules.document import line_starts
 
-ACTION = "docker/setup-buildx-action"
 CONFIG_KEY = "buildkitd.toml"
 INLINE_INPUTS = ("buildkitd-config-inline", "config-inline")
 FILE_INPUTS = ("buildkitd-config", "config")
+FLAGS_INPUT = "buildkitd-flags"
+DRIVER_OPTS_INPUT = "driver-opts"
+# The inputs that make a step setup-buildx-action, whatever it is called (a fork, an internal
+# copy, a local path); the removed `config`/`config-inline` are too generic to tell.
+ACTION_INPUTS = (INLINE_INPUTS[0], FILE_INPUTS[0], FLAGS_INPUT, DRIVER_OPTS_INPUT)
 # What setup-buildx-action passes when `buildkitd-flags` is empty (docker-container,
 # kubernetes and the default driver): it replaces the file's insecure-entitlements.
 ACTION_DEFAULT_FLAGS = "--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host"
 DEFAULT_FLAG_DRIVERS = ("", "docker", "docker-container", "kubernetes")
-# buildx's BuildKit image (driver/bkimage) and a release tag on it: `v0.12.5`, `v0.12`, `v0.12.5-rootless`.
-_BUILDKIT_IMAGE = re.compile(r"^(?:docker\.io/)?moby/buildkit:(?P<tag>[^@\s]+)")
-_RELEASE_TAG = re.compile(r"^v(?P<version>\d+\.\d+(?:\.\d+)?)(?:-[\w.-]+)?$")
 # Files in a directory tree are parsed only when their text mentions one of these.
-_MARKERS = (ACTION, CONFIG_KEY)
-# Any owner: forks and internal mirrors of the action are recognised by its name.
-_USES = re.compile(r"^\s*[\w.-]+/setup-buildx-action(?:@(?P<ref>\S+))?\s*$", re.IGNORECASE)
+_MARKERS = ("setup-buildx-action", CONFIG_KEY, *ACTION_INPUTS, "buildx create")
+# Any owner (and any folder of a repository): forks and internal mirrors of the action are
+# recognised by its name; the rest by their inputs (``ACTION_INPUTS``).
+_USES = re.compile(r"^\s*[\w.-]+(?:/[\w.-]+)*/setup-buildx-action(?:@(?P<ref>\S+))?\s*$", re.IGNORECASE)
 # `uses: owner/setup-buildx-action@<sha> # pin v2.4.0`: the version a SHA stands for.
 _PIN_COMMENT = re.compile(r"#.*?\b(v\d+(?:\.\d+){0,2})\b")
 _VERSION = re.compile(r"^(?:v(?P<major>\d+)(?:\.(?P<minor>\d+))?|(?P<major2>\d+)\.(?P<minor2>\d+))(?:\.\d+)*$")
@@ -139,6 +147,11 @@ class Extraction:
     flag_inputs: list[Embedded] = field(default_factory=list)
     # Findings about the YAML around the configs (BK601, BK602, BK603).
     findings: list[Finding] = field(default_factory=list)
+    # setup-buildx-action `buildkitd-config:` paths (text = the path as written), followed
+    # with the step's flags and image like an inline config.
+    config_files: list[Embedded] = field(default_factory=list)
+    # `run:` steps with a `docker buildx create` line, and their `working-directory`.
+    run_steps: list[tuple[Embedded, str]] = field(default_factory=list)
     parsed: bool = True
 
 
@@ -388,6 +401,11 @@ def extract(text: str, strict: bool = True) -> Extraction:
             uses = mapping.get("uses")
             if isinstance(uses, str) and (m := _USES.match(uses)):
                 _action_step(lines, mapping, _pinned(lines, mapping, m.group("ref")), out)
+            elif isinstance(uses, str) and _takes_action_inputs(mapping):
+                _action_step(lines, mapping, None, out)  # its ref is its own, not the action's version
+            run = mapping.get("run")
+            if isinstance(run, str) and mentions_create(run):
+                _run_step(lines, mapping, out)
             for key in mapping:
                 if isinstance(key, str) and key == CONFIG_KEY:
                     found = _embedded(lines, mapping, key, CONFIG_KEY, f"`{CONFIG_KEY}` key")
@@ -395,6 +413,12 @@ def extract(text: str, strict: bool = True) -> Extraction:
                         out.configs.append(found)
     out.configs.sort(key=lambda e: (e.key_span.start.line, e.key_span.start.column))
     return out
+
+
+def _takes_action_inputs(step: Any) -> bool:
+    """Whether a step of another name passes setup-buildx-action's own inputs (so is a fork)."""
+    inputs = step.get("with")
+    return isinstance(inputs, dict) and any(key in inputs for key in ACTION_INPUTS)
 
 
 def _pinned(lines: list[str], step: Any, ref: str | None) -> str | None:
@@ -425,13 +449,13 @@ def _action_step(lines: list[str], step: Any, ref: str | None, out: Extraction) 
         return
     name = step.get("name")
     where = f"setup-buildx-action step {name!r}" if isinstance(name, str) else "setup-buildx-action step"
-    flags = inputs.get("buildkitd-flags")
+    flags = inputs.get(FLAGS_INPUT)
     driver = inputs.get("driver")
     driver_name = driver.strip() if isinstance(driver, str) else ""
     flags_input: Embedded | None = None
     if isinstance(flags, str) and flags.strip():
         effective: str | None = str(flags)
-        flags_input = _embedded(lines, inputs, "buildkitd-flags", "buildkitd-flags", where)
+        flags_input = _embedded(lines, inputs, FLAGS_INPUT, FLAGS_INPUT, where)
         if flags_input is not None:
             out.flag_inputs.append(flags_input)
     elif driver_name in DEFAULT_FLAG_DRIVERS and "${{" not in driver_name:
@@ -439,7 +463,7 @@ def _action_step(lines: list[str], step: Any, ref: str | None, out: Extraction) 
     else:
         effective = None
     version = _version(ref)
-    image, image_version = _image(inputs.get("driver-opts"))
+    image, image_version = _image(inputs.get(DRIVER_OPTS_INPUT))
     _driver_findings(lines, inputs, driver_name, where, flags_input, out)
     for old, new in (("config", "buildkitd-config"), ("config-inline", "buildkitd-config-inline")):
         if old in inputs:
@@ -448,6 +472,12 @@ def _action_step(lines: list[str], step: Any, ref: str | None, out: Extraction) 
                 out.findings.append(finding)
     inline = next((k for k in INLINE_INPUTS if k in inputs), None)
     file_input = next((k for k in FILE_INPUTS if k in inputs and inputs.get(k)), None)
+    if file_input is not None and driver_name not in IGNORING_DRIVERS:
+        named = _embedded(lines, inputs, file_input, file_input, where, effective)
+        if named is not None and "${{" not in named.text:
+            named.flags_input = flags_input
+            named.image, named.image_version = image, image_version
+            out.config_files.append(named)
     if inline is not None:
         found = _embedded(lines, inputs, inline, inline, where, effective)
         if found is not None:
@@ -464,25 +494,20 @@ def _action_step(lines: list[str], step: Any, ref: str | None, out: Extraction) 
                 )
 
 
-def _image(opts: Any) -> tuple[str, str | None]:
-    """The `image=moby/buildkit:<tag>` driver-opt and the release it pins ("" = the newest).
+def _run_step(lines: list[str], step: Any, out: Extraction) -> None:
+    name = step.get("name")
+    found = _embedded(lines, step, "run", "run", f"step {name!r}" if isinstance(name, str) else "run step")
+    workdir = step.get("working-directory")
+    if found is not None:
+        out.run_steps.append((found, workdir if isinstance(workdir, str) and "${{" not in workdir else ""))
 
-    The action passes each line of `driver-opts` as one `--driver-opt`, which buildx reads
-    as comma-separated key=value pairs (docker/buildx builder/builder.go ``csvToMap``).
-    """
+
+def _image(opts: Any) -> tuple[str, str | None]:
+    """The `image=moby/buildkit:<tag>` driver-opt of `driver-opts` (one `--driver-opt` a line)."""
     if isinstance(opts, str):
-        items = opts.splitlines()
-    elif isinstance(opts, list):
-        items = [str(o) for o in opts]
-    else:
-        return "", None
-    for item in items:
-        for pair in item.split(","):
-            key, _, value = pair.strip().partition("=")
-            if key.strip() != "image" or not (m := _BUILDKIT_IMAGE.match(value.strip())):
-                continue
-            tag = _RELEASE_TAG.match(m.group("tag"))
-            return pair.strip(), (f"v{tag.group('version')}" if tag else "")
+        return buildkit_image(opts.splitlines())
+    if isinstance(opts, list):
+        return buildkit_image(str(o) for o in opts)
     return "", None
 
 
@@ -492,9 +517,9 @@ def _driver_findings(
     """BK604: a config or daemon flags the step's driver never applies."""
     from bklint.rules.catalog.embedding import DriverIgnoresConfig
 
-    if driver not in ("docker", "remote"):
+    if driver not in IGNORING_DRIVERS:
         return
-    for key in (*INLINE_INPUTS, *FILE_INPUTS, "buildkitd-flags"):
+    for key in (*INLINE_INPUTS, *FILE_INPUTS, FLAGS_INPUT):
         value = inputs.get(key)
         if not isinstance(value, str) or not value.strip():
             continue
@@ -502,7 +527,7 @@ def _driver_findings(
         if pos is None:
             continue
         span = _key_span(lines, *pos[0], key)
-        is_flags = key == "buildkitd-flags"
+        is_flags = key == FLAGS_INPUT
         if driver == "docker":
             message = (
                 f"`driver: docker` uses the Docker daemon's own BuildKit: setup-buildx-action creates no "
@@ -566,7 +591,9 @@ def has_embedded(data: bytes) -> bool:
     if not source.readable:
         return False
     extraction = extract(source.text, strict=False)
-    return bool(extraction.configs or extraction.flag_inputs or extraction.findings)
+    return bool(
+        extraction.configs or extraction.flag_inputs or extraction.findings or extraction.config_files or extraction.run_steps
+    )
 
 
 __all__ = [

@@ -33,7 +33,7 @@ def discover(paths: Iterable[str], settings: Settings) -> Iterator[str]:
     A search skips what ``exclude``/``extend-exclude`` match and, with ``respect-gitignore``,
     what git ignores; a file named on the command line is always checked, as in ruff.
     """
-    from bklint.linter.inputs import kind_for, sniffed
+    from bklint.linter.inputs import discovered, sniffed
 
     extra = settings.files
     excluded = settings.excluded
@@ -62,10 +62,21 @@ def discover(paths: Iterable[str], settings: Settings) -> Iterator[str]:
                     continue
                 rel = os.path.relpath(full, path)
                 named = is_config_name(name, extra) or any(path_matches(rel, p) for p in extra)
-                # Files of other kinds (YAML workflows and manifests) that hold a config.
-                if named or (sniffed(name) and kind_for(full).discovered(full)):
+                # Files of other kinds (YAML workflows and manifests, scripts) that hold or name a config.
+                if named or (sniffed(name) and discovered(full)):
                     seen.add(os.path.realpath(full))
                     yield full
+
+
+def read_head(path: str, size: int = 256) -> bytes:
+    """The first bytes of a regular file (b"" for anything else): enough to see a shebang."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return b""
+        with open(path, "rb") as fh:
+            return fh.read(size)
+    except OSError:
+        return b""
 
 
 def read_file(path: str, limit: int = MAX_FILE_BYTES) -> ReadResult:

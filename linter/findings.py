@@ -11,6 +11,7 @@ even run (:func:`enabled_rules`), but that is only a shortcut: the filter decide
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from bklint.linter import noqa
 from bklint.linter.settings import Settings, enabled
@@ -86,3 +87,21 @@ def enabled_rules(rules: Iterable[RuleRef], settings: Settings, path: str | None
 def failing(findings: Iterable[Finding], threshold: Severity) -> bool:
     """Whether a finding is at or above the failure threshold (the exit code's question)."""
     return any(f.severity <= threshold for f in findings)
+
+
+def merge(findings: Sequence[Finding], extra: Iterable[Finding]) -> list[Finding]:
+    """One file's findings from two lints (its own, and as the config a script names): a finding
+    both found is listed once, keeping the other's locations in other files."""
+    out = list(findings)
+    index = {(f.code, f.span, f.message): n for n, f in enumerate(out)}
+    for finding in extra:
+        n = index.get((finding.code, finding.span, finding.message))
+        if n is None:
+            index[(finding.code, finding.span, finding.message)] = len(out)
+            out.append(finding)
+            continue
+        kept = out[n]
+        more = tuple(e for e in finding.elsewhere if e not in kept.elsewhere)
+        if more:
+            out[n] = replace(kept, elsewhere=(*kept.elsewhere, *more))
+    return out

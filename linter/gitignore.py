@@ -24,7 +24,7 @@ class GitIgnore:
     def __init__(self, start: str) -> None:
         self._specs: dict[str, list[Pattern]] = {}
         start = os.path.abspath(start)
-        self.root = _repo_root(start) or start
+        self.root = repo_root(start) or start
 
     def _patterns(self, folder: str) -> list[Pattern]:
         if folder not in self._specs:
@@ -64,7 +64,7 @@ def _folders(root: str, folder: str) -> list[str]:
     return out
 
 
-def _repo_root(folder: str) -> str | None:
+def repo_root(folder: str) -> str | None:
     while True:
         if os.path.exists(os.path.join(folder, ".git")):
             return folder

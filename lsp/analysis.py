@@ -7,7 +7,9 @@ reads it instead of linting again.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from lsprotocol import types
 
@@ -17,7 +19,7 @@ from bklint.linter.run import LintResult
 from bklint.linter.settings import Settings
 from bklint.lsp.positions import Lines
 from bklint.lsp.textscan import Layout, layout
-from bklint.rules.base import Edit, Finding, Severity
+from bklint.rules.base import Edit, Finding, Severity, Span
 from bklint.rules.catalog.meta import InternalError
 from bklint.rules.context import SourceText
 
@@ -96,12 +98,25 @@ def failure_report(exc: Exception) -> types.RelatedFullDocumentDiagnosticReport:
     )
 
 
+def _plain_range(span: Span) -> types.Range:
+    return types.Range(
+        types.Position(span.start.line, span.start.column), types.Position(span.end.line, span.end.column)
+    )
+
+
 def diagnostic(finding: Finding, lines: Lines, uri: str) -> types.Diagnostic:
     related = [
         types.DiagnosticRelatedInformation(
             location=types.Location(uri=uri, range=lines.range(span)), message=message
         )
         for span, message in finding.related
+    ] + [
+        # Another file's text is not at hand: its columns are taken as they are (exact for ASCII).
+        types.DiagnosticRelatedInformation(
+            location=types.Location(uri=Path(os.path.abspath(path)).as_uri(), range=_plain_range(span)),
+            message=message,
+        )
+        for path, span, message in finding.elsewhere
     ]
     return types.Diagnostic(
         range=lines.range(finding.span),

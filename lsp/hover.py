@@ -81,7 +81,7 @@ def value_hover(result: LintResult, pos: Position, base_dir: str | None) -> Hove
     _, canonical = resolve(best.path)
     base = base_dir if is_path_key(canonical) else None
     text = describe_value(best.schema, best.value, raw, base)
-    return HoverText(text, doc.span(node.value_start, node.value_end))
+    return HoverText(text + _effective_note(result, best.path), doc.span(node.value_start, node.value_end))
 
 
 def key_hover(scan: Layout, pos: Position, result: LintResult) -> HoverText | None:
@@ -103,7 +103,17 @@ def _segment_hover(cur: Cursor, line: int, result: LintResult) -> HoverText | No
     if node is None:
         return _unknown_key_hover(result, written, span)
     text = describe_node(node, display_path(canonical, written))
-    return HoverText(text + _effective_note(result, tuple(canonical)), span)
+    return HoverText(text + _effective_note(result, _entry_path(result, span) or tuple(canonical)), span)
+
+
+def _entry_path(result: LintResult, key: Span) -> tuple[str | int, ...] | None:
+    """The loader's path of the value a key names: real map keys (`registry."docker.io"`) and
+    array-of-tables indices (`[[worker.oci.gcpolicy]]`) included, which the schema path has not."""
+    ctx, doc = result.context, result.doc
+    if ctx is None or doc is None or ctx.decoded is None:
+        return None
+    offset = doc.offset(key.start)
+    return next((e.path for e in ctx.decoded.entries.values() if e.node.key_start == offset), None)
 
 
 def _effective_note(result: LintResult, path: tuple[str | int, ...]) -> str:

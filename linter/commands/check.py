@@ -270,7 +270,29 @@ def _process(args: argparse.Namespace, stdin: bool, resolver: SettingsResolver, 
         if outcome.applied:
             done.fixed.append((shown, tuple(outcome.applied)))
         done.results.append((outcome.result, settings))
+    _follow(done, resolver)
     return done
+
+
+def _follow(done: Run, resolver: SettingsResolver) -> None:
+    """Lint the configs that scripts and workflows name, now that every file is final.
+
+    A config that was also checked on its own keeps one result: what both lints found is
+    listed once, with the script as a location elsewhere (``linter/followed.py``).
+    """
+    from bklint.linter.findings import merge
+
+    own = {os.path.realpath(r.path): r for r, _ in done.results if r.path is not None and r.path != "-"}
+    for result, _ in list(done.results):
+        for followed in result.followed:
+            settings = resolver.for_path(followed.path)
+            config = followed.lint(settings)
+            key = os.path.realpath(followed.path)
+            if key in own:
+                own[key].findings = merge(own[key].findings, config.findings)
+            else:
+                own[key] = config
+                done.results.append((config, settings))
 
 
 def _report(args: argparse.Namespace, fmt: str, stdin: bool, done: Run) -> None:

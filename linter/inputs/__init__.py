@@ -3,10 +3,10 @@
 
 `check`, `--fix`/`--diff`, `migrate` and the language server drive every kind through the
 same four steps — read, lint, fix, write back — and never ask which kind they hold. A kind
-is a module with a ``KIND`` object, chosen by file suffix (:data:`KINDS`); a TOML config is
-the default. A new kind (shell scripts or Makefiles that pass ``--config`` and flags to
-buildkitd, say) adds a module and a line to :data:`KINDS`. Kind modules are imported only
-when a file of theirs is met, so `bklint check` on TOML never loads the YAML machinery.
+is a module with a ``KIND`` object, chosen by the end of the file name (:data:`KINDS`), or,
+for a file whose name says nothing, a shell shebang; a TOML config is the default. A new
+kind adds a module and a line to :data:`KINDS`. Kind modules are imported only when a file
+of theirs is met, so `bklint check` on TOML never loads the YAML or script machinery.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from bklint.linter.files import read_file
+from bklint.linter.files import is_config_name, read_file, read_head
 from bklint.linter.findings import apply as filter_findings
 from bklint.linter.source import decode_bytes
 from bklint.rules.base import Span
@@ -54,23 +54,59 @@ class Kind(Protocol):
         ...
 
 
-# (file suffixes, module with ``KIND``); files matching none are TOML configs.
-KINDS: tuple[tuple[tuple[str, ...], str], ...] = ((((".yml", ".yaml")), "bklint.linter.inputs.yaml"),)
+# (ends of file names, module with ``KIND``); files matching none are TOML configs.
+KINDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    ((".yml", ".yaml"), "bklint.linter.inputs.yaml"),
+    ((".sh", ".bash", "makefile", ".mk", "justfile", ".just"), "bklint.linter.inputs.script"),
+)
 DEFAULT_KIND = "bklint.linter.inputs.toml"
+SCRIPT_KIND = "bklint.linter.inputs.script"
 
 
-def kind_for(name: str | None) -> Kind:
-    """The kind of a file, by its name (stdin: by ``--stdin-filename``)."""
+def kind_for(name: str | None, data: bytes | None = None) -> Kind:
+    """The kind of a file, by its name (stdin: by ``--stdin-filename``), else by a shebang in ``data``."""
     lowered = (name or "").lower()
-    module = next((m for suffixes, m in KINDS if lowered.endswith(suffixes)), DEFAULT_KIND)
+    module = next((m for ends, m in KINDS if lowered.endswith(ends)), None)
+    if module is None:
+        module = SCRIPT_KIND if _shell_script(name, data) else DEFAULT_KIND
     kind: Kind = importlib.import_module(module).KIND
     return kind
+
+
+def _shell_script(name: str | None, data: bytes | None) -> bool:
+    """An executable script without a telling name (``bin/create-builder``): its shebang says so."""
+    if not data or data[:2] != b"#!" or (name is not None and is_config_name(name)):
+        return False
+    from bklint.linter.inputs.script import has_shebang
+
+    return has_shebang(data)
 
 
 def sniffed(name: str) -> bool:
     """Whether discovery must ask the file's kind (TOML configs are found by name alone)."""
     lowered = name.lower()
-    return any(lowered.endswith(suffixes) for suffixes, _ in KINDS)
+    return any(lowered.endswith(ends) for ends, _ in KINDS) or "." not in os.path.basename(lowered)
+
+
+def discovered(path: str) -> bool:
+    """Directory discovery: whether a file found by ``sniffed`` holds anything to check."""
+    kind = kind_for(path)
+    if kind.name == "toml":  # no telling name: only a shell script is worth opening
+        head = read_head(path)
+        if not _shell_script(path, head):
+            return False
+        kind = kind_for(path, head)
+    return kind.discovered(path)
+
+
+def unreadable_text(source: SourceText, path: str | None, settings: Settings) -> LintResult:
+    """BK003 (through the filter) for a file of another kind that is not text bklint can read."""
+    from bklint.linter.run import LintResult
+    from bklint.rules.catalog.syntax import InvalidEncoding
+
+    problem = next(p for p in source.problems if p.kind != "bom")
+    findings = filter_findings([InvalidEncoding.finding(problem.message, Span.at(0, 0))], settings, path)
+    return LintResult(path, source, findings)
 
 
 @dataclass(slots=True)
@@ -86,16 +122,18 @@ class Input:
     @classmethod
     def file(cls, path: str) -> Input:
         read = read_file(path)
-        return cls(path, kind_for(path), read.data, None if read.data is not None else read.error or "cannot be read")
+        error = None if read.data is not None else read.error or "cannot be read"
+        return cls(path, kind_for(path, read.data), read.data, error)
 
     @classmethod
     def from_stdin(cls, name: str | None) -> Input:
-        return cls(name, kind_for(name), sys.stdin.buffer.read(), stdin=True)
+        data = sys.stdin.buffer.read()
+        return cls(name, kind_for(name, data), data, stdin=True)
 
     @classmethod
     def memory(cls, data: bytes, name: str | None) -> Input:
         """Bytes already in hand (tests, editors), of the kind ``name`` says."""
-        return cls(name, kind_for(name), data)
+        return cls(name, kind_for(name, data), data)
 
     def lint(self, settings: Settings, cache: ParseCache | None = None) -> LintResult:
         if self.data is None:
@@ -138,4 +176,4 @@ class Input:
         return "-" if self.stdin or self.name is None else os.path.realpath(self.name)
 
 
-__all__ = ["KINDS", "Input", "Kind", "kind_for", "sniffed"]
+__all__ = ["KINDS", "Input", "Kind", "discovered", "kind_for", "sniffed", "unreadable_text"]

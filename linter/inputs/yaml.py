@@ -18,6 +18,7 @@ fixed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,7 @@ from bklint.linter.embedded import (
     might_embed,
 )
 from bklint.linter.findings import apply as filter_findings
+from bklint.linter.followed import BuilderContext, FollowedConfig, locate, missing
 from bklint.linter.run import LintResult, lint_flags, lint_text
 from bklint.linter.settings import Settings
 from bklint.linter.source import decode_bytes
@@ -117,17 +119,9 @@ def _touches(span: Span, masked: list[Span]) -> bool:
     )
 
 
-def _settings_for(embedded: Embedded, settings: Settings) -> Settings:
-    """The step's flags, and the release its pinned image runs unless --target-version is given."""
-    pinned = embedded.image_version if settings.rules.target_version is None else None
-    if embedded.flags is None and not pinned:
-        return settings
-    own = settings.copy()
-    if embedded.flags is not None:
-        own.rules.buildkitd_flags = embedded.flags
-    if pinned:
-        own.rules.target_version = pinned
-    return own
+def _builder(embedded: Embedded) -> BuilderContext:
+    """The step's flags and the release its pinned image runs."""
+    return BuilderContext(embedded.flags, embedded.image, embedded.image_version)
 
 
 def _map_finding(embedded: Embedded, finding: Finding) -> Finding:
@@ -156,7 +150,7 @@ def _map_fix(embedded: Embedded, fix: Fix | None) -> Fix | None:
 
 def lint_embedded(embedded: Embedded, path: str | None, settings: Settings) -> list[Finding]:
     masked_text, masked = mask_expressions(embedded.text)
-    result = lint_text(masked_text, path, _settings_for(embedded, settings))
+    result = lint_text(masked_text, path, _builder(embedded).settings(settings))
     out = []
     for finding in result.findings:
         if masked and _touches(finding.span, masked):
@@ -166,19 +160,8 @@ def lint_embedded(embedded: Embedded, path: str | None, settings: Settings) -> l
                 continue  # about the flags alone: reported once, on the `buildkitd-flags` input
             out.append(_on_key(embedded, finding, f"setup-buildx-action's default buildkitd-flags: {ACTION_DEFAULT_FLAGS}"))
             continue
-        out.append(_pinned_note(embedded, settings, _map_finding(embedded, finding)))
+        out.append(_builder(embedded).note(_map_finding(embedded, finding), settings))
     return out
-
-
-def _pinned_note(embedded: Embedded, settings: Settings, finding: Finding) -> Finding:
-    """Say which driver-opt set the release a version finding is judged for."""
-    version = embedded.image_version
-    if not version or settings.rules.target_version is not None:
-        return finding
-    minor = ".".join(version.split(".")[:2])
-    if minor not in finding.message:
-        return finding
-    return replace(finding, message=f"{finding.message} (BuildKit {version} from driver-opts `{embedded.image}`)")
 
 
 def _on_key(embedded: Embedded, finding: Finding, note: str) -> Finding:
@@ -201,21 +184,61 @@ def lint_flags_input(flags: Embedded, path: str | None, settings: Settings) -> l
 
 def lint_yaml_source(source: SourceText, path: str | None, settings: Settings) -> LintResult:
     """Lint every config embedded in a YAML file; findings are in the YAML file's coordinates."""
-    result = LintResult(path, source)
     if not source.readable:
-        from bklint.rules.catalog.syntax import InvalidEncoding
+        from bklint.linter.inputs import unreadable_text
 
-        problem = next(p for p in source.problems if p.kind != "bom")
-        result.findings = filter_findings([InvalidEncoding.finding(problem.message, Span.at(0, 0))], settings, path)
-        return result
+        return unreadable_text(source, path, settings)
+    result = LintResult(path, source)
     extraction = extract(source.text)
     raw = list(extraction.findings)
     for embedded in extraction.configs:
         raw.extend(lint_embedded(embedded, path, settings))
     for flags in extraction.flag_inputs:
         raw.extend(lint_flags_input(flags, path, settings))
+    for named in extraction.config_files:
+        raw.extend(_config_input(named, path, settings, result))
+    for run, workdir in extraction.run_steps:
+        raw.extend(_run_step(run, workdir, path, settings, result))
     result.findings = filter_findings(raw, settings, path, yaml_directives(source.text, extraction))
     return result
+
+
+def _config_input(named: Embedded, path: str | None, settings: Settings, result: LintResult) -> list[Finding]:
+    """setup-buildx-action's `buildkitd-config:` path: the action reads it from the workspace
+    (the repository root) and passes it to `buildx create` with the step's flags and image."""
+    by = path or "-"
+    written = named.text.strip()
+    span = _place(named)(0, len(named.text))
+    found, looked = locate(written, by, settings, workdir="")
+    if found is None:
+        return [missing(written, looked, span, f"`{named.kind}`")]
+    note = f"setup-buildx-action `{named.kind}` names this config here"
+    flags_reported = named.flags_input is not None
+    result.followed.append(FollowedConfig(found, _builder(named), by, span, note, flags_reported=flags_reported))
+    return []
+
+
+def _run_step(run: Embedded, workdir: str, path: str | None, settings: Settings, result: LintResult) -> list[Finding]:
+    """The `docker buildx create` lines of a `run:` step, judged as in a script (from `working-directory`)."""
+    from bklint.linter.buildx_create import find_creates, judge
+    from bklint.linter.shell_words import split
+
+    out: list[Finding] = []
+    for create in find_creates(split(run.text).commands):
+        found, followed = judge(create, _place(run), path or "-", settings, workdir)
+        out.extend(found)
+        result.followed.extend(followed)
+    return out
+
+
+def _place(value: Embedded) -> Callable[[int, int], Span]:
+    """Offsets in a YAML value's text as a span in the YAML file (its key where not exact)."""
+
+    def place(start: int, end: int) -> Span:
+        a, b = value.offset_position(start), value.offset_position(end)
+        return Span(a, max(a, b)) if a is not None and b is not None else value.key_span
+
+    return place
 
 
 def yaml_directives(text: str, extraction: Extraction) -> list[noqa.Directive]:
@@ -260,7 +283,7 @@ def fix_yaml_data(data: bytes, name: str | None, settings: Settings, accept: Fix
             at = embedded.position(f.span.start)
             return accept(f) and at is not None and not noqa.suppressed(directives, f.code, at.line)
 
-        outcome = fix_data(embedded.text.encode("utf-8"), path, _settings_for(embedded, settings), wanted)
+        outcome = fix_data(embedded.text.encode("utf-8"), path, _builder(embedded).settings(settings), wanted)
         if outcome.error is not None:
             return FixOutcome(data, data, first, error=f"{embedded.where or embedded.kind}: {outcome.error}")
         dropped.extend(f"{embedded.where or embedded.kind}: {d}" for d in outcome.dropped)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from bklint.linter.run import LintResult
-from bklint.rules.base import Finding, Position, Severity
+from bklint.rules.base import Finding, Position, Severity, Span
 
 
 def row_col(pos: Position) -> tuple[int, int]:
@@ -43,6 +43,12 @@ def summary(results: Sequence[LintResult], fixed: int, unsafe_fixes: bool) -> st
 
 def display_path(result: LintResult) -> str:
     return result.path or "-"
+
+
+def related(result: LintResult, finding: Finding) -> list[tuple[str, Span, str]]:
+    """The places a finding refers to, as (path, span, note): in its own file, then elsewhere."""
+    here = display_path(result)
+    return [(here, span, note) for span, note in finding.related] + list(finding.elsewhere)
 
 
 def ordered(results: Sequence[LintResult]) -> Iterator[tuple[LintResult, Finding]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from bklint.linter.report import ReportOptions
-from bklint.linter.report.common import Style, applicable, display_path, ordered, row_col, summary
+from bklint.linter.report.common import Style, applicable, display_path, ordered, related, row_col, summary
 from bklint.linter.run import LintResult
 from bklint.rules.base import Finding, Severity
 
@@ -99,9 +99,9 @@ def _notes(result: LintResult, finding: Finding, style: Style, shared: bool) -> 
     if finding.fix is not None and finding.fix.available:
         tag = "fix" if finding.fix.applicability == "safe" else "unsafe fix"
         lines.append(f"  {style.cyan('=')} {tag}{which}: {_clean(finding.fix.message)}")
-    for span, note in finding.related:
+    for path, span, note in related(result, finding):
         r, c = row_col(span.start)
-        lines.append(f"  {style.cyan('=')} note{which}: {_clean(note)} ({display_path(result)}:{r}:{c})")
+        lines.append(f"  {style.cyan('=')} note{which}: {_clean(note)} ({path}:{r}:{c})")
     return lines
 
 

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from bklint.linter.report import ReportOptions
-from bklint.linter.report.common import display_path, ordered, row_col
+from bklint.linter.report.common import display_path, ordered, related, row_col
 from bklint.linter.run import LintResult
-from bklint.rules.base import Finding, Position
+from bklint.rules.base import Finding, Position, Span
 
 
 def _loc(pos: Position) -> dict[str, int]:
@@ -17,7 +17,8 @@ def _loc(pos: Position) -> dict[str, int]:
     return {"row": row, "column": col}
 
 
-def finding_to_json(path: str, finding: Finding) -> dict[str, Any]:
+def finding_to_json(path: str, finding: Finding, places: list[tuple[str, Span, str]] | None = None) -> dict[str, Any]:
+    """One finding; ``related`` (only when there is any) lists the places it refers to."""
     fix = None
     if finding.fix is not None and finding.fix.available:
         fix = {
@@ -28,7 +29,7 @@ def finding_to_json(path: str, finding: Finding) -> dict[str, Any]:
                 for e in finding.fix.edits
             ],
         }
-    return {
+    out: dict[str, Any] = {
         "filename": path,
         "code": finding.code,
         "name": finding.name,
@@ -39,8 +40,14 @@ def finding_to_json(path: str, finding: Finding) -> dict[str, Any]:
         "fix": fix,
         "url": finding.url,
     }
+    if places:
+        out["related"] = [
+            {"filename": where, "location": _loc(span.start), "end_location": _loc(span.end), "message": note}
+            for where, span, note in places
+        ]
+    return out
 
 
 def render(results: Sequence[LintResult], options: ReportOptions) -> str:
-    items = [finding_to_json(display_path(r), f) for r, f in ordered(results)]
+    items = [finding_to_json(display_path(r), f, related(r, f)) for r, f in ordered(results)]
     return json.dumps(items, indent=2, ensure_ascii=False) + "\n"

@@ -108,14 +108,15 @@ def result_object(path: str | None, finding: Finding, index: dict[str, int]) -> 
     out["locations"] = [
         {"physicalLocation": {"artifactLocation": artifact_location(path), "region": region(finding.span)}}
     ]
-    if finding.related:
+    places = [(path, span, note) for span, note in finding.related] + list(finding.elsewhere)
+    if places:
         out["relatedLocations"] = [
             {
                 "id": n,
-                "physicalLocation": {"artifactLocation": artifact_location(path), "region": region(span)},
+                "physicalLocation": {"artifactLocation": artifact_location(where), "region": region(span)},
                 "message": {"text": note},
             }
-            for n, (span, note) in enumerate(finding.related)
+            for n, (where, span, note) in enumerate(places)
         ]
     fix = _fix(path, finding)
     if fix is not None:

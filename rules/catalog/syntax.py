@@ -88,6 +88,8 @@ def _skipped_lines(ctx: Context) -> tuple[set[int], set[int]]:
             tables.update(range(first + 1, end))
         elif node.decl_start >= 0:
             keys.update(range(first, text.count("\n", 0, max(node.decl_end, node.decl_start)) + 1))
+    # A header on a name taken inside such a table: the loader never recorded the name.
+    tables.update(text.count("\n", 0, node.decl_start) for node in ctx.decoded.tolerated)
     return keys, tables
 
 
@@ -159,6 +161,13 @@ class UnreadableFile(Rule):
     **Why**: buildkitd fails at start-up on a config path that is a directory or unreadable
     (a missing `--config` file is silently treated as empty). bklint never opens FIFOs or
     devices and never reads unbounded input, so such paths are reported instead of checked.
+
+    A config that a script's `docker buildx create --config`/`--buildkitd-config` (or a
+    setup-buildx-action `buildkitd-config:` input) names but that does not exist is reported
+    on the path in the script or workflow: `docker buildx create` loads the file before it
+    creates the builder and fails without it (docker/buildx `builder/builder.go`
+    `parseBuildkitdFlags`, `store/nodegroup.go` via `util/confutil/container.go`
+    `LoadConfigFiles`). bklint looks next to the script, then at the repository root.
     """
 
     code = "BK009"

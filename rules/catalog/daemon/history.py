@@ -23,6 +23,7 @@ class NegativeHistoryLimit(ParsedRule):
 
     code = "BK250"
     name = "negative-history-limit"
+    triggers = ("history",)
     summary = "A negative `history.maxEntries` (crashes the daemon at start) or `maxAge`"
     severity = Severity.ERROR
 
@@ -68,11 +69,12 @@ class HistoryTableIncomplete(ParsedRule):
 
     code = "BK251"
     name = "history-table-incomplete"
+    triggers = ("history",)
     summary = "`[history]` with one key zeroes the other"
     severity = Severity.WARNING
 
     def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
-        if not decoded.has_table("history"):
+        if not decoded.has_table("history") or ("history",) in decoded.incomplete:
             return
         age = decoded.entry("history", "maxAge")
         entries = decoded.entry("history", "maxEntries")

@@ -1,0 +1,130 @@
+"""A config file named by a script or a workflow, linted as the builder will run it.
+
+`docker buildx create --config FILE --buildkitd-flags … --driver-opt image=…` (in a shell
+script, a Makefile, a justfile, a workflow `run:` step) and setup-buildx-action's
+`buildkitd-config:` input hand a file to a builder together with daemon flags and a
+BuildKit release. The file is linted with those (``BuilderContext``); its findings stay on
+its own lines and carry the place that named it as a location in another file
+(``Finding.elsewhere``). A path is looked for next to the file that names it, then at the
+repository root (the folder above with ``.git``, else the project root, else the current
+directory) — where a script or CI job usually runs. A path only the running shell knows
+(``$CONFIG``, ``${DIR}/x.toml``, ``~/x.toml``) is not followed and not guessed.
+
+Configs are linted when the caller asks (``FollowedConfig.lint``), after every file of
+the run has been fixed, so a followed config is reported as it is on disk at the end.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from bklint.linter.files import read_file
+from bklint.linter.gitignore import repo_root
+from bklint.rules.base import Finding, Span
+from bklint.rules.catalog.syntax import UnreadableFile
+
+if TYPE_CHECKING:
+    from bklint.linter.run import LintResult
+    from bklint.linter.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class BuilderContext:
+    """What a builder gives a config besides its text: daemon flags and a pinned BuildKit release."""
+
+    flags: str | None = None
+    image: str = ""  # the `image=moby/buildkit:…` driver-opt as written
+    image_version: str | None = None  # "" for a floating tag (the newest); None: no image named
+    image_from: str = "driver-opts"  # how the user wrote it, for messages
+
+    def settings(self, settings: Settings) -> Settings:
+        """The flags, and the release the pinned image runs unless --target-version is given."""
+        pinned = self.image_version if settings.rules.target_version is None else None
+        if self.flags is None and not pinned:
+            return settings
+        own = settings.copy()
+        if self.flags is not None:
+            own.rules.buildkitd_flags = self.flags
+        if pinned:
+            own.rules.target_version = pinned
+        return own
+
+    def note(self, finding: Finding, settings: Settings) -> Finding:
+        """Say which driver-opt set the release a version finding is judged for."""
+        version = self.image_version
+        if not version or settings.rules.target_version is not None:
+            return finding
+        minor = ".".join(version.split(".")[:2])
+        if minor not in finding.message:
+            return finding
+        return replace(finding, message=f"{finding.message} (BuildKit {version} from {self.image_from} `{self.image}`)")
+
+
+@dataclass(slots=True)
+class FollowedConfig:
+    """A config file another file names, and where it names it."""
+
+    path: str
+    builder: BuilderContext
+    by: str  # the script or workflow
+    at: Span  # the path as written there
+    note: str  # what the location is, e.g. "`docker buildx create --config` in this script"
+    # The flags were linted against ``by`` (findings about them alone are reported there).
+    flags_reported: bool = False
+
+    def lint(self, settings: Settings) -> LintResult:
+        from bklint.linter.run import LintResult, lint_source
+        from bklint.linter.source import decode_bytes
+
+        read = read_file(self.path)
+        if read.data is None:
+            finding = UnreadableFile.finding(f"cannot check {self.path}: {read.error or 'cannot be read'}", self.at)
+            return LintResult(self.path, decode_bytes(b""), [self._named(finding)])
+        own = self.builder.settings(settings)
+        result = lint_source(decode_bytes(read.data), self.path, own)
+        # No fixes: `--fix` fixes a config when it is checked itself, not through a script.
+        result.findings = [
+            self._named(replace(self.builder.note(f, settings), fix=None))
+            for f in result.findings
+            if not (self.flags_reported and f.flags_span is not None)
+        ]
+        return result
+
+    def _named(self, finding: Finding) -> Finding:
+        return replace(finding, elsewhere=(*finding.elsewhere, (self.by, self.at, self.note)))
+
+
+def locate(written: str, by: str, settings: Settings, workdir: str | None = None) -> tuple[str | None, list[str]]:
+    """The file a path written in ``by`` names, and the places looked in (for a "not found" message).
+
+    Relative paths: ``workdir`` (a workflow step's `working-directory`, relative to the
+    repository root) or the folder of ``by``, then the repository root.
+    """
+    if os.path.isabs(written):
+        return (written if os.path.exists(written) else None), [written]
+    here = os.path.dirname(os.path.abspath(by))
+    root = repo_root(here) or settings.root or os.getcwd()
+    bases = [os.path.normpath(os.path.join(root, workdir)) if workdir is not None else here, root]
+    candidates = list(dict.fromkeys(os.path.normpath(os.path.join(base, written)) for base in bases))
+    found = next((c for c in candidates if os.path.exists(c)), None)
+    return (_shown(found) if found is not None else None), [_shown(c) for c in candidates]
+
+
+def _shown(path: str) -> str:
+    """Relative to the current directory when below it, as discovery names files."""
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
+def missing(written: str, looked: list[str], span: Span, what: str) -> Finding:
+    """BK009 at the place that names a config file that is not there."""
+    return UnreadableFile.finding(
+        f"{what} `{written}` does not exist (looked for {' and '.join(looked)}); "
+        "`docker buildx create` fails when the config file cannot be read",
+        span,
+    )
+
+
+__all__ = ["BuilderContext", "FollowedConfig", "locate", "missing"]
