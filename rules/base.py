@@ -145,7 +145,10 @@ class Finding:
 
 
 # The trigger of rules that judge the daemon flags (`--buildkitd-flags`), not a key.
-FLAGS = "--buildkitd-flags"
+FLAGS_GIVEN = "--buildkitd-flags"
+# The trigger of rules about the YAML around an embedded config: the YAML kind reports
+# them itself, so no TOML file triggers them.
+EMBEDDING = "--embedding"
 
 
 class RuleRef(NamedTuple):
@@ -182,7 +185,7 @@ class Rule:
     # read the user's files (the browser playground) switches the rule off and says so.
     reads_files: ClassVar[bool] = False
     # Where in a file this rule looks: key paths in the loader's spelling, `*` for any name
-    # ("registry", "registry.*.ca", "worker.oci"), and FLAGS for the daemon flags. A file
+    # ("registry", "registry.*.ca", "worker.oci"), and FLAGS_GIVEN for the daemon flags. A file
     # that has none of them gets no finding from the rule, so the engine does not even
     # import it (rules/catalog/index.py). Empty: every file may.
     triggers: ClassVar[tuple[str, ...]] = ()

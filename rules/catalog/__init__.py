@@ -12,7 +12,7 @@ import importlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from bklint.rules.base import FLAGS, Rule, RuleRef, registered
+from bklint.rules.base import FLAGS_GIVEN, Rule, RuleRef, registered
 from bklint.rules.catalog.index import RULES
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def triggered(ref: RuleRef, doc: Document | None, flags: bool) -> bool:
     daemon flags) holds one of them."""
     if not ref.triggers:
         return True
-    return any(flags if t == FLAGS else doc is not None and has_path(doc.root, t.split(".")) for t in ref.triggers)
+    return any(flags if t == FLAGS_GIVEN else doc is not None and has_path(doc.root, t.split(".")) for t in ref.triggers)
 
 
 def has_path(node: TomlNode, parts: list[str]) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bklint.rules.base import Finding, Rule, Severity, register
+from bklint.rules.base import EMBEDDING, Finding, Rule, Severity, register
 from bklint.rules.context import Context
 
 
@@ -46,6 +46,7 @@ class RemovedActionInput(Rule):
 
     code = "BK601"
     name = "removed-action-input"
+    triggers = (EMBEDDING,)
     summary = "setup-buildx-action `config`/`config-inline` input (renamed in v3.2, removed in v4)"
     severity = Severity.WARNING
     fixable = True
@@ -75,6 +76,7 @@ class InlineConfigIgnored(Rule):
 
     code = "BK602"
     name = "inline-config-ignored"
+    triggers = (EMBEDDING,)
     summary = "setup-buildx-action step sets both a config file and an inline config; the inline one is ignored"
     severity = Severity.WARNING
 
@@ -94,6 +96,7 @@ class InvalidEmbeddingYaml(Rule):
 
     code = "BK603"
     name = "invalid-yaml"
+    triggers = (EMBEDDING,)
     summary = "A YAML file given to bklint is not valid YAML; embedded configs cannot be checked"
     severity = Severity.ERROR
 
@@ -133,6 +136,7 @@ class DriverIgnoresConfig(Rule):
 
     code = "BK604"
     name = "driver-ignores-config"
+    triggers = (EMBEDDING,)
     summary = "A buildkitd config or buildkitd-flags given to a driver (docker, remote) that never applies them"
     severity = Severity.WARNING
 

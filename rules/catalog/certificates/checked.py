@@ -18,6 +18,7 @@ from bklint.rules.buildx_certs import (
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
+from bklint.rules.schema.tree import path_keys
 
 # Copied registry files and grpc.tls files are PEM files; tlsconfigdir is a folder.
 CA_KINDS = ("ca", "grpc-ca")
@@ -61,3 +62,5 @@ class CertRule(ParsedRule):
     """A rule about the certificate files the config names (not registered)."""
 
     reads_files = True
+    # The keys that name certificate files or folders (a keypair's table, not its two keys).
+    triggers = tuple(sorted({".".join(p[:3]).lower() for p in path_keys("file") | path_keys("dir")}))

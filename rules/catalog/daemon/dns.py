@@ -32,6 +32,7 @@ class InvalidNameserver(ParsedRule):
 
     code = "BK246"
     name = "invalid-nameserver"
+    triggers = ("dns",)
     summary = "A DNS nameserver that is not an IP address; every RUN step fails"
     severity = Severity.ERROR
     fixable = True
@@ -83,6 +84,7 @@ class LoopbackNameserver(ParsedRule):
 
     code = "BK247"
     name = "loopback-nameserver"
+    triggers = ("dns",)
     summary = "A loopback nameserver is unreachable from build containers"
     severity = Severity.WARNING
 

@@ -32,6 +32,7 @@ class UnknownEntitlement(ParsedRule):
 
     code = "BK248"
     name = "unknown-entitlement"
+    triggers = ("insecure-entitlements",)
     summary = "An entitlement name buildkitd silently drops"
     severity = Severity.WARNING
     fixable = True
@@ -92,6 +93,7 @@ class EntitlementsReplacedByBuildx(ParsedRule):
 
     code = "BK257"
     name = "entitlements-replaced-by-buildx"
+    triggers = ("insecure-entitlements",)
     summary = "buildx replaces a file's `insecure-entitlements` without network.host"
     severity = Severity.INFO
 

@@ -31,6 +31,7 @@ class GhaSignWithoutVerify(ParsedRule):
 
     code = "BK254"
     name = "gha-sign-without-verify"
+    triggers = ("cache",)
     summary = "`cache.gha.sign.command` without `verify.required = true` crashes cache export"
     severity = Severity.ERROR
 
@@ -59,6 +60,7 @@ class GatewayFrontendDisabled(ParsedRule):
 
     code = "BK255"
     name = "gateway-frontend-disabled"
+    triggers = ("frontend",)
     summary = "Disabling gateway.v0 also breaks Dockerfiles with `# syntax=`"
     severity = Severity.INFO
 
@@ -115,6 +117,7 @@ class InvalidAllowedRepository(ParsedRule):
 
     code = "BK256"
     name = "invalid-allowed-repository"
+    triggers = ("frontend",)
     summary = "An `allowedRepositories` entry that is not an image reference stops buildkitd"
     severity = Severity.ERROR
 

@@ -23,6 +23,7 @@ class NegativeHistoryLimit(ParsedRule):
 
     code = "BK250"
     name = "negative-history-limit"
+    triggers = ("history",)
     summary = "A negative `history.maxEntries` (crashes the daemon at start) or `maxAge`"
     severity = Severity.ERROR
 
@@ -68,6 +69,7 @@ class HistoryTableIncomplete(ParsedRule):
 
     code = "BK251"
     name = "history-table-incomplete"
+    triggers = ("history",)
     summary = "`[history]` with one key zeroes the other"
     severity = Severity.WARNING
 

@@ -111,6 +111,7 @@ class GhaCacheTable(ParsedRule):
 
     code = "BK404"
     name = "ghacache-table"
+    triggers = ("ghacache",)
     summary = "`[ghacache]` from the upstream docs is ignored; the table is `[cache.gha]`"
     severity = Severity.WARNING
     fixable = True
@@ -179,6 +180,7 @@ class DeprecatedSigstoreField(ParsedRule):
 
     code = "BK405"
     name = "deprecated-sigstore-field"
+    triggers = ("cache",)
     summary = "A deprecated `githubWorkflow*` certificate field in the GHA cache policy"
     severity = Severity.INFO
     fixable = True

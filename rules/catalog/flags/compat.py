@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bklint.rules.base import Finding, Rule, Severity, register
+from bklint.rules.base import FLAGS_GIVEN, Finding, Rule, Severity, register
 from bklint.rules.catalog.flags.reporting import REFUSES, flag_report
 from bklint.rules.context import Context
 from bklint.rules.daemon_flags import (
@@ -29,6 +29,7 @@ class ExitingFlag(Rule):
 
     code = "BK514"
     name = "exiting-flag"
+    triggers = (FLAGS_GIVEN,)
     summary = "--help or --version makes buildkitd exit at once"
     severity = Severity.ERROR
 
@@ -64,6 +65,7 @@ class WorkerRootlessFlag(Rule):
 
     code = "BK515"
     name = "worker-rootless-flag"
+    triggers = (FLAGS_GIVEN,)
     summary = "--oci-worker-rootless is fatal outside a user namespace and redundant inside"
     severity = Severity.WARNING
 
@@ -98,6 +100,7 @@ class DeprecatedTraceFlag(Rule):
 
     code = "BK516"
     name = "deprecated-trace-flag"
+    triggers = (FLAGS_GIVEN,)
     summary = "--trace is deprecated; use --log-level=trace"
     severity = Severity.INFO
 
@@ -128,6 +131,7 @@ class RepeatedFlag(Rule):
 
     code = "BK517"
     name = "repeated-flag"
+    triggers = (FLAGS_GIVEN,)
     summary = "a single-value flag given twice; the last one wins"
     severity = Severity.WARNING
 
@@ -167,6 +171,7 @@ class FlagNewerThanTarget(Rule):
 
     code = "BK518"
     name = "flag-newer-than-target"
+    triggers = (FLAGS_GIVEN,)
     summary = "a flag the target buildkitd release does not have"
     severity = Severity.ERROR
 
@@ -210,6 +215,7 @@ class AddrFlagDropsSocket(Rule):
 
     code = "BK519"
     name = "addr-flag-drops-socket"
+    triggers = (FLAGS_GIVEN,)
     summary = "--addr without the default unix socket: buildx cannot reach the builder"
     severity = Severity.WARNING
 

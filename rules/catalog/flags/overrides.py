@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bklint.rules.base import Finding, Rule, Severity, register
+from bklint.rules.base import FLAGS_GIVEN, Finding, Rule, Severity, register
 from bklint.rules.catalog.flags.reporting import REFUSES, flag_report
 from bklint.rules.context import Context
 from bklint.rules.daemon_flags import (
@@ -39,6 +39,7 @@ class ConfigFlagOverridesFile(Rule):
 
     code = "BK508"
     name = "config-flag-overrides-file"
+    triggers = (FLAGS_GIVEN,)
     summary = "--config in the daemon flags makes buildkitd ignore the config file"
     severity = Severity.WARNING
 
@@ -83,6 +84,7 @@ class OciCniConfigPathFlag(Rule):
 
     code = "BK509"
     name = "oci-cni-config-path-flag"
+    triggers = (FLAGS_GIVEN,)
     summary = "--oci-cni-config-path blanks cniConfigPath instead of setting it"
     severity = Severity.ERROR
 
@@ -134,6 +136,7 @@ class NoProcessSandboxFlagWithoutRootless(Rule):
 
     code = "BK510"
     name = "no-process-sandbox-flag-without-rootless"
+    triggers = (FLAGS_GIVEN,)
     summary = "--oci-worker-no-process-sandbox on a worker that is not rootless"
     severity = Severity.WARNING
 
@@ -189,6 +192,7 @@ class EntitlementsReplacedByFlags(Rule):
 
     code = "BK511"
     name = "entitlements-replaced-by-flags"
+    triggers = (FLAGS_GIVEN,)
     summary = "--allow-insecure-entitlement flags replace the file's insecure-entitlements"
     severity = Severity.WARNING
 
@@ -240,6 +244,7 @@ class FlagOverridesKey(Rule):
 
     code = "BK512"
     name = "flag-overrides-key"
+    triggers = (FLAGS_GIVEN,)
     summary = "a file value that a daemon flag overrides"
     severity = Severity.INFO
 
@@ -288,6 +293,7 @@ class KeepstorageFlagIgnored(Rule):
 
     code = "BK513"
     name = "keepstorage-flag-ignored"
+    triggers = (FLAGS_GIVEN,)
     summary = "--*-gc-keepstorage has no effect with gcpolicy rules or gc disabled"
     severity = Severity.WARNING
 

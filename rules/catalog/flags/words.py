@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bklint.rules.base import Finding, Rule, Severity, register
+from bklint.rules.base import FLAGS_GIVEN, Finding, Rule, Severity, register
 from bklint.rules.catalog.flags.reporting import REFUSES, flag_report
 from bklint.rules.context import Context
 from bklint.rules.daemon_flags import (
@@ -36,6 +36,7 @@ class FlagsSyntaxError(Rule):
 
     code = "BK501"
     name = "flags-syntax-error"
+    triggers = (FLAGS_GIVEN,)
     summary = "the daemon flags cannot be split into words"
     severity = Severity.ERROR
 
@@ -127,6 +128,7 @@ class UnknownFlag(Rule):
 
     code = "BK502"
     name = "unknown-flag"
+    triggers = (FLAGS_GIVEN,)
     summary = "a flag buildkitd does not know (it refuses to start)"
     severity = Severity.ERROR
 
@@ -172,6 +174,7 @@ class NotADaemonFlag(Rule):
 
     code = "BK503"
     name = "not-a-daemon-flag"
+    triggers = (FLAGS_GIVEN,)
     summary = "a buildx or dockerd option passed as a buildkitd flag"
     severity = Severity.ERROR
 
@@ -204,6 +207,7 @@ class FlagMissingValue(Rule):
 
     code = "BK504"
     name = "flag-missing-value"
+    triggers = (FLAGS_GIVEN,)
     summary = "a flag without its value"
     severity = Severity.ERROR
 
@@ -236,6 +240,7 @@ class InvalidFlagValue(Rule):
 
     code = "BK505"
     name = "invalid-flag-value"
+    triggers = (FLAGS_GIVEN,)
     summary = "a flag value buildkitd cannot parse (it refuses to start)"
     severity = Severity.ERROR
 
@@ -276,6 +281,7 @@ class InvalidEntitlementFlag(Rule):
 
     code = "BK506"
     name = "invalid-entitlement-flag"
+    triggers = (FLAGS_GIVEN,)
     summary = "--allow-insecure-entitlement with a name buildkitd refuses"
     severity = Severity.ERROR
 
@@ -322,6 +328,7 @@ class IgnoredFlagArgument(Rule):
 
     code = "BK507"
     name = "ignored-flag-argument"
+    triggers = (FLAGS_GIVEN,)
     summary = "a word among the flags that buildkitd ignores"
     severity = Severity.WARNING
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 
-from bklint.rules.base import Finding, Rule, Severity, register
+from bklint.rules.base import FLAGS_GIVEN, Finding, Rule, Severity, register
 from bklint.rules.catalog.network.worker_settings import effective_mode, report, shown_setting, string_setting
 from bklint.rules.context import Context
 from bklint.rules.daemon_flags import FROM_FLAGS, Effective, effective
@@ -61,6 +61,7 @@ class InvalidBridgeSubnet(Rule):
 
     code = "BK262"
     name = "invalid-bridge-subnet"
+    triggers = ("worker.*.bridgesubnet", FLAGS_GIVEN)
     summary = "bridgeSubnet is not a CIDR"
     severity = Severity.ERROR
 
@@ -110,6 +111,7 @@ class InvalidBridgeName(Rule):
 
     code = "BK263"
     name = "invalid-bridge-name"
+    triggers = ("worker.*.bridgename", FLAGS_GIVEN)
     summary = "bridgeName is too long or not a valid interface name"
     severity = Severity.ERROR
 
@@ -169,6 +171,7 @@ class RootlessBridgeNetwork(Rule):
 
     code = "BK264"
     name = "rootless-bridge-network"
+    triggers = ("worker.*.networkmode", FLAGS_GIVEN)
     summary = "bridge/cni networking on a rootless worker needs RootlessKit's own network namespace"
     severity = Severity.WARNING
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bklint.rules.base import Finding, Rule, Severity, register
+from bklint.rules.base import FLAGS_GIVEN, Finding, Rule, Severity, register
 from bklint.rules.catalog.network.worker_settings import (
     effective_mode,
     report,
@@ -49,6 +49,7 @@ class CniModeNeedsFiles(Rule):
 
     code = "BK265"
     name = "cni-mode-needs-files"
+    triggers = ("worker.*.networkmode", FLAGS_GIVEN)
     summary = "cni network mode needs a CNI config and plugins where buildkitd runs, at start"
     severity = NEEDED_AT_START.severity
 
@@ -101,6 +102,7 @@ class CniConfigExtension(Rule):
 
     code = "BK266"
     name = "cni-config-extension"
+    triggers = ("worker.*.cniconfigpath", FLAGS_GIVEN)
     summary = "cniConfigPath does not end in .conflist, .conf or .json"
     severity = Severity.INFO
 
@@ -149,6 +151,7 @@ class UnusedNetworkSettings(Rule):
 
     code = "BK267"
     name = "unused-network-settings"
+    triggers = ("worker.*.networkmode", FLAGS_GIVEN)
     summary = "bridge/CNI keys that the network mode does not use"
     severity = Severity.INFO
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from bklint.rules.base import Edit, Finding, Fix, Rule, Severity, register
+from bklint.rules.base import FLAGS_GIVEN, Edit, Finding, Fix, Rule, Severity, register
 from bklint.rules.catalog.network.worker_settings import report, shown_setting, string_setting
 from bklint.rules.context import Context
 from bklint.rules.daemon_flags import effective, target_minor
@@ -41,6 +41,7 @@ class InvalidNetworkMode(Rule):
 
     code = "BK260"
     name = "invalid-network-mode"
+    triggers = ("worker.*.networkmode", FLAGS_GIVEN)
     summary = "networkMode is not auto, host, bridge or cni"
     severity = Severity.ERROR
     fixable = True
@@ -129,6 +130,7 @@ class NegativeCniPoolSize(Rule):
 
     code = "BK261"
     name = "negative-cni-pool-size"
+    triggers = ("worker.*.cnipoolsize", FLAGS_GIVEN)
     summary = "cniPoolSize is negative (same as 0)"
     severity = Severity.WARNING
 

@@ -91,6 +91,7 @@ class InvalidMirror(ParsedRule):
 
     code = "BK201"
     name = "invalid-mirror"
+    triggers = ("registry",)
     summary = "A mirror entry that is not `host[:port][/path]`; buildkitd can never use it"
     severity = Severity.WARNING
     fixable = True
@@ -152,6 +153,7 @@ class MirrorScheme(ParsedRule):
 
     code = "BK202"
     name = "mirror-scheme"
+    triggers = ("registry",)
     summary = "A scheme in a mirror is ignored; `http://` does not give plain HTTP"
     severity = Severity.WARNING
     fixable = True
@@ -215,6 +217,7 @@ class MirrorIsRegistry(ParsedRule):
 
     code = "BK203"
     name = "mirror-is-registry"
+    triggers = ("registry",)
     summary = "A registry listed as its own mirror (it is always tried after the mirrors)"
     severity = Severity.INFO
     fixable = True
@@ -254,6 +257,7 @@ class DuplicateMirror(ParsedRule):
 
     code = "BK204"
     name = "duplicate-mirror"
+    triggers = ("registry",)
     summary = "The same mirror appears twice in one registry's list"
     severity = Severity.WARNING
     fixable = True
@@ -295,6 +299,7 @@ class MirrorPathV2(ParsedRule):
 
     code = "BK211"
     name = "mirror-path-v2"
+    triggers = ("registry",)
     summary = "A mirror path ending in /v2 (BuildKit adds /v2 itself)"
     severity = Severity.WARNING
     fixable = True

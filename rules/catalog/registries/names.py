@@ -126,6 +126,7 @@ class RegistryNeverMatches(ParsedRule):
 
     code = "BK207"
     name = "registry-never-matches"
+    triggers = ("registry",)
     summary = "A registry table whose name no image reference can match"
     severity = Severity.WARNING
     fixable = True
@@ -183,6 +184,7 @@ class RegistryCaseDuplicate(ParsedRule):
 
     code = "BK208"
     name = "registry-case-duplicate"
+    triggers = ("registry",)
     summary = "Two registry tables whose names differ only in case"
     severity = Severity.WARNING
 
@@ -221,6 +223,7 @@ class RegistryNotLowercase(ParsedRule):
 
     code = "BK209"
     name = "registry-not-lowercase"
+    triggers = ("registry",)
     summary = "A registry name with capitals; references select it only when spelt the same"
     severity = Severity.WARNING
     fixable = True
@@ -267,6 +270,7 @@ class SimilarRegistryName(ParsedRule):
 
     code = "BK212"
     name = "similar-registry-name"
+    triggers = ("registry",)
     summary = "Two registry tables for nearly the same name; images select only one"
     severity = Severity.INFO
 

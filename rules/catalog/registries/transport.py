@@ -96,6 +96,7 @@ class SettingsNotForMirrors(ParsedRule):
 
     code = "BK205"
     name = "settings-not-for-mirrors"
+    triggers = ("registry",)
     summary = "`http`/`insecure`/`ca` on a registry apply to it, not to its mirrors"
     severity = Severity.WARNING
 
@@ -186,6 +187,7 @@ class HttpAndInsecure(ParsedRule):
 
     code = "BK206"
     name = "http-and-insecure"
+    triggers = ("registry",)
     summary = "`http` and `insecure` together mean HTTPS first with an HTTP fallback"
     severity = Severity.INFO
 
@@ -232,6 +234,7 @@ class LoopbackRegistryHttp(ParsedRule):
 
     code = "BK210"
     name = "loopback-registry-http"
+    triggers = ("registry",)
     summary = "localhost/127.0.0.1 registries use plain HTTP unless `http = false`"
     severity = Severity.INFO
 

@@ -1,0 +1,79 @@
+"""A rule's triggers are a promise: a file holding none of them gets no finding from it, so the
+engine may skip the rule (and not import it). Checked on every TOML file of the test data
+(the corpus of real configs, the loader, start-up and toml-test vectors) and every rule's
+fix examples."""
+
+from __future__ import annotations
+
+import pytest
+
+from bklint.linter.run import build_context, instance, rules
+from bklint.linter.settings import Settings
+from bklint.linter.source import decode_bytes
+from bklint.rules.base import RuleRef
+from bklint.rules.catalog import has_path, refs, triggered
+from bklint.rules.document import Document
+from tests.conftest import TESTS
+
+FILES = sorted(p for p in TESTS.rglob("*.toml") if p.is_file())
+
+
+def _texts() -> list[tuple[str, bytes]]:
+    out = [(str(p.relative_to(TESTS)), p.read_bytes()) for p in FILES]
+    for rule in rules():
+        for i, example in enumerate(type(rule).fix_examples):
+            text = example if isinstance(example, str) else example.get("text")
+            if isinstance(text, str):
+                out.append((f"{type(rule).code} fix example {i}", text.encode()))
+    return out
+
+
+def _triggered_rules() -> list[RuleRef]:
+    rules()
+    return [ref for ref in refs().values() if ref.triggers]
+
+
+def test_the_test_data_is_there() -> None:
+    assert len(FILES) > 1000
+
+
+def test_some_rules_have_triggers() -> None:
+    assert len(_triggered_rules()) > 50
+
+
+@pytest.mark.parametrize("chunk", range(8))
+def test_a_rule_says_nothing_about_a_file_without_its_triggers(chunk: int) -> None:
+    settings = Settings()
+    texts = _texts()[chunk::8]
+    silent = _triggered_rules()
+    wrong = []
+    for name, data in texts:
+        ctx = build_context(decode_bytes(data), "buildkitd.toml", settings)
+        for ref in silent:
+            if triggered(ref, ctx.doc, flags=False):
+                continue
+            found = list(instance(ref.code).check(ctx))
+            if found:
+                wrong.append(f"{ref.code} on {name}: {found[0].message}")
+    assert wrong == []
+
+
+def _doc(text: str) -> Document:
+    ctx = build_context(decode_bytes(text.encode()), "buildkitd.toml", Settings())
+    assert ctx.doc is not None
+    return ctx.doc
+
+
+def test_paths_match_in_any_case_through_tables_dotted_keys_and_arrays() -> None:
+    doc = _doc('[Registry."docker.io"]\nCA = ["a.pem"]\n[[worker.oci.gcpolicy]]\nall = true\n[x]\ny.z = 1\n')
+    assert has_path(doc.root, ["registry", "*", "ca"])
+    assert not has_path(doc.root, ["registry", "*", "keypair"])
+    assert has_path(doc.root, ["worker", "oci", "gcpolicy", "all"])
+    assert has_path(doc.root, ["x", "y", "z"])
+    assert not has_path(doc.root, ["grpc"])
+
+
+def test_flag_rules_run_when_flags_are_given_even_without_a_file() -> None:
+    flag_rule = next(ref for ref in refs().values() if ref.code == "BK502")
+    assert triggered(flag_rule, None, flags=True)
+    assert not triggered(flag_rule, None, flags=False)
