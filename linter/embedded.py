@@ -3,7 +3,8 @@
 Where a config is found (the discovery rule, also documented in the README):
 
 * any mapping with ``uses: docker/setup-buildx-action[@ref]`` (workflow steps, composite
-  ``action.yml``): its ``with:`` inputs ``buildkitd-config-inline`` and the old
+  ``action.yml``) — or a fork: any owner's ``setup-buildx-action``, or an action of any name
+  whose ``with:`` passes the action's own inputs (``ACTION_INPUTS``): its ``with:`` inputs ``buildkitd-config-inline`` and the old
   ``config-inline`` are linted as TOML, ``buildkitd-flags`` as the daemon flags the config
   runs with (the action's default flags when unset); ``config``/``config-inline`` get BK601
   and an inline config next to a config file gets BK602;
@@ -39,18 +40,23 @@ from bklint.linter.source import decode_bytes
 from bklint.rules.base import Edit, Finding, Fix, Position, Rule, Span
 from bklint.rules.document import line_starts
 
-ACTION = "docker/setup-buildx-action"
 CONFIG_KEY = "buildkitd.toml"
 INLINE_INPUTS = ("buildkitd-config-inline", "config-inline")
 FILE_INPUTS = ("buildkitd-config", "config")
+FLAGS_INPUT = "buildkitd-flags"
+DRIVER_OPTS_INPUT = "driver-opts"
+# The inputs that make a step setup-buildx-action, whatever it is called (a fork, an internal
+# copy, a local path); the removed `config`/`config-inline` are too generic to tell.
+ACTION_INPUTS = (INLINE_INPUTS[0], FILE_INPUTS[0], FLAGS_INPUT, DRIVER_OPTS_INPUT)
 # What setup-buildx-action passes when `buildkitd-flags` is empty (docker-container,
 # kubernetes and the default driver): it replaces the file's insecure-entitlements.
 ACTION_DEFAULT_FLAGS = "--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host"
 DEFAULT_FLAG_DRIVERS = ("", "docker", "docker-container", "kubernetes")
 # Files in a directory tree are parsed only when their text mentions one of these.
-_MARKERS = (ACTION, CONFIG_KEY, "buildx create")
-# Any owner: forks and internal mirrors of the action are recognised by its name.
-_USES = re.compile(r"^\s*[\w.-]+/setup-buildx-action(?:@(?P<ref>\S+))?\s*$", re.IGNORECASE)
+_MARKERS = ("setup-buildx-action", CONFIG_KEY, *ACTION_INPUTS, "buildx create")
+# Any owner (and any folder of a repository): forks and internal mirrors of the action are
+# recognised by its name; the rest by their inputs (``ACTION_INPUTS``).
+_USES = re.compile(r"^\s*[\w.-]+(?:/[\w.-]+)*/setup-buildx-action(?:@(?P<ref>\S+))?\s*$", re.IGNORECASE)
 # `uses: owner/setup-buildx-action@<sha> # pin v2.4.0`: the version a SHA stands for.
 _PIN_COMMENT = re.compile(r"#.*?\b(v\d+(?:\.\d+){0,2})\b")
 _VERSION = re.compile(r"^(?:v(?P<major>\d+)(?:\.(?P<minor>\d+))?|(?P<major2>\d+)\.(?P<minor2>\d+))(?:\.\d+)*$")
@@ -399,6 +405,8 @@ def extract(text: str, strict: bool = True) -> Extraction:
             uses = mapping.get("uses")
             if isinstance(uses, str) and (m := _USES.match(uses)):
                 _action_step(lines, mapping, _pinned(lines, mapping, m.group("ref")), out)
+            elif isinstance(uses, str) and _takes_action_inputs(mapping):
+                _action_step(lines, mapping, None, out)  # its ref is its own, not the action's version
             run = mapping.get("run")
             if isinstance(run, str) and mentions_create(run):
                 _run_step(lines, mapping, out)
@@ -409,6 +417,12 @@ def extract(text: str, strict: bool = True) -> Extraction:
                         out.configs.append(found)
     out.configs.sort(key=lambda e: (e.key_span.start.line, e.key_span.start.column))
     return out
+
+
+def _takes_action_inputs(step: Any) -> bool:
+    """Whether a step of another name passes setup-buildx-action's own inputs (so is a fork)."""
+    inputs = step.get("with")
+    return isinstance(inputs, dict) and any(key in inputs for key in ACTION_INPUTS)
 
 
 def _pinned(lines: list[str], step: Any, ref: str | None) -> str | None:
@@ -439,13 +453,13 @@ def _action_step(lines: list[str], step: Any, ref: str | None, out: Extraction) 
         return
     name = step.get("name")
     where = f"setup-buildx-action step {name!r}" if isinstance(name, str) else "setup-buildx-action step"
-    flags = inputs.get("buildkitd-flags")
+    flags = inputs.get(FLAGS_INPUT)
     driver = inputs.get("driver")
     driver_name = driver.strip() if isinstance(driver, str) else ""
     flags_input: Embedded | None = None
     if isinstance(flags, str) and flags.strip():
         effective: str | None = str(flags)
-        flags_input = _embedded(lines, inputs, "buildkitd-flags", "buildkitd-flags", where)
+        flags_input = _embedded(lines, inputs, FLAGS_INPUT, FLAGS_INPUT, where)
         if flags_input is not None:
             out.flag_inputs.append(flags_input)
     elif driver_name in DEFAULT_FLAG_DRIVERS and "${{" not in driver_name:
@@ -453,8 +467,8 @@ def _action_step(lines: list[str], step: Any, ref: str | None, out: Extraction) 
     else:
         effective = None
     version = _version(ref)
-    image, image_version = _image(inputs.get("driver-opts"))
-    opts = _driver_opts(inputs.get("driver-opts"))
+    image, image_version = _image(inputs.get(DRIVER_OPTS_INPUT))
+    opts = _driver_opts(inputs.get(DRIVER_OPTS_INPUT))
     known_driver = driver_name if "${{" not in driver_name and not any("${{" in o for o in opts) else None
     _driver_findings(lines, inputs, driver_name, where, flags_input, out)
     for old, new in (("config", "buildkitd-config"), ("config-inline", "buildkitd-config-inline")):
@@ -518,7 +532,7 @@ def _driver_findings(
 
     if driver not in IGNORING_DRIVERS:
         return
-    for key in (*INLINE_INPUTS, *FILE_INPUTS, "buildkitd-flags"):
+    for key in (*INLINE_INPUTS, *FILE_INPUTS, FLAGS_INPUT):
         value = inputs.get(key)
         if not isinstance(value, str) or not value.strip():
             continue
@@ -526,7 +540,7 @@ def _driver_findings(
         if pos is None:
             continue
         span = _key_span(lines, *pos[0], key)
-        is_flags = key == "buildkitd-flags"
+        is_flags = key == FLAGS_INPUT
         if driver == "docker":
             message = (
                 f"`driver: docker` uses the Docker daemon's own BuildKit: setup-buildx-action creates no "

@@ -26,7 +26,7 @@ from typing import Any
 from bklint.linter import scalars
 from bklint.linter.scalars import ScalarError, describe
 from bklint.rules.context import SyntaxKind, SyntaxProblem
-from bklint.rules.document import Document, TomlNode, line_starts
+from bklint.rules.document import Document, Orphan, TomlNode, line_starts
 
 MAX_KEY_PARTS = 64
 MAX_NESTING = 10_000
@@ -61,10 +61,20 @@ class ParseOutcome:
     problems: list[SyntaxProblem] = field(default_factory=list)
     # Sorted, disjoint character ranges the parse could not read; nothing in them is judged.
     masked: list[tuple[int, int]] = field(default_factory=list)
+    # Statements read whole but followed by stray text on their line (`size = 10GB` is `10`,
+    # then `GB`). The loader decodes such a statement before it fails, so what it says of
+    # the statement (a type error, an ignored key) stands; its value is not judged.
+    unfinished: list[tuple[int, int]] = field(default_factory=list)
+    # The tables holding something the parse could not read (or read only in part): rules
+    # do not judge what they lack.
+    incomplete: list[TomlNode] = field(default_factory=list)
 
     def hides(self, offset: int) -> bool:
-        i = bisect.bisect_right(self.masked, (offset, _AFTER)) - 1
-        return i >= 0 and self.masked[i][0] <= offset < self.masked[i][1]
+        return _within(self.masked, offset)
+
+    def cuts(self, offset: int) -> bool:
+        """Whether ``offset`` is in a statement followed by stray text (see ``unfinished``)."""
+        return _within(self.unfinished, offset)
 
 
 def parse(text: str, start: int = 0, end: int | None = None) -> ParseOutcome:
@@ -157,6 +167,9 @@ class _Parser:
         self.pending: list[_Name] = []
         self.errors: list[tuple[int, str, SyntaxKind]] = []
         self.masked: list[tuple[int, int]] = []
+        self.unfinished: list[tuple[int, int]] = []
+        self.incomplete: list[TomlNode] = []
+        self.orphans: list[Orphan] = []
         self.soft = 0  # errors recorded inside the value being read
 
     # -- driver ---------------------------------------------------------------------------
@@ -168,9 +181,10 @@ class _Parser:
             return ParseOutcome(None, self.problems())
         except _Stop:
             pass
-        masked = _merge(self.masked)
-        doc = Document(self.text, self.data, self.root)
-        return ParseOutcome(doc, self.problems(doc.line_starts), masked)
+        doc = Document(self.text, self.data, self.root, orphans=self.orphans)
+        return ParseOutcome(
+            doc, self.problems(doc.line_starts), _merge(self.masked), _merge(self.unfinished), self.incomplete
+        )
 
     def problems(self, starts: list[int] | None = None) -> list[SyntaxProblem]:
         starts = starts if starts is not None else line_starts(self.text)
@@ -192,6 +206,7 @@ class _Parser:
         text, end = self.text, self.end
         pos = self.start
         first = True
+        stmt = -1  # where the statement just read began (-1: the line held none)
         while True:
             if not first:
                 if pos >= end:
@@ -210,9 +225,14 @@ class _Parser:
                     self.error(pos, message)
                     resume = self.resync(pos, pos, 0)
                     self.masked.append((pos, resume))
+                    if stmt >= 0:
+                        self.unfinished.append((stmt, pos))
+                        self.incomplete.append(self.current.table()[0])
                     pos = resume
+                    first = True  # the next line starts a statement of its own
                     continue
             first = False
+            stmt = -1
             pos = _WS.match(text, pos, end).end()  # type: ignore[union-attr]
             if pos >= end:
                 return
@@ -234,8 +254,11 @@ class _Parser:
                 self.masked.append((exc.value_start if exc.value_start >= 0 else stmt, resume))
                 if c == "[":
                     self.current = self.void()
+                else:
+                    self.incomplete.append(self.current.table()[0])
                 pos = resume
                 first = True
+                stmt = -1
 
     def resync(self, stmt: int, offset: int, depth: int) -> int:
         """Where to read on after an error at ``offset`` in the statement at ``stmt``.
@@ -274,6 +297,21 @@ class _Parser:
     def void(self) -> _Name:
         """Where the keys under a broken header go: checked, but part of no document."""
         return _Name(_TABLE, True, False, TomlNode("table", "header", "", children={}), {})
+
+    def orphan(self, segments: list[Segment], header: tuple[int, int], clash: _Name) -> _Name:
+        """Where the keys under a header go-toml refuses on a name already taken (`[a.b]` after
+        `b = {…}`) go: part of no value, but kept as ``Document.orphans`` because buildkitd's
+        decoder still walks such a header when the value it clashes with sat in a table it
+        skipped (issue 9). Only the keys the loader ignores are judged there: it is masked."""
+        name, s, e = segments[-1]
+        node = TomlNode(
+            "table", "header", name, key_start=s, key_end=e, decl_start=header[0], decl_end=header[1],
+            segments=tuple(segments), children={}, headers=[header],
+        )
+        found = _Name(_TABLE, True, False, node, {})
+        self.orphans.append(Orphan(node, found.data, clash.node))
+        self.masked.append(header)
+        return found
 
     # -- pieces ---------------------------------------------------------------------------
     def comment(self, pos: int) -> int:
@@ -391,7 +429,7 @@ class _Parser:
                 found = self.attach(cur, name, child, {}, _TABLE, False, False)
             elif found.kind == _VALUE:
                 self.error(s, f"`{name}` is already a value, so it cannot hold a table")
-                return self.void()
+                return self.orphan(segments, header, found)
             cur = found
         name, s, e = segments[-1]
         found = cur.children.get(name)
@@ -399,7 +437,7 @@ class _Parser:
             if found is not None:
                 if found.kind != _TABLE:
                     self.error(s, f"`{name}` is already {_KIND[found.kind]}, so it cannot be a table")
-                    return self.void()
+                    return self.orphan(segments, header, found)
                 if found.explicit:
                     self.error(header[0], f"table `{_dotted(segments)}` is defined twice")
                     return found
@@ -419,7 +457,7 @@ class _Parser:
             found = self.attach(cur, name, array, [], _AOT, True, False)
         elif found.kind != _AOT:
             self.error(s, f"`{name}` is already {_KIND[found.kind]}, so it cannot be an array of tables")
-            return self.void()
+            return self.orphan(segments, header, found)
         else:
             found.children = {}
         item = TomlNode(
@@ -450,7 +488,9 @@ class _Parser:
             raise
         if self.soft != soft:
             self.masked.append((start, pos))
-        if not self.define(self.current, segments, node, value, "dotted"):
+            self.incomplete.append(self.current.table()[0])
+        orphaned = bool(self.orphans) and self.current.node is self.orphans[-1].node
+        if not self.define(self.current, segments, node, value, "dotted") or orphaned:
             self.masked.append((segments[0][1], pos))
         return pos
 
@@ -673,6 +713,12 @@ _CONVERT: dict[str, Callable[[str, int, int], Any]] = {
     "integer": scalars.integer,
     **{kind: functools.partial(scalars.date_time, kind=kind) for kind in scalars.DATE_KINDS},
 }
+
+
+def _within(ranges: list[tuple[int, int]], offset: int) -> bool:
+    """Whether ``offset`` falls in one of the sorted, disjoint ``ranges``."""
+    i = bisect.bisect_right(ranges, (offset, _AFTER)) - 1
+    return i >= 0 and ranges[i][0] <= offset < ranges[i][1]
 
 
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:

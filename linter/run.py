@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bklint.linter import noqa
 from bklint.linter.findings import apply as filter_findings
 from bklint.linter.findings import enabled_rules
-from bklint.linter.parse import parse
+from bklint.linter.parse import ParseOutcome, parse
 from bklint.linter.settings import Settings
 from bklint.linter.source import decode_bytes
 from bklint.rules.base import Finding, Rule, RuleRef
@@ -142,14 +141,21 @@ def build_context(
         return ctx
     ctx.doc = outcome.doc
     decoded = decode(outcome.doc)
-    if outcome.masked:
-        _drop_masked(decoded, outcome.hides)
+    if outcome.masked or outcome.unfinished:
+        _drop_masked(decoded, outcome)
     ctx.decoded = decoded
     return ctx
 
 
-def _drop_masked(decoded: Decoded, hidden: Callable[[int], bool]) -> None:
-    """What syntax recovery could not read must not produce findings or values."""
+def _drop_masked(decoded: Decoded, outcome: ParseOutcome) -> None:
+    """What syntax recovery could not read must not produce findings or values.
+
+    A statement followed by stray text was read: what the loader says of it stays, but its
+    value is no config anyone meant (`10GB` read as `10`), so no rule judges it.
+    """
+    hidden, cut = outcome.hides, outcome.cuts
     decoded.issues = [i for i in decoded.issues if i.kind == "unknown" or not hidden(i.anchor[0])]
-    for path in [p for p, e in decoded.entries.items() if hidden(e.node.value_start)]:
+    for path in [p for p, e in decoded.entries.items() if hidden(e.node.value_start) or cut(e.node.value_start)]:
         del decoded.entries[path]
+    broken = {id(node) for node in outcome.incomplete}
+    decoded.incomplete = {p for p, nodes in decoded.tables.items() if any(id(n) in broken for n in nodes)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from bklint.rules import toml_text
 from bklint.rules.base import Position, Span
@@ -58,6 +58,14 @@ class TomlNode:
         return 0, 0
 
 
+class Orphan(NamedTuple):
+    """A table whose header the parse refused because its name was taken (see ``orphans``)."""
+
+    node: TomlNode
+    data: dict[str, Any]
+    clash: TomlNode  # what took the name first
+
+
 @dataclass(slots=True, eq=False)
 class Document:
     """A parsed buildkitd.toml: text, values (Python's, as go-toml decodes them) and the source map."""
@@ -66,6 +74,9 @@ class Document:
     data: dict[str, Any]
     root: TomlNode
     line_starts: list[int] = field(default_factory=list)
+    # Tables under a header that the parse refused on a name already taken (`[a.b]` after
+    # `b = {…}`): part of no value, walked only by the loader's decoder.
+    orphans: list[Orphan] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.line_starts:

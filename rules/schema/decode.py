@@ -62,6 +62,9 @@ class Decoded:
     entries: dict[Path, Entry] = field(default_factory=dict)
     # Canonical table path -> the nodes that declare it (several when spellings differ by case).
     tables: dict[Path, list[TomlNode]] = field(default_factory=dict)
+    # Tables (canonical paths) holding a statement the parse could not read: a rule may judge
+    # the values they have, never what they seem to lack.
+    incomplete: set[Path] = field(default_factory=set)
 
     def value(self, *path: str | int, default: Any = None) -> Any:
         entry = self.entries.get(path)
@@ -308,12 +311,18 @@ class _Statement(NamedTuple):
     segments: tuple[tuple[str, int, int], ...]
     value: Any  # the parsed value of a key/value statement
     element: int = 0  # the element of its array an [[array table]] header opens
+    clash: TomlNode | None = None  # for a header the parse refused: what took its name first
 
 
 def _statements(doc: Document) -> list[_Statement]:
-    """Headers and key/value lines in file order: go-toml decodes one expression at a time."""
-    out: list[_Statement] = []
-    stack: list[tuple[TomlNode, Any]] = [(doc.root, doc.data)]
+    """Headers and key/value lines in file order: go-toml decodes one expression at a time.
+
+    Headers the parse refused on a name already taken (``Document.orphans``) are among them:
+    buildkitd's decoder skips the keys of a table it does not know without recording them,
+    so a header clashing with such a key still reaches it (and lands in an ignored table).
+    """
+    out = [_Statement("table", o.node.decl_start, o.node, o.node.segments, None, clash=o.clash) for o in doc.orphans]
+    stack: list[tuple[TomlNode, Any]] = [(doc.root, doc.data), *((o.node, o.data) for o in doc.orphans)]
     while stack:
         node, data = stack.pop()
         for key, child in (node.children or {}).items():
@@ -545,10 +554,16 @@ class _Decoder:
         root = _At({"": self.root}, "", _go_type(CONFIG), self.doc.root, (), ())
         self.register(root)
         current: _At | None = root
+        skipped: set[int] = set()  # key/values of tables go-toml skipped, never recorded by it
         for st in _statements(self.doc):
             if st.kind == "kv":
                 if current is not None:
                     self.key_value(st, current)
+                else:
+                    skipped.add(id(st.node))
+                continue
+            if st.clash is not None and id(st.clash) not in skipped:
+                current = None  # go-toml refuses the header too: nothing below it is decoded
                 continue
             self.target = None
             self.clear = st.kind == "aot" and st.element == 0

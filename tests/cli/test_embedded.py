@@ -281,3 +281,47 @@ def test_a_fork_pinned_by_sha_is_linted_with_the_version_of_its_pin_comment(tmp_
     out = capsys.readouterr().out
     assert "BK246" in out
     assert "from v2.4.0" in out
+
+
+@pytest.mark.parametrize(
+    "uses",
+    [
+        "acme/setup-buildx-action@v3",  # a fork, by name
+        "acme/actions/ci/setup-buildx-action@v3",  # by name, in a folder of a repository
+        "acme/buildx@0123456789abcdef0123456789abcdef01234567",  # by its inputs
+        "./.github/actions/buildx",  # a local copy, by its inputs
+    ],
+)
+@pytest.mark.parametrize(
+    ("inputs", "expected"),
+    [
+        ('buildkitd-config-inline: |\n        [worker.oci]\n        max_parallelism = 4\n', "BK101"),
+        ("buildkitd-flags: --oci-worker-snapshoter=overlayfs\n", "BK5"),
+    ],
+)
+def test_a_fork_is_recognised_by_its_name_or_its_inputs(uses: str, inputs: str, expected: str) -> None:
+    text = f"steps:\n  - uses: {uses}\n    with:\n      {inputs}"
+    result = lint_yaml_bytes(text.encode(), "w.yml", Settings())
+    assert any(f.code.startswith(expected) for f in result.findings), [f.code for f in result.findings]
+
+
+def test_a_fork_by_its_inputs_gets_no_action_version_from_its_own_ref() -> None:
+    # `v4` is the fork's release, not setup-buildx-action's: the removed input is not "v4 removed".
+    text = "steps:\n  - uses: acme/buildx@v4\n    with:\n      buildkitd-flags: --debug\n      config-inline: |\n        debug = true\n"
+    (finding,) = extract(text).findings
+    assert finding.code == "BK601" and "unpinned" in finding.message
+
+
+def test_an_action_with_other_inputs_is_not_taken_for_a_fork() -> None:
+    text = "steps:\n  - uses: acme/deploy@v1\n    with:\n      config-inline: |\n        debug = [\n"
+    assert extract(text).configs == [] and extract(text).findings == []
+
+
+def test_directory_discovery_finds_a_fork_by_name_or_by_inputs(tmp_path: Path) -> None:
+    flows = tmp_path / ".github" / "workflows"
+    flows.mkdir(parents=True)
+    (flows / "by-name.yml").write_text("steps:\n  - uses: acme/setup-buildx-action@v3\n    with:\n      buildkitd-config-inline: 'debug = true'\n")
+    (flows / "by-inputs.yml").write_text("steps:\n  - uses: acme/buildx@v1\n    with:\n      buildkitd-config-inline: 'debug = true'\n")
+    (flows / "other.yml").write_text("steps:\n  - uses: actions/checkout@v4\n")
+    found = sorted(Path(p).name for p in discover([str(tmp_path)], Settings()))
+    assert found == ["by-inputs.yml", "by-name.yml"]

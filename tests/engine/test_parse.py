@@ -164,10 +164,87 @@ def test_an_array_left_open_does_not_swallow_the_next_table() -> None:
 
 
 def test_nothing_is_judged_in_what_the_parse_could_not_read() -> None:
-    # The size is unreadable: no finding may come from the value or from its absence.
+    # The size is unreadable: no finding may come from the value or from its absence. The
+    # type error stands (the loader decodes `"4"` before it meets the stray `x`).
     text = '[worker.oci]\nmax-parallelism = "4" x\nreservedSpace = 10GB\n'
-    codes = [code for code, _ in found(text)]
-    assert codes == ["BK004", "BK001", "BK001"]
+    assert found(text) == [("BK004", 2), ("BK001", 2), ("BK001", 3)]
+
+
+# -- stray text after a statement (`size = 10GB` is `10`, then `GB`) -------------------------
+# What the loader does with each (BuildKit v0.32.2's loader, /work/oracle): it decodes the
+# statement — so a type or value error in it comes first — and then fails on the stray text.
+@pytest.mark.parametrize(
+    ("statement", "column"),
+    [
+        ("reservedSpace = 10GB", 19),  # a number, then a unit
+        ("reservedSpace = 04", 18),  # `0`, then `4`
+        ('reservedSpace = "10GB" x', 24),  # a string
+        ("reservedSpace = '10GB' '1GB'", 24),  # a literal string, then another
+        ('reservedSpace = """10GB""" x', 28),  # a multi-line string
+        ("keepDuration = 1979-05-27 x", 27),  # a date
+        ("keepDuration = 1979-05-27T07:32:00Z x", 37),  # a date-time
+        ("all = true false", 12),  # a boolean
+        ("all = truex", 11),  # a boolean run into a word
+        ('filters = ["type==regular"] x', 29),  # an array
+        ('filters = ["type==regular"]]', 28),  # an array closed twice
+        ("reservedSpace = {a = 1} x", 25),  # an inline table
+        ("reservedSpace = {a = 1}}", 24),  # an inline table closed twice
+        ("reservedSpace = 10\rall = true", 19),  # a lone carriage return
+    ],
+)
+def test_stray_text_after_a_value_is_one_error_and_the_value_is_not_judged(statement: str, column: int) -> None:
+    # No second error on the next line, and no finding from the half-read value nor from the
+    # size it seems to lack (BK233 "deletes everything", BK229 "10 bytes", BK230…).
+    text = f"[[worker.oci.gcpolicy]]\n{statement}\nmaxUsedSpace = \"10GiB\"\n"
+    findings = [(f.code, f.span.start.line + 1, f.span.start.column + 1) for f in lint(text).findings]
+    assert [f for f in findings if f[0] == "BK001"] == [("BK001", 2, column)], findings
+    # Besides, only what the loader says of the statement itself: an error (BK004–BK008) or
+    # a key it ignores (BK1xx).
+    assert all(code[:4] in ("BK00", "BK10") and line == 2 for code, line, _ in findings), findings
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # what the loader says of the statement before the stray text stays
+        ('[worker.oci]\nmax-parallelism = "4" x\n', [("BK004", 2), ("BK001", 2)]),
+        ('[worker.oci]\nmax-parallelism = true x\n', [("BK004", 2), ("BK001", 2)]),
+        ("[worker.oci]\nlabels = {a = 1} x\n", [("BK004", 2), ("BK001", 2)]),
+        ('[worker.oci]\nreservedSpace = "10XB" x\n', [("BK005", 2), ("BK001", 2)]),
+        ('[worker.oci]\nfoo = "a" x\n', [("BK101", 2), ("BK001", 2)]),
+        # the next line is read as a statement of its own
+        ('[worker.oci]\nfoo = "a" x\nmax-parallelism = "4"\n', [("BK101", 2), ("BK001", 2), ("BK004", 3)]),
+        ("[worker.oci]\nmax-parallelism = 4 x\nmax-parallelism = 5\n", [("BK001", 2), ("BK001", 3)]),
+        # headers: the table is opened, the keys below it are its own
+        ("[worker.oci] x\nmax_parallelism = 4\n", [("BK001", 1), ("BK101", 2)]),
+        ("[worker.oci]]\nmax_parallelism = 4\n", [("BK001", 1), ("BK101", 2)]),
+        ("[[worker.oci.gcpolicy]] x\nall = true\n", [("BK001", 1)]),
+        # (the header itself was read: its name is judged)
+        ('[registry."docker"] x\nmirrors = ["m.example"]\n', [("BK207", 1), ("BK001", 1)]),
+    ],
+)
+def test_stray_text_keeps_what_the_loader_says_of_the_statement(text: str, expected: list[tuple[str, int]]) -> None:
+    assert found(text) == expected
+
+
+def test_a_table_with_an_unreadable_value_is_not_judged_for_what_it_lacks() -> None:
+    # The size is there but unreadable: the rule is not "without a size" (BK233).
+    for value in ("@", "10GB", '"1\\q"', "1979-02-30"):
+        codes = found(f"[[worker.oci.gcpolicy]]\nreservedSpace = {value}\nall = true\n")
+        assert [code for code, _ in codes] == ["BK001"], (value, codes)
+    # A readable policy beside it is still judged.
+    text = "[[worker.oci.gcpolicy]]\nreservedSpace = 10GB\n[[worker.oci.gcpolicy]]\nall = true\n"
+    assert found(text) == [("BK001", 2), ("BK233", 3)]
+    # Each rule below judges what a table lacks: it speaks when the table reads whole and
+    # lacks the key, not when the key is on a line the parse could not read.
+    for lacking, unreadable, code in [
+        ('[worker.containerd.runtime]\npath = "/usr/bin/runc"\n', 'name = "io.containerd.runc.v2" x\n', "BK253"),
+        ('[history]\nmaxAge = "48h"\n', "maxEntries = 5O\n", "BK251"),
+        ('[grpc.tls]\ncert = "/etc/a.pem"\n', 'key = "/etc/b.pem" x\n', "BK313"),
+        ('[[registry."r.example".keypair]]\ncert = "/etc/a.pem"\n', 'key = "/etc/b.pem" x\n', "BK313"),
+    ]:
+        assert code in [c for c, _ in found(lacking)]
+        assert code not in [c for c, _ in found(lacking + unreadable)], unreadable
 
 
 def test_a_broken_header_does_not_move_its_keys_into_the_previous_table() -> None:

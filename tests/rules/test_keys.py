@@ -24,6 +24,14 @@ def test_unknown_key_guesses_are_unsafe_and_known_mistakes_get_advice() -> None:
     assert "credentials" in messages('[registry."r.io"]\nusername = "me"\n', "BK101")[0]
 
 
+def test_no_guess_names_a_key_the_table_does_not_have_or_one_a_word_before_it_qualifies() -> None:
+    # Real configs (corpus 042, 170): `networkMode` is no top-level key, and `cdiEnabled` is
+    # about CDI, not about enabling the worker.
+    assert "did you mean" not in messages("[network]\nhostGatewayHost = \"host-gateway\"\n", "BK101")[0]
+    assert "did you mean" not in messages("[worker.oci]\ncdiEnabled = true\n", "BK101")[0]
+    assert "did you mean `networkMode`" in messages('[worker.oci]\nnetwork = "host"\n', "BK101")[0]
+
+
 def test_no_rename_onto_a_key_that_is_already_set_or_of_another_shape() -> None:
     [dup] = [f for f in lint("[worker.oci]\nmax_parallelism = 4\nmax-parallelism = 2\n").findings if f.code == "BK101"]
     assert dup.fix is None

@@ -58,6 +58,8 @@ class KeypairIncomplete(CertRule):
     def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for reg in decoded.map_keys("registry"):
             for i in range(decoded.count("registry", reg, "keypair")):
+                if ("registry", reg, "keypair", i) in decoded.incomplete:
+                    continue  # what it seems to lack may be on a line the parse could not read
                 key = decoded.entry("registry", reg, "keypair", i, "key")
                 cert = decoded.entry("registry", reg, "keypair", i, "cert")
                 has_key = key is not None and key.value != ""
@@ -85,6 +87,8 @@ class KeypairIncomplete(CertRule):
         gca = decoded.entry("grpc", "tls", "ca")
         has_key = gkey is not None and gkey.value != ""
         has_cert = gcert is not None and gcert.value != ""
+        if ("grpc", "tls") in decoded.incomplete:
+            return
         if has_key != has_cert:
             present = gkey if has_key else gcert
             assert present is not None

@@ -74,7 +74,7 @@ class HistoryTableIncomplete(ParsedRule):
     severity = Severity.WARNING
 
     def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
-        if not decoded.has_table("history"):
+        if not decoded.has_table("history") or ("history",) in decoded.incomplete:
             return
         age = decoded.entry("history", "maxAge")
         entries = decoded.entry("history", "maxEntries")

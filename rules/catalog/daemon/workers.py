@@ -223,7 +223,8 @@ class ContainerdRuntimeWithoutName(ParsedRule):
     severity = Severity.WARNING
 
     def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
-        if not decoded.has_table("worker", "containerd", "runtime"):
+        runtime = ("worker", "containerd", "runtime")
+        if not decoded.has_table(*runtime) or runtime in decoded.incomplete:
             return
         if decoded.value("worker", "containerd", "runtime", "name"):
             return

@@ -18,6 +18,9 @@ class GCRule:
     worker: str
     index: int
     node: TomlNode
+    # False when the parse could not read all of it: judge what it has, never what it lacks
+    # (a size lost to a syntax error is not a rule without a size).
+    complete: bool = True
 
     def path(self, key: str) -> tuple[str | int, ...]:
         return ("worker", self.worker, "gcpolicy", self.index, key)
@@ -32,7 +35,7 @@ def gc_rules(decoded: Decoded, worker: str) -> list[GCRule]:
             and isinstance(path[3], int)
             and nodes
         ):
-            out.append(GCRule(worker, path[3], nodes[0]))
+            out.append(GCRule(worker, path[3], nodes[0], path not in decoded.incomplete))
     return sorted(out, key=lambda r: r.index)
 
 

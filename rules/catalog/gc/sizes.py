@@ -241,7 +241,7 @@ class GCRuleDeletesEverything(ParsedRule):
                     if keep is not None and duration < 0
                     else doc.node_span(rule.node)
                 )
-                if not sizes and duration <= 0:
+                if not sizes and duration <= 0 and rule.complete:
                     what = "matches" if decoded.value(*rule.path("filters")) else "covers"
                     neg = " (a negative `keepDuration` protects nothing)" if duration < 0 else ""
                     yield self.finding(

@@ -29,7 +29,6 @@ _HINTS: dict[str, str] = {
     "password": "buildkitd never reads registry credentials from its config; they come from the client",
     "auth": "buildkitd never reads registry credentials from its config; they come from the client",
     "oci-worker-net": "that is the spelling of a buildkitd flag; the config key is `networkMode`",
-    "network": "did you mean `networkMode`?",
     "tls": "TLS for the daemon's own listener is `[grpc.tls]`; registry TLS is `ca`/`keypair` under "
     '`[registry."<host>"]`',
     "insecure-skip-verify": 'use `insecure = true` in `[registry."<host>"]`',
@@ -137,13 +136,15 @@ def _normalised(fields: tuple[str, ...]) -> dict[str, str]:
 @functools.lru_cache(maxsize=1024)
 def _closest(key: str, fields: tuple[str, ...]) -> str | None:
     """A close spelling among ``fields`` (memoised: the editor asks again on every keystroke)."""
-    close = difflib.get_close_matches(key, fields, n=1, cutoff=0.8) or difflib.get_close_matches(
-        key.lower(), [f.lower() for f in fields], n=1, cutoff=0.8
+    norm = _norm(key)
+    # `cdiEnabled` is not `enabled`: a word put before a known name says it is about something else.
+    candidates = [f for f in fields if not (norm.endswith(_norm(f)) and len(norm) > len(_norm(f)))]
+    close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.8) or difflib.get_close_matches(
+        key.lower(), [f.lower() for f in candidates], n=1, cutoff=0.8
     )
     if close:
-        return next(f for f in fields if f.lower() == close[0].lower())
+        return next(f for f in candidates if f.lower() == close[0].lower())
     # `selinuxEnabled` for `selinux`: a known name with a word added to it.
-    norm = _norm(key)
     prefixed = [f for f in fields if len(_norm(f)) >= 5 and norm.startswith(_norm(f))]
     return max(prefixed, key=len) if prefixed else None
 
