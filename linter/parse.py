@@ -428,7 +428,7 @@ class _Parser:
                 child = TomlNode("table", "implicit", name, key_start=s, key_end=e, children={})
                 found = self.attach(cur, name, child, {}, _TABLE, False, False)
             elif found.kind == _VALUE:
-                self.error(s, f"`{name}` is already a value, so it cannot hold a table")
+                self.error(s, f"`{name}` is already a value, so it cannot hold a table", "duplicate-key")
                 return self.orphan(segments, header, found)
             cur = found
         name, s, e = segments[-1]
@@ -436,7 +436,7 @@ class _Parser:
         if not aot:
             if found is not None:
                 if found.kind != _TABLE:
-                    self.error(s, f"`{name}` is already {_KIND[found.kind]}, so it cannot be a table")
+                    self.error(s, f"`{name}` is already {_KIND[found.kind]}, so it cannot be a table", "duplicate-key")
                     return self.orphan(segments, header, found)
                 if found.explicit:
                     self.error(header[0], f"table `{_dotted(segments)}` is defined twice")
@@ -456,7 +456,9 @@ class _Parser:
             array.decl_start, array.decl_end = header
             found = self.attach(cur, name, array, [], _AOT, True, False)
         elif found.kind != _AOT:
-            self.error(s, f"`{name}` is already {_KIND[found.kind]}, so it cannot be an array of tables")
+            self.error(
+                s, f"`{name}` is already {_KIND[found.kind]}, so it cannot be an array of tables", "duplicate-key"
+            )
             return self.orphan(segments, header, found)
         else:
             found.children = {}

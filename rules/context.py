@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from bklint.rules.buildx_certs import Checked, DirInfo, FileInfo, PemInfo
-    from bklint.rules.daemon_flags import Effective, ParsedFlags
+    from bklint.rules.daemon_flags.command_line import ParsedFlags
+    from bklint.rules.daemon_flags.overlay import Effective
     from bklint.rules.document import Document
     from bklint.rules.schema.decode import Decoded
     from bklint.rules.schema.versions import Version

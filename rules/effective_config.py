@@ -1,5 +1,5 @@
 """The whole configuration buildkitd runs with: the file, the daemon flags over it
-(``daemon_flags.effective``), every other key's default from the key tree (``Leaf.default``)
+(``daemon_flags.overlay.effective``), every other key's default from the key tree (``Leaf.default``)
 and, for a worker whose file sets no ``[[gcpolicy]]``, the policies BuildKit computes.
 
 Read from moby/buildkit ``cmd/buildkitd/main.go`` (``getGCPolicy``: ``gc = false`` gives
@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bklint.rules.daemon_flags import effective
+from bklint.rules.daemon_flags.overlay import effective
 from bklint.rules.schema.nodes import Leaf, Struct
 from bklint.rules.schema.tree import CONFIG, WORKERS
 from bklint.rules.schema.tree import resolve as resolve_node

@@ -88,6 +88,8 @@ def _skipped_lines(ctx: Context) -> tuple[set[int], set[int]]:
             tables.update(range(first + 1, end))
         elif node.decl_start >= 0:
             keys.update(range(first, text.count("\n", 0, max(node.decl_end, node.decl_start)) + 1))
+    # A header on a name taken inside such a table: the loader never recorded the name.
+    tables.update(text.count("\n", 0, node.decl_start) for node in ctx.decoded.tolerated)
     return keys, tables
 
 

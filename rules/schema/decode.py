@@ -65,6 +65,9 @@ class Decoded:
     # Tables (canonical paths) holding a statement the parse could not read: a rule may judge
     # the values they have, never what they seem to lack.
     incomplete: set[Path] = field(default_factory=set)
+    # Headers the parse refused on a taken name that buildkitd's decoder takes all the same
+    # (the name was taken in a table it skipped): only buildx refuses them.
+    tolerated: list[TomlNode] = field(default_factory=list)
 
     def value(self, *path: str | int, default: Any = None) -> Any:
         entry = self.entries.get(path)
@@ -562,9 +565,11 @@ class _Decoder:
                 else:
                     skipped.add(id(st.node))
                 continue
-            if st.clash is not None and id(st.clash) not in skipped:
-                current = None  # go-toml refuses the header too: nothing below it is decoded
-                continue
+            if st.clash is not None:
+                if id(st.clash) not in skipped:
+                    current = None  # go-toml refuses the header too: nothing below it is decoded
+                    continue
+                self.out.tolerated.append(st.node)
             self.target = None
             self.clear = st.kind == "aot" and st.element == 0
             start = _At(root.box, root.key, root.type, self.doc.root, (), ())

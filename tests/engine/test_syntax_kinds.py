@@ -45,6 +45,14 @@ def test_a_duplicate_key_in_an_unknown_table_is_refused_by_buildx_only() -> None
     assert message.endswith(BUILDX_REFUSES.phrase)
 
 
+def test_a_header_on_a_name_taken_in_an_unknown_table_is_refused_by_buildx_only() -> None:
+    # buildkitd's decoder skips the unknown table's keys without recording their names.
+    (message,) = bk001('[gha]\nsign = { command = ["cosign"] }\n[gha.sign]\n')
+    assert message.endswith(BUILDX_REFUSES.phrase)
+    (message,) = bk001("[worker.oci]\nfoo = {a = 1}\n[worker.oci.foo]\n")
+    assert not message.endswith(BUILDX_REFUSES.phrase)
+
+
 def test_a_message_that_happens_to_hold_the_words_is_still_refused_by_both() -> None:
     # The bare word is echoed in the message; the old wording match took it for a value
     # buildkitd skips. go-toml refuses a bare word wherever it stands.

@@ -126,7 +126,7 @@ def test_negative_max_entries_says_it_crashes_the_daemon() -> None:
 
 
 def test_daemon_rules_read_the_flags_as_buildkitd_parses_them() -> None:
-    """One flag parser (rules/daemon_flags.py): one dash works, the last use of a flag wins."""
+    """One flag parser (rules/daemon_flags/command_line.py): one dash works, the last use of a flag wins."""
     text = "[worker.oci]\nnoProcessSandbox = true\n"
     assert "BK240" not in _codes(text, buildkitd_flags="-oci-worker-rootless")
     assert "BK240" in _codes(text, buildkitd_flags="--rootless --rootless=false")

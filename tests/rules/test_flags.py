@@ -12,15 +12,10 @@ import pytest
 from bklint.linter.run import lint_flags as run_flags
 from bklint.linter.settings import Settings
 from bklint.rules.base import FILE_START, Finding, Severity
-from bklint.rules.daemon_flags import (
-    FLAGS,
-    effective,
-    go_parse_int,
-    lookup,
-    parse_flags,
-    parse_keepstorage,
-    split_flags,
-)
+from bklint.rules.daemon_flags.command_line import parse_flags, split_flags
+from bklint.rules.daemon_flags.flag_values import go_parse_int, parse_keepstorage
+from bklint.rules.daemon_flags.overlay import effective
+from bklint.rules.daemon_flags.table import FLAGS, lookup
 from bklint.rules.schema.values import DiskSpace
 from tests.conftest import lint
 

@@ -8,7 +8,7 @@ from bklint.rules import toml_text
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.daemon.values import string_items
 from bklint.rules.context import Context
-from bklint.rules.daemon_flags import flags_of
+from bklint.rules.daemon_flags.command_line import flags_of
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
 from bklint.rules.schema.tree import ENTITLEMENTS

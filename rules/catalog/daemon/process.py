@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from bklint.rules import toml_text
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.context import Context
-from bklint.rules.daemon_flags import flag_on, flags_of
+from bklint.rules.daemon_flags.command_line import flag_on, flags_of
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
 from bklint.rules.schema.tree import LOG_LEVELS

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from bklint.rules.base import Finding, ParsedRule, Severity, register
 from bklint.rules.context import Context
-from bklint.rules.daemon_flags import flags_of
+from bklint.rules.daemon_flags.command_line import flags_of
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
 from bklint.rules.startup import FAILS_AT_START, NEEDED_AT_START

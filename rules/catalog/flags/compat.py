@@ -7,12 +7,9 @@ from collections.abc import Iterable
 from bklint.rules.base import FLAGS_GIVEN, Finding, Rule, Severity, register
 from bklint.rules.catalog.flags.reporting import REFUSES, flag_report
 from bklint.rules.context import Context
-from bklint.rules.daemon_flags import (
-    flags_of,
-    go_parse_bool,
-    since_minor,
-    target_minor,
-)
+from bklint.rules.daemon_flags.command_line import flags_of
+from bklint.rules.daemon_flags.flag_values import go_parse_bool
+from bklint.rules.daemon_flags.table import since_minor, target_minor
 
 
 @register

@@ -7,14 +7,10 @@ from collections.abc import Iterable
 from bklint.rules.base import FLAGS_GIVEN, Finding, Rule, Severity, register
 from bklint.rules.catalog.flags.reporting import REFUSES, flag_report
 from bklint.rules.context import Context
-from bklint.rules.daemon_flags import (
-    BUILDX_CONFIG_PATH,
-    FROM_FLAGS,
-    effective,
-    flag_value_error,
-    flags_of,
-    go_parse_bool,
-)
+from bklint.rules.daemon_flags.command_line import flags_of
+from bklint.rules.daemon_flags.flag_values import flag_value_error, go_parse_bool
+from bklint.rules.daemon_flags.overlay import FROM_FLAGS, effective
+from bklint.rules.daemon_flags.table import BUILDX_CONFIG_PATH
 from bklint.rules.document import format_path
 from bklint.rules.schema.tree import ENTITLEMENTS, WORKERS
 

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from bklint.rules.base import FILE_START, Finding, Rule, Severity
-from bklint.rules.daemon_flags import (
-    FROM_FLAGS,
-    BadWord,
-    FlagUse,
-    flag_finding,
-)
+from bklint.rules.daemon_flags.command_line import BadWord, FlagUse, flag_finding
+from bklint.rules.daemon_flags.overlay import FROM_FLAGS
 
 REFUSES = "buildkitd refuses to start"
 

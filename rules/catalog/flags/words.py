@@ -7,16 +7,10 @@ from collections.abc import Iterable
 from bklint.rules.base import FLAGS_GIVEN, Finding, Rule, Severity, register
 from bklint.rules.catalog.flags.reporting import REFUSES, flag_report
 from bklint.rules.context import Context
-from bklint.rules.daemon_flags import (
-    FLAGS,
-    BadWord,
-    effective,
-    flag_value_error,
-    flags_of,
-    go_parse_bool,
-    suggest,
-    target_minor,
-)
+from bklint.rules.daemon_flags.command_line import BadWord, flags_of
+from bklint.rules.daemon_flags.flag_values import flag_value_error, go_parse_bool
+from bklint.rules.daemon_flags.overlay import effective
+from bklint.rules.daemon_flags.table import FLAGS, suggest, target_minor
 from bklint.rules.schema.tree import ENTITLEMENTS, OCI_SNAPSHOTTERS
 
 

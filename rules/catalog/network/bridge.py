@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from bklint.rules.base import FLAGS_GIVEN, Finding, Rule, Severity, register
 from bklint.rules.catalog.network.worker_settings import effective_mode, report, shown_setting, string_setting
 from bklint.rules.context import Context
-from bklint.rules.daemon_flags import FROM_FLAGS, Effective, effective
+from bklint.rules.daemon_flags.overlay import FROM_FLAGS, Effective, effective
 from bklint.rules.document import utf8
 from bklint.rules.schema.tree import WORKERS
 

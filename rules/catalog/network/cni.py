@@ -13,7 +13,7 @@ from bklint.rules.catalog.network.worker_settings import (
     worker_key,
 )
 from bklint.rules.context import Context
-from bklint.rules.daemon_flags import effective
+from bklint.rules.daemon_flags.overlay import effective
 from bklint.rules.schema.tree import WORKERS
 from bklint.rules.startup import NEEDED_AT_START
 

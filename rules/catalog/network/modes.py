@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from bklint.rules.base import FLAGS_GIVEN, Edit, Finding, Fix, Rule, Severity, register
 from bklint.rules.catalog.network.worker_settings import report, shown_setting, string_setting
 from bklint.rules.context import Context
-from bklint.rules.daemon_flags import effective, target_minor
+from bklint.rules.daemon_flags.overlay import effective
+from bklint.rules.daemon_flags.table import target_minor
 from bklint.rules.schema.tree import NETWORK_MODES, WORKERS
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bklint.rules.base import FILE_START, Finding, Fix, Rule, Severity
 from bklint.rules.context import Context
-from bklint.rules.daemon_flags import Effective, Setting, flag_finding
+from bklint.rules.daemon_flags.command_line import flag_finding
+from bklint.rules.daemon_flags.overlay import Effective, Setting
 from bklint.rules.schema.tree import NETWORK_MODES
 from bklint.rules.templates import templated
 

@@ -1,0 +1,224 @@
+"""A daemon-flags string read as buildkitd reads it.
+
+``split_flags`` splits exactly as buildx does (``github.com/google/shlex``: quotes,
+backslash escapes, ``#`` comments at the start of a word), every token keeping its offsets
+in the string so a caller can point into it. ``parse_flags`` then reads the words as
+buildkitd's urfave/cli v3 parser does (v0.31+; older releases used v1, see
+``ParsedFlags.positional``): ``--flag value``, ``--flag=value``, ``-flag``, boolean flags
+that never take the next word, repeatable list flags, ``--``. It records unknown flags,
+missing values, stray words, and each use of a known flag. ``flags_of(ctx)`` is the parsed
+``buildkitd-flags`` setting of a run, parsed once.
+
+Read from docker/buildx ``builder/builder.go`` and the urfave/cli v3 parser vendored by
+moby/buildkit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
+
+from bklint.rules.daemon_flags.flag_values import go_parse_bool
+from bklint.rules.daemon_flags.table import FlagSpec, lookup
+
+if TYPE_CHECKING:
+    from bklint.rules.base import Finding
+    from bklint.rules.context import Context
+
+
+class Token(NamedTuple):
+    text: str
+    start: int  # offsets in the flags string
+    end: int
+
+
+class Split(NamedTuple):
+    tokens: tuple[Token, ...]
+    error: str | None = None  # buildx refuses the flags: "failed to parse buildkit flags: …"
+    error_offset: int = 0
+
+
+_SPACE = " \t\r\n"
+
+
+def split_flags(text: str) -> Split:
+    """Split like google/shlex ``Split``: what buildx hands to the container as arguments."""
+    tokens: list[Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in _SPACE:
+            i += 1
+            continue
+        if ch == "#":  # a comment runs to the end of the line
+            nl = text.find("\n", i)
+            i = n if nl < 0 else nl + 1
+            continue
+        start = i
+        value: list[str] = []
+        while i < n and text[i] not in _SPACE:
+            ch = text[i]
+            if ch == "\\":
+                if i + 1 >= n:
+                    return Split(tuple(tokens), "EOF found after escape character", i)
+                value.append(text[i + 1])
+                i += 2
+            elif ch == "'":
+                close = text.find("'", i + 1)
+                if close < 0:
+                    return Split(tuple(tokens), "EOF found when expecting closing quote", i)
+                value.append(text[i + 1 : close])
+                i = close + 1
+            elif ch == '"':
+                j = i + 1
+                while True:
+                    if j >= n:
+                        return Split(tuple(tokens), "EOF found when expecting closing quote", i)
+                    if text[j] == "\\":
+                        if j + 1 >= n:
+                            return Split(tuple(tokens), "EOF found after escape character", j)
+                        value.append(text[j + 1])
+                        j += 2
+                    elif text[j] == '"':
+                        break
+                    else:
+                        value.append(text[j])
+                        j += 1
+                i = j + 1
+            else:
+                value.append(ch)
+                i += 1
+        tokens.append(Token("".join(value), start, i))
+    return Split(tuple(tokens))
+
+
+class FlagUse(NamedTuple):
+    """One occurrence of a known flag."""
+
+    spec: FlagSpec
+    written: str  # the flag word as given, e.g. "--oci-worker-net=cni" or "-debug"
+    value: str  # the raw value ("true" for a bare boolean flag)
+    start: int
+    end: int  # offsets in the flags string, covering a separate value word too
+    order: int  # position among all flag uses
+
+    @property
+    def shown(self) -> str:
+        """How messages quote it: ``--name=value`` or ``--name``."""
+        name = self.written.split("=", 1)[0]
+        if self.spec.kind == "bool" and "=" not in self.written:
+            return name
+        return f"{name}={self.value}"
+
+
+class BadWord(NamedTuple):
+    """An unknown flag, a flag without its value, or a word buildkitd does not read."""
+
+    text: str
+    name: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class ParsedFlags:
+    text: str
+    split: Split
+    uses: list[FlagUse] = field(default_factory=list)
+    unknown: list[BadWord] = field(default_factory=list)
+    missing_value: list[BadWord] = field(default_factory=list)
+    # Words that are not flags. buildkitd (v0.31+) ignores them and goes on parsing;
+    # releases up to v0.30 (urfave/cli v1, Go's flag package) stop at the first one and
+    # ignore every flag after it too.
+    positional: list[BadWord] = field(default_factory=list)
+    # Where parsing stopped for good ("--", or a lone "-" after which v3 drops the rest).
+    stopped: BadWord | None = None
+
+    def of(self, name: str) -> list[FlagUse]:
+        return [u for u in self.uses if u.spec.name == name]
+
+    def last(self, name: str) -> FlagUse | None:
+        found = self.of(name)
+        return found[-1] if found else None
+
+    def is_set(self, name: str) -> bool:
+        return any(u.spec.name == name for u in self.uses)
+
+
+def parse_flags(text: str) -> ParsedFlags:
+    split = split_flags(text)
+    out = ParsedFlags(text, split)
+    toks = split.tokens
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        first = tok.text.strip()
+        if not first or first[0] != "-":
+            out.positional.append(BadWord(tok.text, "", tok.start, tok.end))
+            i += 1
+            continue
+        if first == "--" or len(first) == 1:
+            out.stopped = BadWord(tok.text, first, tok.start, toks[-1].end)
+            out.positional.extend(BadWord(t.text, "", t.start, t.end) for t in toks[i + 1 :])
+            break
+        dashes = 2 if first[1] == "-" else 1
+        if dashes == 1 and not first[1].isalpha():
+            # Not a flag: urfave/cli treats it and everything after it as arguments.
+            out.positional.extend(BadWord(t.text, "", t.start, t.end) for t in toks[i:])
+            break
+        name = first[dashes:]
+        value: str | None = None
+        if "=" in name:
+            name, value = name.split("=", 1)
+        spec = lookup(name)
+        end = tok.end
+        if spec is None:
+            # buildkitd stops here ("flag provided but not defined"); keep reading to report
+            # more, taking a following non-flag word as this flag's value.
+            if value is None and i + 1 < len(toks) and not toks[i + 1].text.startswith("-"):
+                i += 1
+                end = toks[i].end
+            out.unknown.append(BadWord(tok.text, name, tok.start, end))
+            i += 1
+            continue
+        if spec.kind == "bool":
+            value = value or "true"
+        elif value is None:
+            if i + 1 >= len(toks):
+                out.missing_value.append(BadWord(tok.text, name, tok.start, tok.end))
+                i += 1
+                continue
+            i += 1
+            value = toks[i].text
+            end = toks[i].end
+        out.uses.append(
+            FlagUse(spec, tok.text if "=" in first else first, value, tok.start, end, len(out.uses))
+        )
+        i += 1
+    return out
+
+
+def flags_of(ctx: Context) -> ParsedFlags | None:
+    """The parsed daemon flags of this run (``--buildkitd-flags`` or the config setting)."""
+    text = ctx.settings.buildkitd_flags
+    if text is None or not text.strip():
+        return None
+    cached = ctx.memo.flags
+    if cached is not None and cached.text == text:
+        return cached
+    parsed = ctx.memo.flags = parse_flags(text)
+    return parsed
+
+
+def flag_on(parsed: ParsedFlags | None, *names: str) -> bool:
+    """Whether one of the boolean flags ``names`` is given and true (its last use counts)."""
+    if parsed is None:
+        return False
+    return any((use := parsed.last(name)) is not None and go_parse_bool(use.value) is True for name in names)
+
+
+def flag_finding(finding: Finding, *words: FlagUse | BadWord) -> Finding:
+    """Attach where in the flags string the finding is (for callers that re-anchor)."""
+    if words:
+        finding.flags_span = (min(w.start for w in words), max(w.end for w in words))
+    return finding
