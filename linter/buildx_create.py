@@ -76,7 +76,7 @@ def added_flag(flags: str, driver: str, driver_opts: Iterable[str], config_allow
     of the config's `insecure-entitlements` (what BK511 is about). No driver named means
     docker-container, the driver `create` picks.
     """
-    from bklint.rules.daemon_flags import split_flags
+    from bklint.rules.daemon_flags.command_line import split_flags
 
     driver = driver or "docker-container"
     words = [t.text for t in split_flags(flags).tokens]
