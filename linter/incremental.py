@@ -12,12 +12,16 @@ parse's result, only cheaper; tests compare the two on every vector and real con
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bklint.linter.parse import ParseOutcome, parse, parse_part
 from bklint.rules.document import Document, TomlNode
+
+if TYPE_CHECKING:
+    from bklint.linter.per_table import Table
 
 _HEADER_LINE = re.compile(r"^[ \t]*\[", re.MULTILINE)
 # Below this size a full parse is as cheap as the bookkeeping.
@@ -42,21 +46,133 @@ class ParseCache:
     nodes: dict[tuple[str, int], TomlNode] = field(default_factory=dict)
     # How the last parse went, for tests and benchmarks: "full" or "incremental".
     last: str = ""
+    # The parts of the last incremental parse, in order: (text, start, source map in place).
+    parts: list[tuple[str, int, TomlNode]] = field(default_factory=list)
+    # The tables of the last text that stand alone, by (text, start, line), and in file order
+    # with the index of their part: linter/per_table.py.
+    tables: dict[tuple[str, int, int], Table] = field(default_factory=dict)
+    table_list: list[tuple[int, Table]] = field(default_factory=list)
+    # The last text parsed part by part and its result; ``changed``: the one part whose text
+    # changed since the text before, when only it was parsed again (``_patched``).
+    text: str = ""
+    doc: Document | None = None
+    changed: int | None = None
 
 
 def parse_cached(text: str, cache: ParseCache | None) -> ParseOutcome:
     if cache is None or len(text) < MIN_INCREMENTAL_SIZE:
         if cache is not None:
             cache.last = "full"
+            cache.parts = []
         return parse(text)
-    outcome = _incremental(text, cache)
+    outcome = _patched(text, cache)
+    if outcome is None:
+        cache.changed = None
+        outcome = _incremental(text, cache)
     if outcome is None:
         cache.values.clear()
         cache.nodes.clear()
+        cache.parts = []
+        cache.doc = None
         cache.last = "full"
         return parse(text)
+    cache.text = text
+    cache.doc = outcome.doc
     cache.last = "incremental"
     return outcome
+
+
+def _patched(text: str, cache: ParseCache) -> ParseOutcome | None:
+    """The keystroke's fast path: an edit that keeps the length of the text, inside the body
+    of one `[map."key"]` table (its header line, its line count and the other parts as they
+    were), when nothing else in the file reaches that table. The previous result is copied
+    along the path to the table (two dicts) with the table's new parse put in; the rest of
+    the merge cannot change, so this is what ``_incremental`` would give, without its pass
+    over every part. Anything else: None."""
+    doc, parts = cache.doc, cache.parts
+    if doc is None or len(text) != len(cache.text) or not parts or text == cache.text:
+        return None
+    first, last = _differences(cache.text, text)
+    k = bisect.bisect_right(parts, first, key=_start) - 1
+    old_chunk, start, old_root = parts[k]
+    end = start + len(old_chunk)
+    chunk = text[start:end]
+    body = old_chunk.find("\n") + 1
+    if last >= end or body <= 0 or first < start + body or chunk.count("\n") != old_chunk.count("\n"):
+        return None
+    if any(m.start() for m in _HEADER_LINE.finditer(chunk)):
+        return None  # a new header line: a new part
+    shape = _table_shape(old_root)
+    if shape is None:
+        return None
+    name, host, old_header = shape
+    holder = (doc.root.children or {}).get(name)
+    if holder is None or holder.origin != "implicit" or (holder.children or {}).get(host) is not old_header:
+        return None
+    part = cache.values.get(chunk) or _parse_part(chunk)
+    new_root = _moved(part.node, start) if part is not None else None
+    new_shape = _table_shape(new_root) if new_root is not None else None
+    if part is None or new_root is None or new_shape is None or new_shape[:2] != (name, host):
+        return None
+    data = dict(doc.data)
+    data[name] = {**data[name], host: part.data[name][host]}
+    root = _copy_node(doc.root)
+    assert root.children is not None
+    root.children[name] = moved = _copy_node(holder)
+    assert moved.children is not None
+    moved.children[host] = new_shape[2]
+    cache.values.pop(old_chunk, None)
+    cache.values[chunk] = part
+    cache.nodes.pop((old_chunk, start), None)
+    cache.nodes[(chunk, start)] = new_root
+    cache.parts = [*parts[:k], (chunk, start, new_root), *parts[k + 1 :]]
+    cache.changed = k
+    starts = doc.line_starts if _newlines(chunk) == _newlines(old_chunk) else []
+    return ParseOutcome(Document(text, data, root, list(starts)))
+
+
+def _start(part: tuple[str, int, TomlNode]) -> int:
+    return part[1]
+
+
+def _newlines(text: str) -> list[int]:
+    return [i for i, c in enumerate(text) if c == "\n"]
+
+
+def _differences(old: str, new: str) -> tuple[int, int]:
+    """The first and the last index where two texts of one length differ (they do)."""
+    lo, hi = 0, len(old)
+    while hi - lo > 64:  # binary search on slices: the comparisons run in C
+        mid = (lo + hi) // 2
+        if old[lo:mid] == new[lo:mid]:
+            lo = mid
+        else:
+            hi = mid
+    first = next(i for i in range(lo, hi) if old[i] != new[i])
+    lo, hi = first, len(old)
+    while hi - lo > 64:
+        mid = (lo + hi) // 2
+        if old[mid:hi] == new[mid:hi]:
+            hi = mid
+        else:
+            lo = mid
+    last = next(i for i in range(hi - 1, lo - 1, -1) if old[i] != new[i])
+    return first, last
+
+
+def _table_shape(root: TomlNode) -> tuple[str, str, TomlNode] | None:
+    """For a part's source map: (map, key, header) when it is exactly one `[map."key"]` table."""
+    children = root.children or {}
+    if len(children) != 1:
+        return None
+    ((name, holder),) = children.items()
+    hosts = holder.children or {}
+    if holder.origin != "implicit" or len(hosts) != 1:
+        return None
+    ((host, header),) = hosts.items()
+    if header.kind != "table" or header.origin != "header" or len(header.segments) != 2:
+        return None
+    return name, host, header
 
 
 def _split(text: str) -> list[int]:
@@ -72,6 +188,7 @@ def _incremental(text: str, cache: ParseCache) -> ParseOutcome | None:
     values: dict[str, _Part | None] = {}
     nodes: dict[tuple[str, int], TomlNode] = {}
     parts: list[tuple[_Part, TomlNode]] = []
+    placed: list[tuple[str, int, TomlNode]] = []
     for start, end in bounds:
         chunk = text[start:end]
         part = values[chunk] = cache.values[chunk] if chunk in cache.values else _parse_part(chunk)
@@ -83,8 +200,10 @@ def _incremental(text: str, cache: ParseCache) -> ParseOutcome | None:
             node = _moved(part.node, start)
         nodes[key] = node
         parts.append((part, node))
+        placed.append((chunk, start, node))
     cache.values = values
     cache.nodes = nodes
+    cache.parts = placed
     merged = _Merge().run(parts)
     if merged is None:
         return None

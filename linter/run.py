@@ -21,6 +21,7 @@ from bklint.rules.schema.decode import Decoded, decode
 if TYPE_CHECKING:
     from bklint.linter.followed import FollowedConfig
     from bklint.linter.incremental import ParseCache
+    from bklint.linter.per_table import Table
 
 _INSTANCES: dict[str, Rule] = {}
 
@@ -95,14 +96,30 @@ def lint_source(
     source: SourceText, path: str | None, settings: Settings, cache: ParseCache | None = None
 ) -> LintResult:
     raw: list[Finding] = []
+    split: tuple[list[Table], Context] | None = None
     try:
-        ctx = build_context(source, path, settings, cache)
+        ctx, split = _context(source, path, settings, cache)
     except Exception as exc:  # a parser bug: say so, and let the text-level rules still run
         ctx = Context(path=path, source=source, settings=settings.rules)
         raw.append(InternalError.of("the parse", exc))
-    for rule in active_rules(settings, path, ctx):
+    active = active_rules(settings, path, ctx)
+    alone: dict[str, list[Table]] = {}
+    if split is not None and ctx.decoded is not None:
+        tables = split[0]
+        by_table = [r for r in active if r.scope == "table" and r.judges_alone(ctx.decoded)]
+        codes = tuple(r.code for r in by_table)
+        for table in tables:
+            table.judge(by_table, codes, ctx)
+        found = [t for t in tables if t.found]
+        alone = {code: found for code in codes if not any(t.failed and code not in t.findings for t in found)}
+    for rule in active:
         try:
-            raw.extend(rule.check(ctx))
+            if rule.code in alone and split is not None:
+                raw.extend(rule.check(split[1]))
+                for table in alone[rule.code]:
+                    raw.extend(table.findings[rule.code])
+            else:
+                raw.extend(rule.check(ctx))
         except Exception as exc:  # one rule's bug must not take the others' findings with it
             raw.append(InternalError.of(type(rule).code, exc))
     try:
@@ -127,9 +144,17 @@ def lint_flags(flags: str, path: str | None, settings: Settings) -> list[Finding
 def build_context(
     source: SourceText, path: str | None, settings: Settings, cache: ParseCache | None = None
 ) -> Context:
+    return _context(source, path, settings, cache)[0]
+
+
+def _context(
+    source: SourceText, path: str | None, settings: Settings, cache: ParseCache | None
+) -> tuple[Context, tuple[list[Table], Context] | None]:
+    """The context of the whole file and, when the server's cache lets the file be split
+    (linter/per_table.py), its standalone tables and the context of the rest of the file."""
     ctx = Context(path=path, source=source, settings=settings.rules)
     if not source.readable:
-        return ctx
+        return ctx, None
     if cache is not None:
         from bklint.linter.incremental import parse_cached
 
@@ -138,13 +163,22 @@ def build_context(
         outcome = parse(source.text)
     ctx.syntax = outcome.problems
     if outcome.doc is None:
-        return ctx
+        return ctx, None
     ctx.doc = outcome.doc
+    if cache is not None:
+        from bklint.linter import per_table
+
+        tables = per_table.split(outcome.doc, cache)
+        if tables is not None:
+            ctx.decoded, rest_decoded = per_table.decode_with(outcome.doc, tables)
+            rest = Context(path=path, source=source, settings=settings.rules, syntax=ctx.syntax, doc=ctx.doc)
+            rest.decoded = rest_decoded
+            return ctx, (tables, rest)
     decoded = decode(outcome.doc)
     if outcome.masked or outcome.unfinished:
         _drop_masked(decoded, outcome)
     ctx.decoded = decoded
-    return ctx
+    return ctx, None
 
 
 def _drop_masked(decoded: Decoded, outcome: ParseOutcome) -> None:

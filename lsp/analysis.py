@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from lsprotocol import types
+from lsprotocol import converters, types
 
 from bklint.linter.incremental import ParseCache
 from bklint.linter.inputs import kind_for
@@ -38,8 +39,9 @@ class Analysis:
     result: LintResult
     lines: Lines
     diagnostics: list[types.Diagnostic] = field(default_factory=list)
-    # diagnostics[i] was made from findings[i]
+    # diagnostics[i] was made from findings[i]; wire[i] is diagnostics[i] as JSON.
     findings: list[Finding] = field(default_factory=list)
+    wire: list[dict[str, Any]] = field(default_factory=list)
     _layout: Layout | None = None
     # Why an edit offered on this version would break the file (None: it would not), by edits.
     verdicts: dict[tuple[Edit, ...], str | None] = field(default_factory=dict)
@@ -59,6 +61,24 @@ class Analysis:
         return self._layout
 
 
+_Made = tuple[types.Diagnostic, dict[str, Any]]
+
+
+@dataclass(slots=True)
+class Converted:
+    """The diagnostics of a document's last version, by what they were made from.
+
+    A keystroke changes a few findings of hundreds: the others are taken from here as they
+    were sent last time, LSP object and JSON alike, instead of being converted again. A
+    diagnostic's range depends only on its span and the text of the lines it names, so those
+    lines are part of the key; a text with bare ``\r`` (LSP numbers its lines differently)
+    is always converted afresh.
+    """
+
+    made: dict[tuple[Any, ...], _Made] = field(default_factory=dict)
+    encoding: str = ""
+
+
 def analyse(
     uri: str,
     path: str | None,
@@ -68,8 +88,10 @@ def analyse(
     settings: Settings,
     encoding: str,
     cache: ParseCache | None = None,
+    converted: Converted | None = None,
 ) -> Analysis:
-    """Lint ``text`` (on the single worker thread, which alone touches ``cache``) into diagnostics.
+    """Lint ``text`` (on the single worker thread, which alone touches ``cache`` and
+    ``converted``) into diagnostics.
 
     Never raises: a failure becomes a BK902 diagnostic, so the editor shows that the lint
     failed (and every finding that did come out) instead of keeping stale diagnostics.
@@ -80,15 +102,51 @@ def analyse(
         result = LintResult(path, SourceText(text), [InternalError.of("the lint", exc)])
     lines = Lines(text, encoding)
     out = Analysis(uri, path, version, generation, text, settings, result, lines)
+    reuse = converted is not None and converted.encoding == encoding and lines.client_starts is lines.starts
+    previous = converted.made if converted is not None and reuse else {}
+    kept: dict[tuple[Any, ...], _Made] = {}
     for finding in result.findings:
-        try:
-            made = diagnostic(finding, lines, uri)
-        except Exception as exc:
-            finding = InternalError.of(f"the diagnostic for {finding.code}", exc)
-            made = diagnostic(finding, lines, uri)
+        key = _key(finding, lines, uri) if reuse else None
+        made = previous.get(key) if key is not None else None
+        if made is None:
+            try:
+                diag = diagnostic(finding, lines, uri)
+            except Exception as exc:
+                finding = InternalError.of(f"the diagnostic for {finding.code}", exc)
+                diag = diagnostic(finding, lines, uri)
+            made = (diag, _CONVERTER.unstructure(diag, types.Diagnostic))
+        if key is not None:
+            kept[key] = made
         out.findings.append(finding)
-        out.diagnostics.append(made)
+        out.diagnostics.append(made[0])
+        out.wire.append(made[1])
+    if converted is not None:
+        converted.made = kept
+        converted.encoding = encoding
     return out
+
+
+_CONVERTER = converters.get_converter()
+
+
+def _key(finding: Finding, lines: Lines, uri: str) -> tuple[Any, ...]:
+    """Everything ``diagnostic`` reads: the finding's fields and the lines its spans are on."""
+    spans = [finding.span, *(span for span, _ in finding.related)]
+    count = len(lines.starts)
+    texts = tuple(lines.line(n) if n < count else None for span in spans for n in (span.start.line, span.end.line))
+    return (
+        finding.code,
+        finding.name,
+        int(finding.severity),
+        finding.message,
+        finding.url,
+        finding.fix is not None,
+        finding.span,
+        finding.related,
+        finding.elsewhere,
+        uri,
+        texts,
+    )
 
 
 def failure_report(exc: Exception) -> types.RelatedFullDocumentDiagnosticReport:

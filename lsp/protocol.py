@@ -113,6 +113,10 @@ class BklintProtocol(LanguageServerProtocol):
             self._send_response(msg_id, error=error.to_response_error())  # type: ignore[arg-type]
             return ANSWERED
 
+    def send_notification(self, method: str, params: dict[str, Any]) -> None:
+        """Send a notification whose params are already JSON values (no cattrs pass over them)."""
+        self._send_data({"jsonrpc": self.VERSION, "method": method, "params": params})
+
     def handle_message(self, message: Any) -> None:
         if message is ANSWERED:
             return

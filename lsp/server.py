@@ -31,7 +31,7 @@ from bklint.linter.incremental import ParseCache
 from bklint.linter.inputs import kind_for
 from bklint.linter.run import rules
 from bklint.lsp import actions, completion, hover, navigation
-from bklint.lsp.analysis import Analysis, analyse, failure_report
+from bklint.lsp.analysis import Analysis, Converted, analyse, failure_report
 from bklint.lsp.protocol import BklintProtocol
 from bklint.lsp.settings import Resolver, client_values
 
@@ -58,6 +58,8 @@ class BklintServer(LanguageServer):
         self.cache: dict[str, Analysis] = {}
         # Per-document memo of table parses: a keystroke re-parses only its table.
         self.parse_caches: dict[str, ParseCache] = {}
+        # Per-document diagnostics of the last version, converted: a keystroke converts only new ones.
+        self.converted: dict[str, Converted] = {}
         self.inflight: dict[str, tuple[tuple[int, int | None, str], asyncio.Future[Analysis]]] = {}
         self.running: dict[str, asyncio.Task[None]] = {}
         self.dirty: set[str] = set()
@@ -148,6 +150,7 @@ class BklintServer(LanguageServer):
             settings,
             self.encoding,
             self.parse_caches.setdefault(uri, ParseCache()),
+            self.converted.setdefault(uri, Converted()),
         )
         self.inflight[uri] = (key, future)
         try:
@@ -193,13 +196,16 @@ class BklintServer(LanguageServer):
         if self.published.get(a.uri) == stamp:
             return
         self.published[a.uri] = stamp
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=a.uri, diagnostics=a.diagnostics, version=doc.version)
-        )
+        # Already JSON (analysis.Converted): only the new diagnostics pay for serialisation.
+        params: dict[str, Any] = {"uri": a.uri, "diagnostics": a.wire}
+        if doc.version is not None:
+            params["version"] = doc.version
+        cast(BklintProtocol, self.protocol).send_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
 
     def clear(self, uri: str) -> None:
         self.cache.pop(uri, None)
         self.parse_caches.pop(uri, None)
+        self.converted.pop(uri, None)
         self.published.pop(uri, None)
         self.dirty.discard(uri)
         if self.push:

@@ -189,9 +189,19 @@ class Rule:
     # that has none of them gets no finding from the rule, so the engine does not even
     # import it (rules/catalog/index.py). Empty: every file may.
     triggers: ClassVar[tuple[str, ...]] = ()
+    # "table": what the rule says about a `[registry."host"]` table depends on that table
+    # alone, so its findings on the file are its findings on each such table decoded alone
+    # plus those on the rest of the file, and the server re-runs it only for the tables an
+    # edit touched (linter/per_table.py). "document" (the default): it reads across tables.
+    scope: ClassVar[Literal["table", "document"]] = "document"
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         raise NotImplementedError
+
+    def judges_alone(self, decoded: Decoded) -> bool:
+        """For a "table" rule: whether, in a file decoded as ``decoded``, judging each table
+        alone still gives its findings on the file (False when it counts across tables)."""
+        return True
 
     @classmethod
     def docs(cls) -> str:

@@ -51,7 +51,9 @@ class InvalidToml(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        if ctx.syntax and ctx.source.text.lstrip().startswith("{"):
+        if not ctx.syntax:
+            return  # the common case: nothing to report, and no need to scan the text
+        if ctx.source.text.lstrip().startswith("{"):
             first = ctx.syntax[0]
             yield self.finding(
                 "this is JSON, not TOML (a Docker `daemon.json`?); buildkitd refuses it. BuildKit inside dockerd "

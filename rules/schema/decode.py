@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, Literal, NamedTuple
 
 from bklint.rules.document import Document, TomlNode, format_path
@@ -84,27 +86,23 @@ class Decoded:
     # ``entries``; nothing changes them while rules run.
     _by_prefix: dict[Path, list[Entry]] | None = field(default=None, init=False, repr=False, compare=False)
     # Values rules derive from the decoded config and share (e.g. parsed mirrors per registry).
+    # A table decoded alone brings its memo into the whole file's decode (``decode``'s
+    # ``spliced``): a value keyed by one registry must be derived from that table alone.
     memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
     _children: dict[Path, dict[str | int, None]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    # For ``decode_split``, what this table decoded alone adds to a whole file's decode.
+    pieces: _Pieces | None = field(default=None, init=False, repr=False, compare=False)
 
     def under(self, *prefix: str | int) -> list[Entry]:
         if self._by_prefix is None:
-            index: dict[Path, list[Entry]] = {}
-            for p, e in self.entries.items():
-                for n in range(len(p) + 1):
-                    index.setdefault(p[:n], []).append(e)
-            self._by_prefix = index
+            self._by_prefix = _by_prefix(self.entries, 0)
         return list(self._by_prefix.get(prefix, ()))
 
     def _child_index(self) -> dict[Path, dict[str | int, None]]:
         if self._children is None:
-            index: dict[Path, dict[str | int, None]] = {}
-            for p in self.tables:
-                for n in range(len(p)):
-                    index.setdefault(p[:n], {}).setdefault(p[n], None)
-            self._children = index
+            self._children = _children(self.tables, 0)
         return self._children
 
     def map_keys(self, *path: str | int) -> list[str]:
@@ -118,6 +116,42 @@ class Decoded:
     @property
     def errors(self) -> list[Issue]:
         return [i for i in self.issues if i.kind in ("type", "value", "crash")]
+
+
+def _by_prefix(entries: dict[Path, Entry], depth: int) -> dict[Path, list[Entry]]:
+    """The entries below each path at least ``depth`` long (``Decoded.under``)."""
+    index: dict[Path, list[Entry]] = {}
+    for p, e in entries.items():
+        for n in range(depth, len(p) + 1):
+            index.setdefault(p[:n], []).append(e)
+    return index
+
+
+def _children(tables: dict[Path, list[TomlNode]], depth: int) -> dict[Path, dict[str | int, None]]:
+    """The tables just below each path at least ``depth`` long, in order (``Decoded.map_keys``)."""
+    index: dict[Path, dict[str | int, None]] = {}
+    for p in tables:
+        for n in range(depth, len(p)):
+            index.setdefault(p[:n], {}).setdefault(p[n], None)
+    return index
+
+
+class _Pieces(NamedTuple):
+    """What a `[map."key"]` table decoded alone adds to the whole file's decode and indexes."""
+
+    key: tuple[str, str]
+    deep: list[tuple[Path, list[TomlNode]]]  # its tables but the root and the map
+    shallow: list[Path]  # the map's path
+    values: list[Entry]
+    by_prefix: dict[Path, list[Entry]]  # Decoded.under below the map
+    children: dict[Path, dict[str | int, None]]  # Decoded._child_index below the map
+
+    @classmethod
+    def of(cls, part: Decoded, name: str, header: TomlNode) -> _Pieces:
+        deep = [(p, n) for p, n in part.tables.items() if len(p) >= 2]
+        key = (name, str(deep[0][0][1]) if deep else header.segments[-1][0])
+        shallow = [p for p in part.tables if len(p) == 1]
+        return cls(key, deep, shallow, list(part.entries.values()), _by_prefix(part.entries, 2), _children(part.tables, 2))
 
 
 _GO_NAMES = {
@@ -317,18 +351,28 @@ class _Statement(NamedTuple):
     clash: TomlNode | None = None  # for a header the parse refused: what took its name first
 
 
-def _statements(doc: Document) -> list[_Statement]:
-    """Headers and key/value lines in file order: go-toml decodes one expression at a time.
+def _file_statements(doc: Document, skip: Container[int] = ()) -> list[_Statement]:
+    """Headers and key/value lines of ``doc`` in file order: go-toml decodes one expression
+    at a time. Nodes in ``skip`` (by id) are left out with all below them.
 
     Headers the parse refused on a name already taken (``Document.orphans``) are among them:
     buildkitd's decoder skips the keys of a table it does not know without recording them,
     so a header clashing with such a key still reaches it (and lands in an ignored table).
     """
-    out = [_Statement("table", o.node.decl_start, o.node, o.node.segments, None, clash=o.clash) for o in doc.orphans]
-    stack: list[tuple[TomlNode, Any]] = [(doc.root, doc.data), *((o.node, o.data) for o in doc.orphans)]
+    first = [_Statement("table", o.node.decl_start, o.node, o.node.segments, None, clash=o.clash) for o in doc.orphans]
+    return _statements([(doc.root, doc.data), *((o.node, o.data) for o in doc.orphans)], skip, first)
+
+
+def _statements(
+    stack: list[tuple[TomlNode, Any]], skip: Container[int] = (), first: list[_Statement] | None = None
+) -> list[_Statement]:
+    """The statements below ``stack`` (and ``first``) in file order, but those in ``skip``."""
+    out: list[_Statement] = first or []
     while stack:
         node, data = stack.pop()
         for key, child in (node.children or {}).items():
+            if skip and id(child) in skip:
+                continue
             value = data.get(key) if isinstance(data, dict) else None
             if child.kind == "aot":
                 for i, item in enumerate(child.items or []):
@@ -394,6 +438,9 @@ class _Decoder:
         self.target: _At | None = None
         self.clear = False
         self.cased: set[int] = set()
+        # For ``decode_split``: before each statement, its offset and how many entries, tables
+        # and issues the statements before it gave.
+        self.marks: list[tuple[int, int, int, int]] | None = None
 
     # -- helpers ------------------------------------------------------------------------
     def add(self, kind: IssueKind, path: Path, node: TomlNode, message: str = "", **kw: Any) -> None:
@@ -553,12 +600,16 @@ class _Decoder:
         return _At(at.box, at.key, _dynamic(value), at.tn, at.cpath, at.wpath, at.addressable, at.owner)
 
     # -- statements -------------------------------------------------------------------
-    def run(self) -> Decoded:
+    def run(self, statements: list[_Statement]) -> Decoded:
         root = _At({"": self.root}, "", _go_type(CONFIG), self.doc.root, (), ())
         self.register(root)
         current: _At | None = root
+        out = self.out
+        marks = self.marks
         skipped: set[int] = set()  # key/values of tables go-toml skipped, never recorded by it
-        for st in _statements(self.doc):
+        for st in statements:
+            if marks is not None:
+                marks.append((st.offset, len(out.entries), len(out.tables), len(out.issues)))
             if st.kind == "kv":
                 if current is not None:
                     self.key_value(st, current)
@@ -973,7 +1024,92 @@ def _unknown_anchor(node: TomlNode) -> tuple[int, int]:
 
 
 def decode(doc: Document) -> Decoded:
-    return _Decoder(doc).run()
+    return _Decoder(doc).run(_file_statements(doc))
+
+
+def decode_table(doc: Document, path: tuple[str, ...]) -> Decoded:
+    """The loader's view of the `[table]` at ``path`` alone, for ``decode_split``."""
+    node, data = doc.root, doc.data
+    for name in path:
+        assert node.children is not None
+        node, data = node.children[name], data[name]
+    header = _Statement("table", node.decl_start, node, node.segments, None)
+    return _Decoder(doc).run([header, *_statements([(node, data)])])
+
+
+def decode_split(doc: Document, alone: Sequence[tuple[str, TomlNode, Decoded]]) -> tuple[Decoded, Decoded]:
+    """(the loader's view of ``doc``, that of ``doc`` without the tables in ``alone``).
+
+    ``alone`` lists, in file order, every table of one or more maps of the root (by the
+    map's name, the table's header node in ``doc`` and what ``decode_table`` found for it
+    alone). The rest of the file is decoded here and the two are joined in file order,
+    which is what decoding the whole file gives provided (the caller vouches) each table
+    is a `[map."key"]` table written once, under the map's exact field name, and nothing
+    else reaches the map: then the Go value each fills is new and nothing else can change
+    its decode. The root and the map are this document's nodes.
+    """
+    maps = {name: doc.root.child(name) for name in {name for name, _, _ in alone}}
+    skip = {id(node) for node in maps.values() if node is not None}
+    if len(skip) != len(maps) or sum(len(n.children or ()) for n in maps.values() if n) != len(alone):
+        raise ValueError("decode_split: the tables given are not all the tables of their maps")
+    decoder = _Decoder(doc)
+    decoder.marks = []
+    rest = decoder.run(_file_statements(doc, skip))
+    marks = decoder.marks
+    marks.append((len(doc.text) + 1, len(rest.entries), len(rest.tables), len(rest.issues)))
+    offsets = [m[0] for m in marks]
+    entries = list(rest.entries.items())
+    tables = list(rest.tables.items())
+    e_parts: list[Any] = []
+    t_parts: list[Any] = []
+    i_parts: list[Any] = []
+    memo: list[Any] = []
+    cut = -1  # the rest up to marks[cut] is in (the root table comes before any statement)
+    e0 = t0 = i0 = 0
+    for name, header, part in alone:
+        at = bisect.bisect_left(offsets, header.decl_start)
+        if at != cut:  # statements of the rest between the previous table and this one
+            cut = at
+            _, e, t, i = marks[at]
+            e_parts.append(entries[e0:e])
+            i_parts.append(rest.issues[i0:i])
+            t_parts.append(tables[t0:t])
+            e0, t0, i0 = e, t, i
+        pieces = part.pieces
+        if pieces is None:
+            pieces = part.pieces = _Pieces.of(part, name, header)
+        if maps:
+            for path in pieces.shallow:  # the map's own table: where its first table is
+                holder = maps.pop(str(path[0]), None)
+                if holder is not None:
+                    t_parts.append(((path, [holder]),))
+        e_parts.append(part.entries.items())
+        i_parts.append(part.issues)
+        t_parts.append(pieces.deep)
+        memo.append(part.memo.items())
+    e_parts.append(entries[e0:])
+    t_parts.append(tables[t0:])
+    i_parts.append(rest.issues[i0:])
+    whole = Decoded(
+        list(chain.from_iterable(i_parts)), dict(chain.from_iterable(e_parts)), dict(chain.from_iterable(t_parts))
+    )
+    whole.memo.update(chain.from_iterable(memo))
+    # Its indexes, from the rest's and each table's (what Decoded would build on first use).
+    children = _children(rest.tables, 1)
+    children[()] = dict.fromkeys(p[0] for p in whole.tables if p)
+    by_prefix = _by_prefix(rest.entries, 1)
+    by_prefix[()] = list(whole.entries.values())
+    for name, _, part in alone:
+        assert part.pieces is not None
+        key, pieces = part.pieces.key, part.pieces
+        children.setdefault((name,), {})[key[1]] = None
+        children.update(pieces.children)
+        if pieces.values:
+            by_prefix.setdefault((name,), []).extend(pieces.values)
+        by_prefix.update(pieces.by_prefix)
+    whole._children = children
+    whole._by_prefix = by_prefix
+    return whole, rest
 
 
 def misfit(doc: Document, schema: Node, node: TomlNode, value: Any) -> str | None:

@@ -7,13 +7,16 @@ so the incremental path is taken), and along a sequence of edits with a warm cac
 from __future__ import annotations
 
 import random
+import re
 from typing import Any
 
 import pytest
 
-from bklint.linter import incremental
+from bklint.linter import incremental, per_table
 from bklint.linter.incremental import ParseCache, parse_cached
 from bklint.linter.parse import parse
+from bklint.linter.run import lint_text
+from bklint.linter.settings import Settings
 from bklint.rules.document import TomlNode
 from tests.conftest import REPO, VECTORS
 
@@ -127,3 +130,103 @@ def test_conflicts_across_tables_fall_back_to_the_full_parse() -> None:
         cache = ParseCache()
         _same(PAD * 8 + tail, cache)
         assert cache.last == "full"
+
+
+# -- the server's lint: standalone registry tables (linter/per_table.py) ------------------
+
+
+def _judged(text: str, cache: ParseCache | None) -> list[Any]:
+    """Everything a finding carries, its fix's edits included."""
+    findings = lint_text(text, "buildkitd.toml", Settings(), cache).findings
+    return [
+        (f.code, f.span, f.message, f.severity, f.related, f.fix and (f.fix.message, f.fix.applicability, f.fix.edits))
+        for f in findings
+    ]
+
+
+def _registry_heavy(text: str) -> str:
+    """``text`` among enough registry tables that the file is split into standalone tables."""
+    head = "".join(f'[registry."pad-{i}.example.com"]\nmirrors = ["m{i}.example.net"]\n\n' for i in range(30))
+    tail = "".join(f'\n[registry."tail-{i}.example.com"]\nhttp = true\n' for i in range(30))
+    return head + text + "\n" + tail
+
+
+@pytest.mark.parametrize(("name", "text"), _texts(), ids=lambda v: v if isinstance(v, str) and "\n" not in v else "")
+def test_split_lint_equals_full_lint(name: str, text: str) -> None:
+    for variant in (PAD * 8 + text, _registry_heavy(text)):
+        cache = ParseCache()
+        full = _judged(variant, None)
+        assert _judged(variant, cache) == full
+        assert _judged(variant, cache) == full  # every table reused
+
+
+def test_split_lint_along_edits_equals_full_lint() -> None:
+    rng = random.Random(11)
+    cache = ParseCache()
+    text = _registries(60) + '[registry."Docker.io"]\nmirrors = ["http://m.local", "m.local/v2", " x"]\nhttp = 1\n'
+    snippets = ["x", "\n", "[", "]", '"', "=", " ", "htpp = true\n", "insecure = true\n", 'mirrors = ["a:99999"]\n',
+                '[registry."localhost:5000"]\nca = ["c.pem"]\n', "[Registry.x]\n", 'registry."y".http = true\n']
+    split = 0
+    for _ in range(120):
+        pos = rng.randrange(len(text))
+        op = rng.random()
+        if op < 0.5:
+            edited = text[:pos] + rng.choice(snippets) + text[pos:]
+        elif op < 0.8:
+            edited = text[:pos] + text[pos + rng.randrange(1, 4) :]
+        else:
+            line = rng.choice([m.start() for m in re.finditer("htt[pt]", text)] or [0])
+            edited = text[:line] + ("htpp" if text[line:].startswith("http") else "http") + text[line + 4 :]
+        assert _judged(edited, cache) == _judged(edited, None)
+        split += bool(cache.tables)
+        if parse(edited).doc is not None and not parse(edited).problems:
+            text = edited
+    assert split > 30, split  # most versions were linted table by table
+
+
+def test_a_keystroke_decodes_and_judges_only_its_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = ParseCache()
+    text = _registries(200)
+    lint_text(text, "buildkitd.toml", Settings(), cache)
+    assert len(cache.tables) == 200
+    decoded: list[tuple[str, ...]] = []
+    real = per_table.decode_table
+    monkeypatch.setattr(per_table, "decode_table", lambda doc, path: decoded.append(path) or real(doc, path))
+    edited = text.replace("http = true", "htpp = true", 1)
+    assert _judged(edited, cache) == _judged(edited, None)
+    assert decoded == [("registry", "r0.example.com")]
+
+
+def test_files_that_reach_the_registry_map_otherwise_are_linted_whole() -> None:
+    for extra in ('[Registry."x.io"]\nhttp = true\n', 'registry."x.io".http = true\n', "[registry]\n",
+                  '[registry."r1.example.com".sub]\na = 1\n', '[[registry."x.io"]]\n'):
+        # (a key/value appended at the end would be in the last table, not at the top level)
+        for text in (extra + _registries(120), _registries(120) + extra if extra.startswith("[") else ""):
+            if not text:
+                continue
+            cache = ParseCache()
+            assert _judged(text, cache) == _judged(text, None)
+            assert not cache.tables
+
+
+def test_the_split_decode_equals_the_whole_decode_indexes_included() -> None:
+    from bklint.rules.schema.decode import decode
+
+    for _, text in _texts()[::7]:
+        variant = _registry_heavy(text)
+        cache = ParseCache()
+        outcome = parse_cached(variant, cache)
+        if outcome.doc is None:
+            continue
+        tables = per_table.split(outcome.doc, cache)
+        if tables is None:
+            continue
+        whole, _ = per_table.decode_with(outcome.doc, tables)
+        full = decode(outcome.doc)
+        assert list(whole.entries.items()) == list(full.entries.items())
+        assert list(whole.tables.items()) == list(full.tables.items())
+        assert whole.issues == full.issues
+        assert whole._child_index() == full._child_index()
+        assert [list(d) for d in whole._child_index().values()] == [list(full._child_index()[k]) for k in whole._child_index()]
+        for prefix in {p[:n] for p in full.entries for n in range(len(p) + 1)} | {("registry",), ("nothing",)}:
+            assert whole.under(*prefix) == full.under(*prefix)

@@ -53,6 +53,11 @@ class UnknownKey(ParsedRule):
     name = "unknown-key"
     summary = "A key or table buildkitd does not know and silently ignores"
     severity = Severity.WARNING
+    scope = "table"  # each key judged by the schema and its own statement…
+
+    def judges_alone(self, decoded: Decoded) -> bool:
+        """…except that fuzzy suggestions stop after the file's first FUZZY_LIMIT unknown keys."""
+        return sum(1 for _ in unknown_issues(decoded)) < FUZZY_LIMIT
     fixable = True
     fix_examples = (
         "[worker.oci]\nmax_parallelism = 4 # keep\n",
@@ -129,6 +134,7 @@ class KeyInWrongTable(ParsedRule):
     name = "key-in-wrong-table"
     summary = "A known key in a table where buildkitd ignores it"
     severity = Severity.WARNING
+    scope = "table"  # each key judged by the schema and its own statement
 
     def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for issue in unknown_issues(decoded):

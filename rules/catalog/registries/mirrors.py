@@ -94,6 +94,7 @@ class InvalidMirror(ParsedRule):
     triggers = ("registry",)
     summary = "A mirror entry that is not `host[:port][/path]`; buildkitd can never use it"
     severity = Severity.WARNING
+    scope = "table"  # one registry's table alone
     fixable = True
     fix_examples = (
         '[registry."docker.io"]\nmirrors = ["mirror.gcr.io ", "mirror.example.com:5000"]\n',
@@ -220,6 +221,7 @@ class MirrorIsRegistry(ParsedRule):
     triggers = ("registry",)
     summary = "A registry listed as its own mirror (it is always tried after the mirrors)"
     severity = Severity.INFO
+    scope = "table"  # one registry's table alone
     fixable = True
     fix_examples = (
         '[registry."docker.io"]\nmirrors = ["mirror.gcr.io", "registry-1.docker.io"]\n',
@@ -260,6 +262,7 @@ class DuplicateMirror(ParsedRule):
     triggers = ("registry",)
     summary = "The same mirror appears twice in one registry's list"
     severity = Severity.WARNING
+    scope = "table"  # one registry's table alone
     fixable = True
     fix_examples = (
         '[registry."docker.io"]\nmirrors = ["mirror.gcr.io", "https://mirror.gcr.io/"]\n',
@@ -302,6 +305,7 @@ class MirrorPathV2(ParsedRule):
     triggers = ("registry",)
     summary = "A mirror path ending in /v2 (BuildKit adds /v2 itself)"
     severity = Severity.WARNING
+    scope = "table"  # one registry's table alone
     fixable = True
     fix_examples = (
         '[registry."docker.io"]\nmirrors = ["mirror.local:5000/v2"]\n',

@@ -190,6 +190,7 @@ class HttpAndInsecure(ParsedRule):
     triggers = ("registry",)
     summary = "`http` and `insecure` together mean HTTPS first with an HTTP fallback"
     severity = Severity.INFO
+    scope = "table"  # one registry's table alone
 
     def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for host in registries(decoded):
@@ -237,6 +238,7 @@ class LoopbackRegistryHttp(ParsedRule):
     triggers = ("registry",)
     summary = "localhost/127.0.0.1 registries use plain HTTP unless `http = false`"
     severity = Severity.INFO
+    scope = "table"  # one registry's table alone
 
     def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         for host in registries(decoded):

@@ -1,0 +1,170 @@
+"""Tables that stand alone: a keystroke in the server decodes and judges only those it touched.
+
+A `[registry."host"]` table written once, as one header of exactly that spelling, in a
+file where nothing else reaches `registry`, fills a Go value nothing else touches: decoded
+alone (``decode_table``) it gives what the whole file's decode gives for it. Rules whose
+``scope`` is "table" judge such a table alone as they judge it in the file. So, per open
+document, the server keeps each such table's decode and those rules' findings, keyed by
+the table's text and position, and a keystroke recomputes them only for tables it changed:
+the whole file's decode splices the kept decodes in, "table" rules run on the rest of the
+file (decoded without those tables) and their kept findings are added, and "document"
+rules run on the whole file as before.
+
+Only the incremental parse's parts are split (a file big enough, parsed part by part); any
+doubt — another spelling of `registry`, a dotted key reaching it, a second header for a
+host, a sub-table — and the file is linted whole. Tests compare the result with a full lint
+on every vector and corpus file and along random edits (tests/engine/test_incremental.py).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bklint.rules.base import Finding, Rule
+from bklint.rules.context import Context, RuleSettings
+from bklint.rules.schema.decode import Decoded, decode_split, decode_table
+from bklint.rules.schema.nodes import MapOf
+from bklint.rules.schema.tree import CONFIG
+
+if TYPE_CHECKING:
+    from bklint.linter.incremental import ParseCache
+    from bklint.rules.document import Document, TomlNode
+
+# Root fields whose tables are maps of free-form keys (`registry`).
+_MAPS = {name for name, node in CONFIG.fields.items() if isinstance(node, MapOf)}
+
+
+@dataclass(slots=True, eq=False)
+class Table:
+    """One standalone table of one version of the text, and what was computed for it."""
+
+    path: tuple[str, str]
+    header: TomlNode
+    decoded: Decoded
+    key: tuple[str, int, int]  # its text, offset and line
+    # The findings of each "table" rule on this table alone (by code), for ``settings`` (by
+    # identity) and the rules ``judged``; ``failed``: rules that raised on it.
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
+    settings: RuleSettings | None = None
+    judged: tuple[str, ...] = ()
+    failed: bool = False
+
+    @property
+    def found(self) -> bool:
+        return self.failed or any(self.findings.values())
+
+    def judge(self, rules: list[Rule], codes: tuple[str, ...], ctx: Context) -> None:
+        """Run ``rules`` (whose codes are ``codes``) on this table alone, unless already done."""
+        if self.settings is ctx.settings and self.judged == codes:
+            return
+        if self.settings is not ctx.settings:
+            self.findings.clear()
+            self.failed = False
+            self.settings = ctx.settings
+        alone = Context(path=ctx.path, source=ctx.source, settings=ctx.settings, doc=ctx.doc, decoded=self.decoded)
+        for rule in rules:
+            if rule.code in self.findings:
+                continue
+            try:
+                self.findings[rule.code] = list(rule.check(alone))
+            except Exception:  # the engine runs the rule on the whole file and reports it there
+                self.failed = True
+        self.judged = codes
+
+
+def split(doc: Document, cache: ParseCache) -> list[Table] | None:
+    """The standalone tables of the text ``cache`` last parsed (``doc``), in file order;
+    None when the file must be linted whole. Tables kept from the previous version (same
+    text, offset and line) are reused; the others are decoded now."""
+    kept, listed = cache.tables, cache.table_list
+    cache.tables, cache.table_list = {}, []
+    if cache.last != "incremental" or not cache.parts:
+        return None
+    if cache.changed is not None and listed:
+        return _one_changed(doc, cache, kept, listed, cache.changed)
+    maps: dict[str, TomlNode | None] = {}
+    seen: set[tuple[str, str]] = set()
+    count = doc.text.count
+    line = previous = 0
+    for index, (chunk, start, root) in enumerate(cache.parts):
+        line += count("\n", previous, start)
+        previous = start
+        key = (chunk, start, line)
+        table = kept.get(key)
+        if table is None:
+            found = _standalone(root)
+            if found is None:
+                continue
+            if found is False:
+                cache.tables, cache.table_list = {}, []
+                return None
+            table = Table(found[0], found[1], decode_table(doc, found[0]), key)
+        name, host = table.path
+        if name not in maps:
+            maps[name] = doc.root.child(name)
+        in_doc = maps[name]
+        if table.path in seen or in_doc is None or in_doc.child(host) is not table.header:
+            cache.tables, cache.table_list = {}, []
+            return None
+        seen.add(table.path)
+        cache.tables[key] = table
+        cache.table_list.append((index, table))
+    return [t for _, t in cache.table_list]
+
+
+def _one_changed(
+    doc: Document, cache: ParseCache, kept: dict[tuple[str, int, int], Table], listed: list[tuple[int, Table]], k: int
+) -> list[Table] | None:
+    """The incremental parse replaced only part ``k``, a `[map."key"]` table whose header
+    and line count it kept (``_patched``): only that table is decoded again."""
+    at = bisect.bisect_left(listed, k, key=_index)
+    if at == len(listed) or listed[at][0] != k:
+        return None
+    old = listed[at][1]
+    chunk, start, root = cache.parts[k]
+    found = _standalone(root)
+    if not isinstance(found, tuple) or found[0] != old.path:
+        return None
+    key = (chunk, start, old.key[2])
+    table = Table(old.path, found[1], decode_table(doc, old.path), key)
+    cache.tables = {**kept, key: table}
+    del cache.tables[old.key]
+    cache.table_list = [*listed[:at], (k, table), *listed[at + 1 :]]
+    return [t for _, t in cache.table_list]
+
+
+def _index(entry: tuple[int, Table]) -> int:
+    return entry[0]
+
+
+def decode_with(doc: Document, tables: list[Table]) -> tuple[Decoded, Decoded]:
+    """(the whole file's decode, the decode of the rest without ``tables``)."""
+    return decode_split(doc, [(t.path[0], t.header, t.decoded) for t in tables])
+
+
+def _standalone(root: TomlNode) -> tuple[tuple[str, str], TomlNode] | bool | None:
+    """For a part's source map: the standalone table it is (its path and header node), None
+    for a part that does not reach a map, False for one that reaches it otherwise."""
+    children = root.children or {}
+    reaching = [name for name in children if _map_of(name) is not None]
+    if not reaching:
+        return None
+    if len(children) != 1 or reaching[0] not in _MAPS:
+        return False  # another spelling, or statements before the first header
+    name = reaching[0]
+    hosts = children[name].children or {}
+    if children[name].origin != "implicit" or len(hosts) != 1:
+        return False
+    ((host, header),) = hosts.items()
+    if header.kind != "table" or header.origin != "header" or len(header.segments) != 2:
+        return False
+    return (name, host), header
+
+
+@functools.lru_cache(maxsize=1024)
+def _map_of(name: str) -> str | None:
+    node = CONFIG.field_for(name)
+    return node.name if isinstance(node, MapOf) else None

@@ -1,0 +1,34 @@
+"""Diagnostics reused from the previous version equal those converted afresh."""
+
+from __future__ import annotations
+
+import random
+
+from lsprotocol import converters, types
+
+from bklint.linter.incremental import ParseCache
+from bklint.linter.settings import Settings
+from bklint.lsp.analysis import Converted, analyse
+
+URI = "file:///ws/buildkitd.toml"
+PATH = "/ws/buildkitd.toml"
+BASE = "".join(f'[registry."r{i}.example.com"]\nhtpp = true\nmirrors = ["m{i}.example.com"]\n\n' for i in range(60))
+
+
+def test_reused_diagnostics_equal_fresh_ones_along_edits() -> None:
+    rng = random.Random(3)
+    settings = Settings()
+    cache, converted = ParseCache(), Converted()
+    unstructure = converters.get_converter().unstructure
+    text = BASE
+    reused = 0
+    for version in range(60):
+        pos = rng.randrange(len(text))
+        text = text[:pos] + rng.choice(["é", "\n", "x", "", "\r\n", "😀"]) + text[pos + 1 :]
+        before = {id(d) for d in converted.made.values() for d in d[:1]}
+        warm = analyse(URI, PATH, version, 0, text, settings, "utf-16", cache, converted)
+        fresh = analyse(URI, PATH, version, 0, text, settings, "utf-16")
+        assert warm.diagnostics == fresh.diagnostics
+        assert warm.wire == [unstructure(d, types.Diagnostic) for d in fresh.diagnostics]
+        reused += sum(id(d) in before for d in warm.diagnostics)
+    assert reused > 0  # the unchanged diagnostics were not converted again
