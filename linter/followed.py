@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from bklint.linter.files import read_file
+from bklint.linter.findings import apply as filter_findings
 from bklint.linter.gitignore import repo_root
 from bklint.rules.base import Finding, Span
 from bklint.rules.catalog.syntax import UnreadableFile
@@ -114,8 +115,8 @@ class FollowedConfig:
 
         read = read_file(self.path)
         if read.data is None:
-            finding = UnreadableFile.finding(f"cannot check {self.path}: {read.error or 'cannot be read'}", self.at)
-            return LintResult(self.path, decode_bytes(b""), [self._named(finding)])
+            finding = UnreadableFile.finding(f"cannot check {self.path}: {read.error or 'cannot be read'}", Span.at(0, 0))
+            return LintResult(self.path, decode_bytes(b""), filter_findings([self._named(finding)], settings, self.path))
         source = decode_bytes(read.data)
         builder = self.builder.resolved(source.text)
         result = lint_source(source, self.path, builder.settings(settings))

@@ -293,3 +293,13 @@ def test_entitlement_flag_for_an_inline_config(repo: Path, capsys: pytest.Captur
     )
     _, items = _check(capsys, "ci.yml")
     assert [(_row(i)[1:3], "adds" in str(i["message"])) for i in items if i["code"] == "BK511"] == [(("BK511", 8), True)]
+
+
+def test_config_path_that_is_a_directory(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "conf.d").mkdir()
+    (repo / "b.sh").write_text("docker buildx create --config conf.d\n")
+    _, items = _check(capsys, "b.sh")
+    assert [_row(i) for i in items] == [("conf.d", "BK009", 1, 1)]
+    assert items[0]["related"][0]["filename"] == "b.sh"
+    _, items = _check(capsys, "b.sh", "--ignore", "BK009")
+    assert items == []
