@@ -172,7 +172,12 @@ class EntitlementsReplacedByFlags(Rule):
     refused to builds (`granting entitlement … is not allowed by build daemon
     configuration`). setup-buildx-action passes `--allow-insecure-entitlement
     security.insecure --allow-insecure-entitlement network.host` whenever `buildkitd-flags`
-    is empty, with the same effect.
+    is empty, with the same effect. And `docker buildx create` itself (v0.13+) appends
+    `--allow-insecure-entitlement=network.host` for a docker-container or kubernetes builder
+    whose flags allow no entitlement and (since v0.18) whose config does not allow
+    `network.host` (docker/buildx `builder/builder.go` `parseBuildkitdFlags`), so a config
+    with only `security.insecure`, created with no entitlement flags, loses it; bklint adds that
+    flag when it lints a config a script or workflow hands to `buildx create`.
 
     **Bad**: `insecure-entitlements = ["security.insecure"]` with
     `--buildkitd-flags "--allow-insecure-entitlement network.host"`
