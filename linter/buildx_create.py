@@ -15,6 +15,7 @@ driver-opt pins, for setup-buildx-action's `driver-opts` input as well.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -34,6 +35,8 @@ Place = Callable[[int, int], "Span"]
 # buildx's BuildKit image (driver/bkimage) and a release tag on it: `v0.12.5`, `v0.12`, `v0.12.5-rootless`.
 _BUILDKIT_IMAGE = re.compile(r"^(?:docker\.io/)?moby/buildkit:(?P<tag>[^@\s]+)")
 _RELEASE_TAG = re.compile(r"^v(?P<version>\d+\.\d+(?:\.\d+)?)(?:-[\w.-]+)?$")
+_ENTITLEMENT_FLAG = "--allow-insecure-entitlement"
+NETWORK_HOST_FLAG = "--allow-insecure-entitlement=network.host"
 # Drivers that never apply a buildkitd config or daemon flags given to `buildx create`.
 IGNORING_DRIVERS = ("docker", "remote")
 # `buildx create` options that take a value (commands/create.go); the rest are booleans.
@@ -60,6 +63,31 @@ _MENTION = re.compile(r"buildx[ \t]*(?:\\\r?\n[ \t]*)?create\b")
 def mentions_create(text: str) -> bool:
     """Whether text may hold a `buildx create` command line (discovery reads nothing else)."""
     return _MENTION.search(text) is not None
+
+
+def added_flag(flags: str, driver: str, driver_opts: Iterable[str], config_allows_host: Callable[[], bool]) -> str:
+    """The flag `buildx create` appends to the daemon flags ("" for none).
+
+    builder/builder.go ``parseBuildkitdFlags`` (v0.13+; the config check since v0.18): a
+    docker-container builder with the `network=host` driver-opt gets
+    `--allow-insecure-entitlement=network.host` unless the flags allow network.host; else a
+    docker-container or kubernetes builder gets it when the flags allow no entitlement at all
+    and the config does not allow network.host. buildkitd then takes the flags' list instead
+    of the config's `insecure-entitlements` (what BK511 is about). No driver named means
+    docker-container, the driver `create` picks.
+    """
+    from bklint.rules.daemon_flags.command_line import split_flags
+
+    driver = driver or "docker-container"
+    words = [t.text for t in split_flags(flags).tokens]
+    allowed = [w.partition("=")[2] for w in words if w.startswith(_ENTITLEMENT_FLAG + "=")]
+    allowed += [b for a, b in itertools.pairwise(words) if a == _ENTITLEMENT_FLAG]
+    opts = {pair.strip() for opt in driver_opts for pair in opt.split(",")}
+    if "network=host" in opts and "network.host" not in allowed and driver == "docker-container":
+        return NETWORK_HOST_FLAG
+    if not allowed and driver in ("docker-container", "kubernetes") and not config_allows_host():
+        return NETWORK_HOST_FLAG
+    return ""
 
 
 def buildkit_image(opts: Iterable[str]) -> tuple[str, str | None]:
@@ -219,7 +247,8 @@ def judge(
         out.append(missing(written, looked, span, f"`{config.name}`"))
         return out, []
     image, version = create.image()
-    builder = BuilderContext(flags, image, version, "--driver-opt")
+    opts = tuple(o.value.value for o in create.driver_opts if not o.value.expanded)
+    builder = BuilderContext(flags, image, version, "--driver-opt", driver=driver, driver_opts=opts)
     note = f"`docker buildx create {config.name}` names this config here"
     return out, [FollowedConfig(found, builder, by, span, note, flags_reported=flags is not None)]
 
@@ -253,4 +282,4 @@ def _ignored(driver: str, option: Option) -> str:
     )
 
 
-__all__ = ["IGNORING_DRIVERS", "Create", "Option", "buildkit_image", "find_creates", "judge", "mentions_create"]
+__all__ = ["IGNORING_DRIVERS", "NETWORK_HOST_FLAG", "Create", "Option", "added_flag", "buildkit_image", "find_creates", "judge", "mentions_create"]

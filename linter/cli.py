@@ -1,8 +1,8 @@
 """The `bklint` command line: a thin argparse front over subcommand modules.
 
 Each subcommand lives in ``bklint.linter.commands.<name>`` with ``add_arguments`` and
-``run``; only the chosen one is imported, so `bklint check` never loads the language
-server or pydantic.
+``run``; only the chosen one is imported and only its parser is built, so `bklint check`
+never loads the language server or pydantic, nor builds another command's options.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 from typing import TextIO
 
 from bklint.linter import __version__
@@ -46,16 +47,25 @@ def open_output(path: str | None) -> TextIO:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """`bklint` itself: the list of commands, --help and --version (no command's options)."""
     parser = argparse.ArgumentParser(
         prog="bklint",
         description="Lint, fix and migrate BuildKit's buildkitd.toml before the daemon reads it.",
     )
     parser.add_argument("--version", action="version", version=f"bklint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (module_name, help_text) in COMMANDS.items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        p.set_defaults(_module=module_name)
+    for name, (_, help_text) in COMMANDS.items():
+        sub.add_parser(name, help=help_text, description=help_text)
     return parser
+
+
+def command_parser(name: str) -> tuple[argparse.ArgumentParser, ModuleType]:
+    """The parser of one command, and its module: only the command in use is built."""
+    module = importlib.import_module(f"bklint.linter.commands.{COMMANDS[name][0]}")
+    help_text = COMMANDS[name][1]
+    parser = argparse.ArgumentParser(prog=f"bklint {name}", description=help_text)
+    module.add_arguments(parser)
+    return parser, module
 
 
 # Options whose values are themselves command lines ("--config=/x --debug"): argparse would
@@ -77,21 +87,15 @@ def _join_free_form(args: list[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = _join_free_form(list(sys.argv[1:] if argv is None else argv))
-    parser = build_parser()
-    # Parse the command name first, then let its module add its own options.
-    command = next((a for a in args_list if not a.startswith("-")), None)
-    sub_parser = None
-    if command in COMMANDS:
-        module = importlib.import_module(f"bklint.linter.commands.{COMMANDS[command][0]}")
-        sub_parser = _subparser(parser, command)
-        module.add_arguments(sub_parser)
-    args, unknown = parser.parse_known_args(args_list)
-    if unknown:  # with the usage of the subcommand they were given to, not bklint's
-        (sub_parser or parser).error(f"unrecognized arguments: {' '.join(unknown)}")
-    if not getattr(args, "command", None):
-        parser.print_help(sys.stderr)
+    command = args_list[0] if args_list else None
+    if command not in COMMANDS:  # no command, --help, --version or a typo: bklint's own parser says
+        top = build_parser()
+        top.parse_args(args_list)
+        top.print_help(sys.stderr)
         return EXIT_USAGE
-    module = importlib.import_module(f"bklint.linter.commands.{args._module}")
+    parser, module = command_parser(command)
+    args = parser.parse_args(args_list[1:])
+    args.command = command
     try:
         code: int = module.run(args)
     except UsageError as exc:
@@ -108,14 +112,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_USAGE
     return code
-
-
-def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            sub: argparse.ArgumentParser = action.choices[name]
-            return sub
-    raise KeyError(name)
 
 
 if __name__ == "__main__":

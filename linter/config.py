@@ -21,7 +21,6 @@ from typing import Any, Literal, NamedTuple
 from bklint.linter.settings import Settings, unknown_selectors
 from bklint.rules.base import Severity
 from bklint.rules.catalog import refs
-from bklint.rules.tomllib_compat import tomllib
 
 CONFIG_NAMES = ("bklint.toml", ".bklint.toml", "pyproject.toml")
 
@@ -286,6 +285,8 @@ def find_config(start: str) -> str | None:
 
 
 def _has_tool_section(path: str) -> bool:
+    from bklint.rules.tomllib_compat import tomllib  # only when there is a file to read
+
     try:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)
@@ -296,6 +297,8 @@ def _has_tool_section(path: str) -> bool:
 
 def load_config(path: str) -> Layer:
     """A config file as a layer; ConfigError when it cannot be read at all."""
+    from bklint.rules.tomllib_compat import tomllib  # only when there is a file to read
+
     try:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)

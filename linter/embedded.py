@@ -106,6 +106,10 @@ class Embedded:
     # the newest), and that driver-opt as written; None when the step names no BuildKit image.
     image_version: str | None = None
     image: str = ""
+    # The step's driver ("" = the action's default) and driver-opts, as `buildx create` gets them;
+    # None when the driver is only known when the workflow runs.
+    driver: str | None = None
+    driver_opts: tuple[str, ...] = ()
     # The YAML text the value occupies: its first line from ``value_column`` up to column
     # ``inline_end``, and the lines after it up to ``last_line`` (its comments are its own).
     value_line: int = 0
@@ -464,6 +468,8 @@ def _action_step(lines: list[str], step: Any, ref: str | None, out: Extraction) 
         effective = None
     version = _version(ref)
     image, image_version = _image(inputs.get(DRIVER_OPTS_INPUT))
+    opts = _driver_opts(inputs.get(DRIVER_OPTS_INPUT))
+    known_driver = driver_name if "${{" not in driver_name and not any("${{" in o for o in opts) else None
     _driver_findings(lines, inputs, driver_name, where, flags_input, out)
     for old, new in (("config", "buildkitd-config"), ("config-inline", "buildkitd-config-inline")):
         if old in inputs:
@@ -477,12 +483,14 @@ def _action_step(lines: list[str], step: Any, ref: str | None, out: Extraction) 
         if named is not None and "${{" not in named.text:
             named.flags_input = flags_input
             named.image, named.image_version = image, image_version
+            named.driver, named.driver_opts = known_driver, opts
             out.config_files.append(named)
     if inline is not None:
         found = _embedded(lines, inputs, inline, inline, where, effective)
         if found is not None:
             found.flags_input = flags_input
             found.image, found.image_version = image, image_version
+            found.driver, found.driver_opts = known_driver, opts
             out.configs.append(found)
             if file_input is not None:
                 out.findings.append(
@@ -502,13 +510,18 @@ def _run_step(lines: list[str], step: Any, out: Extraction) -> None:
         out.run_steps.append((found, workdir if isinstance(workdir, str) and "${{" not in workdir else ""))
 
 
-def _image(opts: Any) -> tuple[str, str | None]:
-    """The `image=moby/buildkit:<tag>` driver-opt of `driver-opts` (one `--driver-opt` a line)."""
+def _driver_opts(opts: Any) -> tuple[str, ...]:
+    """`driver-opts` as the `--driver-opt` values the action passes (one a line, or a list)."""
     if isinstance(opts, str):
-        return buildkit_image(opts.splitlines())
+        return tuple(line for line in opts.splitlines() if line.strip())
     if isinstance(opts, list):
-        return buildkit_image(str(o) for o in opts)
-    return "", None
+        return tuple(str(o) for o in opts)
+    return ()
+
+
+def _image(opts: Any) -> tuple[str, str | None]:
+    """The `image=moby/buildkit:<tag>` driver-opt of `driver-opts`."""
+    return buildkit_image(_driver_opts(opts)) if opts is not None else ("", None)
 
 
 def _driver_findings(

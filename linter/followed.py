@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from bklint.linter.files import read_file
+from bklint.linter.findings import apply as filter_findings
 from bklint.linter.gitignore import repo_root
 from bklint.rules.base import Finding, Span
 from bklint.rules.catalog.syntax import UnreadableFile
@@ -38,6 +39,23 @@ class BuilderContext:
     image: str = ""  # the `image=moby/buildkit:…` driver-opt as written
     image_version: str | None = None  # "" for a floating tag (the newest); None: no image named
     image_from: str = "driver-opts"  # how the user wrote it, for messages
+    # The driver `buildx create` runs with ("" = its default) and its driver-opts; None when
+    # the flags are not known to reach `buildx create` as written.
+    driver: str | None = None
+    driver_opts: tuple[str, ...] = ()
+    added: str = ""  # what `buildx create` added to ``flags`` (``resolved``)
+
+    def resolved(self, text: str) -> BuilderContext:
+        """With the flag `buildx create` adds for a config of this ``text`` (``buildx_create.added_flag``)."""
+        if self.driver is None or self.added:
+            return self
+        from bklint.linter.buildx_create import added_flag
+
+        flag = added_flag(self.flags or "", self.driver, self.driver_opts, lambda: _allows_network_host(text))
+        if not flag:
+            return self
+        flags = f"{self.flags} {flag}" if (self.flags or "").strip() else flag
+        return replace(self, flags=flags, added=flag)
 
     def settings(self, settings: Settings) -> Settings:
         """The flags, and the release the pinned image runs unless --target-version is given."""
@@ -52,7 +70,13 @@ class BuilderContext:
         return own
 
     def note(self, finding: Finding, settings: Settings) -> Finding:
-        """Say which driver-opt set the release a version finding is judged for."""
+        """Say which driver-opt set the release a version finding is judged for, and which flag buildx added."""
+        if self.added and "--allow-insecure-entitlement" in finding.message:
+            finding = replace(
+                finding,
+                message=f"{finding.message} (`docker buildx create` adds `{self.added}` to the daemon flags "
+                f"of a {self.driver or 'docker-container'} builder)",
+            )
         version = self.image_version
         if not version or settings.rules.target_version is not None:
             return finding
@@ -60,6 +84,17 @@ class BuilderContext:
         if minor not in finding.message:
             return finding
         return replace(finding, message=f"{finding.message} (BuildKit {version} from {self.image_from} `{self.image}`)")
+
+
+def _allows_network_host(text: str) -> bool:
+    """Whether a config's `insecure-entitlements` (as the loader reads it) holds network.host."""
+    from bklint.linter.run import build_context
+    from bklint.linter.settings import Settings
+    from bklint.rules.context import SourceText
+
+    decoded = build_context(SourceText(text), None, Settings()).decoded
+    entry = decoded.entries.get(("insecure-entitlements",)) if decoded is not None else None
+    return entry is not None and isinstance(entry.value, list) and "network.host" in entry.value
 
 
 @dataclass(slots=True)
@@ -80,13 +115,14 @@ class FollowedConfig:
 
         read = read_file(self.path)
         if read.data is None:
-            finding = UnreadableFile.finding(f"cannot check {self.path}: {read.error or 'cannot be read'}", self.at)
-            return LintResult(self.path, decode_bytes(b""), [self._named(finding)])
-        own = self.builder.settings(settings)
-        result = lint_source(decode_bytes(read.data), self.path, own)
+            finding = UnreadableFile.finding(f"cannot check {self.path}: {read.error or 'cannot be read'}", Span.at(0, 0))
+            return LintResult(self.path, decode_bytes(b""), filter_findings([self._named(finding)], settings, self.path))
+        source = decode_bytes(read.data)
+        builder = self.builder.resolved(source.text)
+        result = lint_source(source, self.path, builder.settings(settings))
         # No fixes: `--fix` fixes a config when it is checked itself, not through a script.
         result.findings = [
-            self._named(replace(self.builder.note(f, settings), fix=None))
+            self._named(replace(builder.note(f, settings), fix=None))
             for f in result.findings
             if not (self.flags_reported and f.flags_span is not None)
         ]

@@ -28,6 +28,7 @@ from pygls.workspace import TextDocument
 
 from bklint.linter import __version__
 from bklint.linter.incremental import ParseCache
+from bklint.linter.inputs import kind_for
 from bklint.linter.run import rules
 from bklint.lsp import actions, completion, hover, navigation
 from bklint.lsp.analysis import Analysis, Converted, analyse, failure_report
@@ -108,6 +109,11 @@ class BklintServer(LanguageServer):
         if path is None:
             return False
         return self.resolver.serves(path, self.resolver.for_path(path))
+
+    def reads_toml(self, uri: str) -> bool:
+        """Hover, completion, links and symbols read the document as TOML text: a document of
+        another kind (a YAML workflow) gets diagnostics and fixes only."""
+        return self.serves(uri) and kind_for(self.path_of(uri)).name == "toml"
 
     @property
     def encoding(self) -> str:
@@ -384,7 +390,7 @@ def create_server() -> BklintServer:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     @contained()
     async def on_hover(ls: BklintServer, params: types.HoverParams) -> types.Hover | None:
-        a = await ls.analysis(params.text_document.uri)
+        a = await ls.analysis(params.text_document.uri) if ls.reads_toml(params.text_document.uri) else None
         if a is None:
             return None
         found = hover.hover_text(a.result, a.lines.from_client(params.position), a.settings.rules.base_dir, a.layout)
@@ -400,7 +406,7 @@ def create_server() -> BklintServer:
     def on_completion(ls: BklintServer, params: types.CompletionParams) -> types.CompletionList | None:
         uri = params.text_document.uri
         doc = ls.open_document(uri)
-        if doc is None or not ls.serves(uri):
+        if doc is None or not ls.reads_toml(uri):
             return None
         from bklint.lsp.positions import Lines
         from bklint.lsp.textscan import layout
@@ -414,13 +420,13 @@ def create_server() -> BklintServer:
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK)
     @contained()
     async def on_links(ls: BklintServer, params: types.DocumentLinkParams) -> list[types.DocumentLink] | None:
-        a = await ls.analysis(params.text_document.uri)
+        a = await ls.analysis(params.text_document.uri) if ls.reads_toml(params.text_document.uri) else None
         return navigation.document_links(a) if a is not None else None
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     @contained()
     async def on_definition(ls: BklintServer, params: types.DefinitionParams) -> list[types.Location] | None:
-        a = await ls.analysis(params.text_document.uri)
+        a = await ls.analysis(params.text_document.uri) if ls.reads_toml(params.text_document.uri) else None
         if a is None:
             return None
         return navigation.definition(a, a.lines.from_client(params.position)) or None
@@ -428,7 +434,7 @@ def create_server() -> BklintServer:
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     @contained()
     async def on_symbols(ls: BklintServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol] | None:
-        a = await ls.analysis(params.text_document.uri)
+        a = await ls.analysis(params.text_document.uri) if ls.reads_toml(params.text_document.uri) else None
         return navigation.document_symbols(a) if a is not None else None
 
     @server.feature(types.SHUTDOWN)

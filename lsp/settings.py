@@ -15,6 +15,7 @@ from typing import Any
 
 from bklint.linter.config import SettingsResolver
 from bklint.linter.files import is_config_name
+from bklint.linter.inputs import kind_for, sniffed
 from bklint.linter.settings import Settings
 
 
@@ -35,6 +36,8 @@ class Resolver(SettingsResolver):
 
     def __init__(self, values: dict[str, Any], folders: list[str]) -> None:
         self.folders = sorted(folders, key=len, reverse=True)
+        # Whether a file of another kind holds configs, by (path, mtime, size): asked per request.
+        self.holds: dict[tuple[str, int, int], bool] = {}
         super().__init__(values, "editor", strict=False, anchor=self.anchor_of)
         self.for_path(None)  # the editor's own mistakes, before any document is opened
 
@@ -50,5 +53,21 @@ class Resolver(SettingsResolver):
         return self.folder_of(path) or os.path.dirname(path)
 
     def serves(self, path: str, settings: Settings) -> bool:
-        """Whether the document is a buildkitd config (by name, or by the extra globs)."""
-        return is_config_name(path, settings.files)
+        """Whether the document is one `bklint check DIR` would find: a buildkitd config (by
+        name, or by the extra globs), or a file of another kind that holds configs (a YAML
+        workflow or manifest), linted by its kind as `bklint check FILE` lints it."""
+        if is_config_name(path, settings.files):
+            return True
+        if not sniffed(path):
+            return False
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return False  # a document not on disk yet: its kind cannot tell what it holds
+        key = (path, stat.st_mtime_ns, stat.st_size)
+        found = self.holds.get(key)
+        if found is None:
+            if len(self.holds) > 256:
+                self.holds.clear()
+            found = self.holds[key] = kind_for(path).discovered(path)
+        return found

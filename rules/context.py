@@ -88,6 +88,20 @@ class Context:
     decoded: Decoded | None = None
     memo: RunMemo = field(default_factory=RunMemo)
 
+    def flags(self) -> ParsedFlags | None:
+        """The parsed daemon flags of this run (``--buildkitd-flags`` or the config setting),
+        None without any; the flag table (rules/daemon_flags/) is imported only then."""
+        text = self.settings.buildkitd_flags
+        if text is None or not text.strip():
+            return None
+        cached = self.memo.flags
+        if cached is not None and cached.text == text:
+            return cached
+        from bklint.rules.daemon_flags.command_line import parse_flags
+
+        parsed = self.memo.flags = parse_flags(text)
+        return parsed
+
     def target_version(self) -> Version | None:
         """The release the file is judged for; None for the latest (the CLI rejects bad values)."""
         text = self.settings.target_version

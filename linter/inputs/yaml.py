@@ -119,9 +119,12 @@ def _touches(span: Span, masked: list[Span]) -> bool:
     )
 
 
-def _builder(embedded: Embedded) -> BuilderContext:
-    """The step's flags and the release its pinned image runs."""
-    return BuilderContext(embedded.flags, embedded.image, embedded.image_version)
+def _builder(embedded: Embedded, text: str | None = None) -> BuilderContext:
+    """The step's flags (with what `buildx create` adds for a config of ``text``) and the release its pinned image runs."""
+    builder = BuilderContext(
+        embedded.flags, embedded.image, embedded.image_version, driver=embedded.driver, driver_opts=embedded.driver_opts
+    )
+    return builder if text is None else builder.resolved(text)
 
 
 def _map_finding(embedded: Embedded, finding: Finding) -> Finding:
@@ -150,7 +153,8 @@ def _map_fix(embedded: Embedded, fix: Fix | None) -> Fix | None:
 
 def lint_embedded(embedded: Embedded, path: str | None, settings: Settings) -> list[Finding]:
     masked_text, masked = mask_expressions(embedded.text)
-    result = lint_text(masked_text, path, _builder(embedded).settings(settings))
+    builder = _builder(embedded, masked_text)
+    result = lint_text(masked_text, path, builder.settings(settings))
     out = []
     for finding in result.findings:
         if masked and _touches(finding.span, masked):
@@ -160,7 +164,7 @@ def lint_embedded(embedded: Embedded, path: str | None, settings: Settings) -> l
                 continue  # about the flags alone: reported once, on the `buildkitd-flags` input
             out.append(_on_key(embedded, finding, f"setup-buildx-action's default buildkitd-flags: {ACTION_DEFAULT_FLAGS}"))
             continue
-        out.append(_builder(embedded).note(_map_finding(embedded, finding), settings))
+        out.append(builder.note(_map_finding(embedded, finding), settings))
     return out
 
 
@@ -283,7 +287,7 @@ def fix_yaml_data(data: bytes, name: str | None, settings: Settings, accept: Fix
             at = embedded.position(f.span.start)
             return accept(f) and at is not None and not noqa.suppressed(directives, f.code, at.line)
 
-        outcome = fix_data(embedded.text.encode("utf-8"), path, _builder(embedded).settings(settings), wanted)
+        outcome = fix_data(embedded.text.encode("utf-8"), path, _builder(embedded, embedded.text).settings(settings), wanted)
         if outcome.error is not None:
             return FixOutcome(data, data, first, error=f"{embedded.where or embedded.kind}: {outcome.error}")
         dropped.extend(f"{embedded.where or embedded.kind}: {d}" for d in outcome.dropped)

@@ -6,7 +6,7 @@ in the string so a caller can point into it. ``parse_flags`` then reads the word
 buildkitd's urfave/cli v3 parser does (v0.31+; older releases used v1, see
 ``ParsedFlags.positional``): ``--flag value``, ``--flag=value``, ``-flag``, boolean flags
 that never take the next word, repeatable list flags, ``--``. It records unknown flags,
-missing values, stray words, and each use of a known flag. ``flags_of(ctx)`` is the parsed
+missing values, stray words, and each use of a known flag. ``Context.flags()`` is the parsed
 ``buildkitd-flags`` setting of a run, parsed once.
 
 Read from docker/buildx ``builder/builder.go`` and the urfave/cli v3 parser vendored by
@@ -23,7 +23,6 @@ from bklint.rules.daemon_flags.table import FlagSpec, lookup
 
 if TYPE_CHECKING:
     from bklint.rules.base import Finding
-    from bklint.rules.context import Context
 
 
 class Token(NamedTuple):
@@ -141,6 +140,10 @@ class ParsedFlags:
         found = self.of(name)
         return found[-1] if found else None
 
+    def on(self, *names: str) -> bool:
+        """Whether one of the boolean flags ``names`` is given and true (its last use counts)."""
+        return any((use := self.last(name)) is not None and go_parse_bool(use.value) is True for name in names)
+
     def is_set(self, name: str) -> bool:
         return any(u.spec.name == name for u in self.uses)
 
@@ -196,25 +199,6 @@ def parse_flags(text: str) -> ParsedFlags:
         )
         i += 1
     return out
-
-
-def flags_of(ctx: Context) -> ParsedFlags | None:
-    """The parsed daemon flags of this run (``--buildkitd-flags`` or the config setting)."""
-    text = ctx.settings.buildkitd_flags
-    if text is None or not text.strip():
-        return None
-    cached = ctx.memo.flags
-    if cached is not None and cached.text == text:
-        return cached
-    parsed = ctx.memo.flags = parse_flags(text)
-    return parsed
-
-
-def flag_on(parsed: ParsedFlags | None, *names: str) -> bool:
-    """Whether one of the boolean flags ``names`` is given and true (its last use counts)."""
-    if parsed is None:
-        return False
-    return any((use := parsed.last(name)) is not None and go_parse_bool(use.value) is True for name in names)
 
 
 def flag_finding(finding: Finding, *words: FlagUse | BadWord) -> Finding:

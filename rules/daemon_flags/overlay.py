@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bklint.rules.base import FILE_START, Span
-from bklint.rules.daemon_flags.command_line import FlagUse, ParsedFlags, flags_of
+from bklint.rules.daemon_flags.command_line import FlagUse, ParsedFlags
 from bklint.rules.daemon_flags.flag_values import (
     flag_value_error,
     go_parse_bool,
@@ -110,7 +110,7 @@ def effective(ctx: Context) -> Effective:
     if ctx.decoded is not None:
         for path, entry in ctx.decoded.entries.items():
             eff.settings[path] = Setting(path, entry.value, entry)
-    parsed = flags_of(ctx)
+    parsed = ctx.flags()
     if parsed is not None:
         eff.flags = parsed
         _apply(eff, parsed)

@@ -1,6 +1,7 @@
 """buildkitd's flag table: every flag of current buildkitd (Linux build; the Windows service
 flags are marked), the release that added it, and which config keys it writes and how (set,
-replace, merge, or — for ``--oci-cni-config-path`` — blank).
+replace, merge, or — for ``--oci-cni-config-path`` — blank). A flag that overrides a key is
+spelt as the key tree spells it (``Leaf.flag``), so the spelling has one home.
 
 Read from moby/buildkit ``cmd/buildkitd/main.go``, ``main_oci_worker.go`` and
 ``main_containerd_worker.go`` at v0.32.
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import difflib
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+from bklint.rules.schema.tree import leaf
 
 if TYPE_CHECKING:
     from bklint.rules.context import Context
@@ -45,129 +48,93 @@ class FlagSpec(NamedTuple):
 
 
 def _f(name: str, kind: FlagKind, usage: str, *keys: Path, **kw: Any) -> FlagSpec:
+    """A flag that writes no key of its own spelling (or none at all)."""
     return FlagSpec(name, kind, usage, tuple(keys), **kw)
 
 
-def _worker_flags(prefix: str, worker: tuple[str, str], ctd: bool) -> list[FlagSpec]:
+def _k(kind: FlagKind, usage: str, *keys: Path, named_by: Path | None = None, **kw: Any) -> FlagSpec:
+    """A flag spelt as the key tree says for the key it overrides (``named_by``, else the first
+    key it writes): the spelling has one home, ``Leaf.flag`` in ``rules/schema/tree.py``."""
+    flag = leaf(*(str(p) for p in named_by or keys[0])).flag
+    assert flag is not None and flag.startswith("--"), (named_by, keys)
+    return FlagSpec(flag[2:], kind, usage, tuple(keys), **kw)
+
+
+def _worker_flags(worker: tuple[str, str], ctd: bool) -> list[FlagSpec]:
     """The flags the OCI and containerd workers share (their spellings differ a little)."""
     w = worker
-    wp = f"{prefix}-worker"
-    cni = f"{prefix}-cni"
-    par = f"{prefix}-max-parallelism"
     out = [
-        _f(wp, "string", "enable the worker: true, false or auto", (*w, "enabled")),
-        _f(f"{wp}-labels", "slice", "extra worker label key=value (repeatable)", (*w, "labels"), how="merge"),
-        _f(f"{wp}-snapshotter", "string", "snapshotter name", (*w, "snapshotter")),
-        _f(
-            f"{wp}-platform",
-            "slice",
-            "platforms of the worker (repeatable)",
-            (*w, "platforms"),
-            how="replace",
-            hidden=ctd,
-        ),
-        _f(f"{wp}-net", "string", "network mode: auto, host, bridge or cni", (*w, "networkMode")),
-        _f(f"{cni}-binary-dir", "string", "directory of the CNI plugins", (*w, "cniBinaryPath")),
-        _f(f"{cni}-pool-size", "int", "pre-created network namespaces", (*w, "cniPoolSize"), since="v0.11.0"),
-        _f(
-            f"{wp}-apparmor-profile",
-            "string",
-            "AppArmor profile of build containers",
-            (*w, "apparmor-profile"),
-        ),
-        _f(f"{wp}-selinux", "bool", "apply SELinux labels", (*w, "selinux"), since="v0.11.0"),
-        _f(par, "int", "limit on parallel build steps", (*w, "max-parallelism"), since="v0.24.0"),
-        _f(f"{wp}-rootless", "bool", "rootless worker (needs a user namespace)", (*w, "rootless")),
-        _f(f"{wp}-gc", "bool", "automatic garbage collection", (*w, "gc")),
-        _f(
-            f"{wp}-gc-keepstorage",
+        _k("string", "enable the worker: true, false or auto", (*w, "enabled")),
+        _k("slice", "extra worker label key=value (repeatable)", (*w, "labels"), how="merge"),
+        _k("string", "snapshotter name", (*w, "snapshotter")),
+        _k("slice", "platforms of the worker (repeatable)", (*w, "platforms"), how="replace", hidden=ctd),
+        _k("string", "network mode: auto, host, bridge or cni", (*w, "networkMode")),
+        _k("string", "directory of the CNI plugins", (*w, "cniBinaryPath")),
+        _k("int", "pre-created network namespaces", (*w, "cniPoolSize"), since="v0.11.0"),
+        _k("string", "AppArmor profile of build containers", (*w, "apparmor-profile")),
+        _k("bool", "apply SELinux labels", (*w, "selinux"), since="v0.11.0"),
+        _k("int", "limit on parallel build steps", (*w, "max-parallelism"), since="v0.24.0"),
+        _k("bool", "rootless worker (needs a user namespace)", (*w, "rootless")),
+        _k("bool", "automatic garbage collection", (*w, "gc")),
+        _k(
             "string",
             'worker GC sizes "Reserved[,Free[,Maximum]]" in MB (10^6 bytes)',
             (*w, "reservedSpace"),
             (*w, "minFreeSpace"),
             (*w, "maxUsedSpace"),
+            named_by=(*w, "gckeepstorage"),
             how="replace",
         ),
     ]
     if ctd:
         out += [
-            _f(f"{wp}-addr", "string", "containerd socket", (*w, "address")),
-            _f(f"{wp}-namespace", "string", "containerd namespace", (*w, "namespace"), hidden=True),
-            _f(
-                f"{wp}-runtime",
+            _k("string", "containerd socket", (*w, "address")),
+            _k("string", "containerd namespace", (*w, "namespace"), hidden=True),
+            _k(
                 "string",
                 "containerd runtime name (drops runtime.path/options)",
                 (*w, "runtime", "name"),
                 hidden=True,
                 since="v0.13.0",
             ),
-            _f(f"{cni}-config-path", "string", "CNI config file", (*w, "cniConfigPath")),
+            _k("string", "CNI config file", (*w, "cniConfigPath")),
         ]
     else:
         out += [
-            _f(
-                f"{wp}-proxy-snapshotter-path",
-                "string",
-                "proxy snapshotter socket (no unix://)",
-                (*w, "proxySnapshotterPath"),
-            ),
-            _f(f"{wp}-binary", "string", "OCI runtime binary", (*w, "binary")),
-            _f(
-                f"{wp}-no-process-sandbox",
-                "bool",
-                "use the host PID namespace (needs rootless)",
-                (*w, "noProcessSandbox"),
-            ),
+            _k("string", "proxy snapshotter socket (no unix://)", (*w, "proxySnapshotterPath")),
+            _k("string", "OCI runtime binary", (*w, "binary")),
+            _k("bool", "use the host PID namespace (needs rootless)", (*w, "noProcessSandbox")),
             # Broken upstream: it reads a flag named oci-cni-worker-path that does not exist.
-            _f(
-                f"{cni}-config-path",
-                "string",
-                "CNI config file (broken: blanks cniConfigPath)",
-                (*w, "cniConfigPath"),
-                how="blank",
-            ),
+            _k("string", "CNI config file (broken: blanks cniConfigPath)", (*w, "cniConfigPath"), how="blank"),
         ]
     return out
 
 
 _TABLE: list[FlagSpec] = [
     _f("config", "string", "path of the config file", how="none"),
-    _f("debug", "bool", "debug logging (sets log.level)", ("log", "level")),
-    _f(
-        "trace",
+    _k("bool", "debug logging (sets log.level)", ("log", "level"), named_by=("debug",)),
+    _k(
         "bool",
         "trace logging (deprecated; sets log.level)",
         ("log", "level"),
+        named_by=("trace",),
         hidden=True,
         since="v0.12.0",
     ),
-    _f("root", "string", "state directory", ("root",)),
-    _f("addr", "slice", "listening address (repeatable)", ("grpc", "address"), how="replace"),
-    _f("log-format", "string", "log format: text or json", ("log", "format"), since="v0.13.0"),
-    _f("log-level", "string", "log level", ("log", "level"), since="v0.30.0"),
-    _f("group", "string", "group (name or gid) owning the unix sockets", ("grpc", "gid")),
-    _f("debugaddr", "string", "debug (pprof) listener address", ("grpc", "debugAddress")),
-    _f("tlscert", "string", "server certificate", ("grpc", "tls", "cert")),
-    _f("tlskey", "string", "server key", ("grpc", "tls", "key")),
-    _f("tlscacert", "string", "CA for client certificates", ("grpc", "tls", "ca")),
-    _f(
-        "allow-insecure-entitlement",
-        "slice",
-        "allowed insecure entitlement (repeatable)",
-        ("insecure-entitlements",),
-        how="replace",
-    ),
-    _f("proxy-network", "bool", "enforce the proxy network", ("proxyNetwork",), since="v0.31.0"),
-    _f("otel-socket-path", "string", "OTEL collector socket", ("otel", "socketPath"), since="v0.13.0"),
-    _f("cdi-disabled", "bool", "disable CDI", ("cdi", "disabled"), since="v0.20.0"),
-    _f(
-        "cdi-spec-dir",
-        "slice",
-        "CDI spec directory (repeatable)",
-        ("cdi", "specDirs"),
-        how="replace",
-        since="v0.20.0",
-    ),
+    _k("string", "state directory", ("root",)),
+    _k("slice", "listening address (repeatable)", ("grpc", "address"), how="replace"),
+    _k("string", "log format: text or json", ("log", "format"), since="v0.13.0"),
+    _k("string", "log level", ("log", "level"), since="v0.30.0"),
+    _k("string", "group (name or gid) owning the unix sockets", ("grpc", "gid")),
+    _k("string", "debug (pprof) listener address", ("grpc", "debugAddress")),
+    _k("string", "server certificate", ("grpc", "tls", "cert")),
+    _k("string", "server key", ("grpc", "tls", "key")),
+    _k("string", "CA for client certificates", ("grpc", "tls", "ca")),
+    _k("slice", "allowed insecure entitlement (repeatable)", ("insecure-entitlements",), how="replace"),
+    _k("bool", "enforce the proxy network", ("proxyNetwork",), since="v0.31.0"),
+    _k("string", "OTEL collector socket", ("otel", "socketPath"), since="v0.13.0"),
+    _k("bool", "disable CDI", ("cdi", "disabled"), since="v0.20.0"),
+    _k("slice", "CDI spec directory (repeatable)", ("cdi", "specDirs"), how="replace", since="v0.20.0"),
     _f("save-cache-debug", "bool", "save cache debug info", how="none", since="v0.24.0"),
     _f(
         "rootless",
@@ -176,8 +143,8 @@ _TABLE: list[FlagSpec] = [
         (*OCI, "rootless"),
         (*CONTAINERD, "rootless"),
     ),
-    *_worker_flags("oci", OCI, ctd=False),
-    *_worker_flags("containerd", CONTAINERD, ctd=True),
+    *_worker_flags(OCI, ctd=False),
+    *_worker_flags(CONTAINERD, ctd=True),
     # Windows builds only.
     _f("service-name", "string", "Windows service name", how="none", windows_only=True),
     _f("register-service", "bool", "register the Windows service", how="none", windows_only=True),

@@ -253,3 +253,53 @@ def test_discovery_finds_workflows_with_run_steps(repo: Path, capsys: pytest.Cap
     (repo / "b.yml").write_text("jobs:\n  a:\n    steps:\n      - run: docker build .\n")
     main(["check", "--isolated", "--show-files", "."])
     assert sorted(capsys.readouterr().out.split()) == [os.path.join(".", "a.yml"), os.path.join(".", "buildkitd.toml")]
+
+
+ENTITLED = 'insecure-entitlements = ["security.insecure"]\n'
+
+
+@pytest.mark.parametrize(
+    ("options", "lost", "added"),
+    [
+        ("", True, True),  # buildx adds --allow-insecure-entitlement=network.host (builder/builder.go)
+        ("--buildkitd-flags --debug --driver kubernetes", True, True),
+        ("--buildkitd-flags '--allow-insecure-entitlement security.insecure'", False, False),
+        # network=host: added although the flags allow an entitlement; nothing of the file's is lost
+        ("--driver-opt network=host --buildkitd-flags '--allow-insecure-entitlement security.insecure'", False, True),
+        ("--driver remote", False, False),  # BK604 instead: the config is never applied
+    ],
+)
+def test_entitlement_flag_buildx_adds(
+    repo: Path, capsys: pytest.CaptureFixture[str], options: str, lost: bool, added: bool
+) -> None:
+    (repo / "ent.toml").write_text(ENTITLED)
+    (repo / "b.sh").write_text(f"docker buildx create --config ent.toml {options}\n")
+    _, items = _check(capsys, "b.sh")
+    assert any(i["code"] == "BK511" for i in items) == lost
+    note = "`docker buildx create` adds `--allow-insecure-entitlement=network.host`"
+    assert any(note in str(i["message"]) for i in items) == added
+
+
+def test_no_entitlement_flag_when_the_config_allows_network_host(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "ent.toml").write_text('insecure-entitlements = ["security.insecure", "network.host"]\n')
+    (repo / "b.sh").write_text("docker buildx create --config ent.toml\n")
+    _, items = _check(capsys, "b.sh")
+    assert not any(i["code"] in ("BK511", "BK257") for i in items)
+
+
+def test_entitlement_flag_for_an_inline_config(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "ci.yml").write_text(
+        STEP + "          buildkitd-flags: --debug\n          buildkitd-config-inline: |\n            " + ENTITLED
+    )
+    _, items = _check(capsys, "ci.yml")
+    assert [(_row(i)[1:3], "adds" in str(i["message"])) for i in items if i["code"] == "BK511"] == [(("BK511", 8), True)]
+
+
+def test_config_path_that_is_a_directory(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "conf.d").mkdir()
+    (repo / "b.sh").write_text("docker buildx create --config conf.d\n")
+    _, items = _check(capsys, "b.sh")
+    assert [_row(i) for i in items] == [("conf.d", "BK009", 1, 1)]
+    assert items[0]["related"][0]["filename"] == "b.sh"
+    _, items = _check(capsys, "b.sh", "--ignore", "BK009")
+    assert items == []

@@ -1,7 +1,8 @@
 """The entry-point matrix: one table of scenarios, each run through every door into bklint.
 
 Doors: `check` on a TOML file, `check` on a workflow that embeds the same TOML, `check -`
-on stdin, the language server over JSON-RPC and, where it applies, `certs` (it reports the
+on stdin, the language server over JSON-RPC on the TOML file and on the workflow and, where
+it applies, `certs` (it reports the
 copy findings BK305/BK313/BK314/BK315, so its answer is those rows of the others). Every
 door must report the same codes on the same lines (of the TOML) with the same severities,
 because every finding passes one filter and every door takes its settings from one resolver.
@@ -35,7 +36,8 @@ ON_SERVER_LOOP = pytest.mark.asyncio(loop_scope="module")  # the module's server
 Row = tuple[str, int, str]  # code, 1-based line of the TOML, severity
 
 FILE, WORKFLOW, STDIN, SERVER, CERTS = "file", "workflow", "stdin", "server", "certs"
-ALL = (FILE, WORKFLOW, STDIN, SERVER)
+SERVER_WORKFLOW = "server-workflow"  # the server, on the workflow
+ALL = (FILE, WORKFLOW, STDIN, SERVER, SERVER_WORKFLOW)
 WITH_CERTS = (*ALL, CERTS)
 
 TOML = 'debug = true\n[worker.oci]\n  max_parallelism = 4\n  gc = "yes"\n'
@@ -91,12 +93,12 @@ SCENARIOS = [
         [("BK401", 1, "warning"), ("BK901", 1, "warning"), *PLAIN[1:]],
         toml=with_line(TOML, 1, "  # noqa: BK102"),
     ),
-    Scenario("noqa-yaml-line", PLAIN, doors=(WORKFLOW,), yaml_key="config-inline", yaml_noqa="  # noqa: BK601"),
-    Scenario("noqa-yaml-file-wide", PLAIN[:2], doors=(WORKFLOW,), yaml_head="# bklint: noqa: BK004\n"),
+    Scenario("noqa-yaml-line", PLAIN, doors=(WORKFLOW, SERVER_WORKFLOW), yaml_key="config-inline", yaml_noqa="  # noqa: BK601"),
+    Scenario("noqa-yaml-file-wide", PLAIN[:2], doors=(WORKFLOW, SERVER_WORKFLOW), yaml_head="# bklint: noqa: BK004\n"),
     Scenario(
         "unused-yaml-noqa",
         [("BK901", 0, "warning"), *PLAIN],
-        doors=(WORKFLOW,),
+        doors=(WORKFLOW, SERVER_WORKFLOW),
         yaml_noqa="  # noqa: BK602",
     ),
     Scenario("config-severity", [("BK401", 1, "error"), *PLAIN[1:]], config='severity = { BK401 = "error" }\n'),
@@ -282,21 +284,28 @@ def door_stdin(s: Scenario, root: Path, capsys: pytest.CaptureFixture[str], monk
     return Answer(rows_from_json(check([*s.args, "-", "--stdin-filename", name], cwd, capsys, monkeypatch), 0), fixed)
 
 
-async def door_server(s: Scenario, root: Path, client: LanguageClient) -> Answer:
+async def door_server(s: Scenario, root: Path, client: LanguageClient, door: str = SERVER) -> Answer:
+    """The server on the TOML file, or (``SERVER_WORKFLOW``) on the workflow embedding it."""
     assert not s.args, "the server takes settings from bklint.toml in the matrix"
-    where = folder(root, s, SERVER)
+    where = folder(root, s, door)
     assert isinstance(s.toml, str)
-    doc = open_doc(client, where / "buildkitd.toml", s.toml)
+    name, text, first = "buildkitd.toml", s.toml, 0
+    if door == SERVER_WORKFLOW:
+        yaml, first = workflow(s)
+        name, text = "ci.yml", yaml.decode()
+    doc = open_doc(client, where / name, text)
     fixed = None
     if s.fixed is not None:
         (fix_all,) = await actions(client, doc, span(0, 0), only=[types.CodeActionKind.SourceFixAll])
         assert fix_all.edit is not None
-        fixed = apply_edit(doc.text, fix_all.edit, doc.uri)
-        doc.replace_all(fixed)
+        after = apply_edit(doc.text, fix_all.edit, doc.uri)
+        fixed = after if door == SERVER else embedded_toml(after, first)
+        doc.replace_all(after)
     diagnostics = await doc.diagnostics()
     doc.close()
     labels = {1: "error", 2: "warning", 3: "info", 4: "hint"}
-    return Answer([(str(d.code), d.range.start.line + 1, labels[int(d.severity or 1)]) for d in diagnostics], fixed)
+    rows = [(str(d.code), max(d.range.start.line + 1 - first, 0), labels[int(d.severity or 1)]) for d in diagnostics]
+    return Answer(rows, fixed)
 
 
 def door_certs(s: Scenario, root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Answer:
@@ -329,6 +338,8 @@ async def test_every_door_gives_the_same_answer(
         seen[STDIN] = door_stdin(scenario, workspace, capsys, monkeypatch)
     if SERVER in scenario.doors:
         seen[SERVER] = await door_server(scenario, workspace, client)
+    if SERVER_WORKFLOW in scenario.doors:
+        seen[SERVER_WORKFLOW] = await door_server(scenario, workspace, client, SERVER_WORKFLOW)
     if CERTS in scenario.doors:
         seen[CERTS] = door_certs(scenario, workspace, capsys, monkeypatch)
     expected = Answer(sorted(scenario.expected, key=lambda r: (r[1], r[0])), scenario.fixed)
@@ -404,3 +415,30 @@ async def test_a_bad_bklint_toml_is_told_to_the_editor_too(client: LanguageClien
     assert rows == ["BK401", "BK101"]
     wanted = f"bklint: {where / 'bklint.toml'}: target-version: bklint knows BuildKit v0.10.0 and later, not v0.9.0"
     assert wanted in [m.message for m in client.messages]
+
+
+@ON_SERVER_LOOP
+async def test_a_workflow_gets_diagnostics_but_no_toml_text_features(client: LanguageClient, workspace: Path) -> None:
+    yaml, first = workflow(Scenario("features", PLAIN))
+    doc = open_doc(client, workspace / "yaml-features" / "ci.yml", yaml.decode())
+    try:
+        assert [str(d.code) for d in await doc.diagnostics()] == ["BK401", "BK101", "BK004"]
+        ident = types.TextDocumentIdentifier(uri=doc.uri)
+        on_key = types.Position(line=first + 2, character=14)  # `max_parallelism` in the block
+        assert await client.text_document_hover_async(types.HoverParams(ident, on_key)) is None
+        assert await client.text_document_completion_async(types.CompletionParams(ident, on_key)) is None
+    finally:
+        doc.close()
+
+
+@ON_SERVER_LOOP
+async def test_a_yaml_file_without_configs_is_not_served(client: LanguageClient, workspace: Path) -> None:
+    doc = open_doc(client, workspace / "yaml-other" / "values.yml", "replicas: [\n")
+    try:
+        symbols = await client.text_document_document_symbol_async(
+            types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=doc.uri))
+        )
+        assert symbols is None
+        assert doc.recorder.last(doc.uri) is None  # nothing published: `bklint check .` would not find it
+    finally:
+        doc.close()

@@ -96,6 +96,17 @@ def test_flags_look_like_buildkitd_flags() -> None:
     assert flags["insecure-entitlements"] == "--allow-insecure-entitlement"
 
 
+def test_the_flag_table_spells_key_flags_as_the_tree_does() -> None:
+    """One home for a flag's spelling: the table reads the tree's, and names no other."""
+    from bklint.rules.daemon_flags.table import FLAGS
+
+    named = {leaf.flag.removeprefix("--") for leaf in LEAVES.values() if leaf.flag}
+    assert named <= set(FLAGS)
+    assert FLAGS["oci-worker-gc-keepstorage"].keys == tuple(
+        ("worker", "oci", k) for k in ("reservedSpace", "minFreeSpace", "maxUsedSpace")
+    )
+
+
 def test_history_defaults_say_they_apply_only_without_the_table() -> None:
     assert LEAVES["history.maxAge"].default is not None
     assert LEAVES["history.maxAge"].default.startswith("48h (only when [history] is absent")

@@ -8,7 +8,6 @@ from bklint.rules import toml_text
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.daemon.values import string_items
 from bklint.rules.context import Context
-from bklint.rules.daemon_flags.command_line import flags_of
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
 from bklint.rules.schema.tree import ENTITLEMENTS
@@ -101,7 +100,7 @@ class EntitlementsReplacedByBuildx(ParsedRule):
         entry = decoded.entry("insecure-entitlements")
         if entry is None or not isinstance(entry.value, list):
             return
-        flags = flags_of(ctx)
+        flags = ctx.flags()
         if flags is not None and flags.is_set("allow-insecure-entitlement"):
             yield self.finding(
                 "`--allow-insecure-entitlement` in the buildkitd flags replaces this list entirely",

@@ -9,7 +9,6 @@ from bklint.rules import toml_text
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.daemon.values import string_items
 from bklint.rules.context import Context
-from bklint.rules.daemon_flags.command_line import flags_of
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
 
@@ -123,7 +122,7 @@ class TcpWithoutTls(ParsedRule):
     severity = Severity.WARNING
 
     def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
-        flags = flags_of(ctx)
+        flags = ctx.flags()
         tlscert = flags.last("tlscert") if flags is not None else None
         if _tls_configured(decoded) or (tlscert is not None and tlscert.value):
             return

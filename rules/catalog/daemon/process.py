@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from bklint.rules import toml_text
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.context import Context
-from bklint.rules.daemon_flags.command_line import flag_on, flags_of
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
 from bklint.rules.schema.tree import LOG_LEVELS
@@ -52,7 +51,8 @@ class NoProcessSandboxWithoutRootless(ParsedRule):
         entry = decoded.entry("worker", "oci", "noProcessSandbox")
         if entry is None or entry.value is not True:
             return
-        if flag_on(flags_of(ctx), "rootless", "oci-worker-rootless"):
+        parsed = ctx.flags()
+        if parsed is not None and parsed.on("rootless", "oci-worker-rootless"):
             return
         rootless = decoded.entry("worker", "oci", "rootless")
         if rootless is not None and rootless.value is True:

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 
 from bklint.rules.base import Finding, ParsedRule, Severity, register
 from bklint.rules.context import Context
-from bklint.rules.daemon_flags.command_line import flags_of
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
 from bklint.rules.startup import FAILS_AT_START, NEEDED_AT_START
@@ -45,7 +44,7 @@ class NoWorker(ParsedRule):
     severity = Severity.ERROR
 
     def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
-        flags = flags_of(ctx)
+        flags = ctx.flags()
         given = [u for n in ("oci-worker", "containerd-worker") if flags and (u := flags.last(n)) is not None]
         if any(u.value.lower() != "false" for u in given):
             return

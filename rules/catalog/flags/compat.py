@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from bklint.rules.base import FLAGS_GIVEN, Finding, Rule, Severity, register
 from bklint.rules.catalog.flags.reporting import REFUSES, flag_report
 from bklint.rules.context import Context
-from bklint.rules.daemon_flags.command_line import flags_of
 from bklint.rules.daemon_flags.flag_values import go_parse_bool
 from bklint.rules.daemon_flags.table import since_minor, target_minor
 
@@ -31,7 +30,7 @@ class ExitingFlag(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         for use in parsed.uses:
@@ -67,7 +66,7 @@ class WorkerRootlessFlag(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         for name in ("oci-worker-rootless", "containerd-worker-rootless"):
@@ -102,7 +101,7 @@ class DeprecatedTraceFlag(Rule):
     severity = Severity.INFO
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         minor = target_minor(ctx)
@@ -133,7 +132,7 @@ class RepeatedFlag(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         seen: set[str] = set()
@@ -173,7 +172,7 @@ class FlagNewerThanTarget(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         minor = target_minor(ctx)
         if parsed is None or minor is None:
             return
@@ -217,7 +216,7 @@ class AddrFlagDropsSocket(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         uses = parsed.of("addr")

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from bklint.rules.base import FLAGS_GIVEN, Finding, Rule, Severity, register
 from bklint.rules.catalog.flags.reporting import REFUSES, flag_report
 from bklint.rules.context import Context
-from bklint.rules.daemon_flags.command_line import flags_of
 from bklint.rules.daemon_flags.flag_values import flag_value_error, go_parse_bool
 from bklint.rules.daemon_flags.overlay import FROM_FLAGS, effective
 from bklint.rules.daemon_flags.table import BUILDX_CONFIG_PATH
@@ -40,7 +39,7 @@ class ConfigFlagOverridesFile(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         use = parsed.last("config")
@@ -85,7 +84,7 @@ class OciCniConfigPathFlag(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         use = parsed.last("oci-cni-config-path")
@@ -137,7 +136,7 @@ class NoProcessSandboxFlagWithoutRootless(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         use = parsed.last("oci-worker-no-process-sandbox")
@@ -173,7 +172,12 @@ class EntitlementsReplacedByFlags(Rule):
     refused to builds (`granting entitlement … is not allowed by build daemon
     configuration`). setup-buildx-action passes `--allow-insecure-entitlement
     security.insecure --allow-insecure-entitlement network.host` whenever `buildkitd-flags`
-    is empty, with the same effect.
+    is empty, with the same effect. And `docker buildx create` itself (v0.13+) appends
+    `--allow-insecure-entitlement=network.host` for a docker-container or kubernetes builder
+    whose flags allow no entitlement and (since v0.18) whose config does not allow
+    `network.host` (docker/buildx `builder/builder.go` `parseBuildkitdFlags`), so a config
+    with only `security.insecure`, created with no entitlement flags, loses it; bklint adds that
+    flag when it lints a config a script or workflow hands to `buildx create`.
 
     **Bad**: `insecure-entitlements = ["security.insecure"]` with
     `--buildkitd-flags "--allow-insecure-entitlement network.host"`
@@ -289,7 +293,7 @@ class KeepstorageFlagIgnored(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         eff = effective(ctx)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from bklint.rules.base import FLAGS_GIVEN, Finding, Rule, Severity, register
 from bklint.rules.catalog.flags.reporting import REFUSES, flag_report
 from bklint.rules.context import Context
-from bklint.rules.daemon_flags.command_line import BadWord, flags_of
+from bklint.rules.daemon_flags.command_line import BadWord
 from bklint.rules.daemon_flags.flag_values import flag_value_error, go_parse_bool
 from bklint.rules.daemon_flags.overlay import effective
 from bklint.rules.daemon_flags.table import FLAGS, suggest, target_minor
@@ -35,7 +35,7 @@ class FlagsSyntaxError(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None or parsed.split.error is None:
             return
         at = parsed.split.error_offset
@@ -127,7 +127,7 @@ class UnknownFlag(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         for word in parsed.unknown:
@@ -173,7 +173,7 @@ class NotADaemonFlag(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         for word in parsed.unknown:
@@ -206,7 +206,7 @@ class FlagMissingValue(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         for word in parsed.missing_value:
@@ -239,7 +239,7 @@ class InvalidFlagValue(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         eff = effective(ctx)
@@ -280,7 +280,7 @@ class InvalidEntitlementFlag(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         for use in parsed.of("allow-insecure-entitlement"):
@@ -327,7 +327,7 @@ class IgnoredFlagArgument(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        parsed = flags_of(ctx)
+        parsed = ctx.flags()
         if parsed is None:
             return
         stop = parsed.stopped
