@@ -8,10 +8,11 @@ so no rule may judge it: one definition here keeps registry, DNS, network and si
 from __future__ import annotations
 
 import functools
-import re
+
+from bklint.rules.regex import Regex
 
 # `${VAR}`, `$VAR`, `{{ .Values.x }}` / `${{ inputs.x }}`, `<NEXUS_HOST>`, `%VAR%`.
-_PLACEHOLDER = re.compile(r"\$\{|\$[A-Za-z_]|\{\{|<[^<>\s]+>|%[A-Za-z_][A-Za-z0-9_]*%")
+_PLACEHOLDER = Regex(r"\$\{|\$[A-Za-z_]|\{\{|<[^<>\s]+>|%[A-Za-z_][A-Za-z0-9_]*%")
 
 
 @functools.lru_cache(maxsize=8192)
