@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import functools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from bklint.rules.base import Finding, Rule
 from bklint.rules.context import Context, RuleSettings
@@ -145,7 +145,7 @@ def decode_with(doc: Document, tables: list[Table]) -> tuple[Decoded, Decoded]:
     return decode_split(doc, [(t.path[0], t.header, t.decoded) for t in tables])
 
 
-def _standalone(root: TomlNode) -> tuple[tuple[str, str], TomlNode] | bool | None:
+def _standalone(root: TomlNode) -> tuple[tuple[str, str], TomlNode] | Literal[False] | None:
     """For a part's source map: the standalone table it is (its path and header node), None
     for a part that does not reach a map, False for one that reaches it otherwise."""
     children = root.children or {}

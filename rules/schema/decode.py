@@ -150,7 +150,7 @@ class _Pieces(NamedTuple):
     def of(cls, part: Decoded, name: str, header: TomlNode) -> _Pieces:
         deep = [(p, n) for p, n in part.tables.items() if len(p) >= 2]
         key = (name, str(deep[0][0][1]) if deep else header.segments[-1][0])
-        shallow = [p for p in part.tables if len(p) == 1]
+        shallow: list[Path] = [p for p in part.tables if len(p) == 1]
         return cls(key, deep, shallow, list(part.entries.values()), _by_prefix(part.entries, 2), _children(part.tables, 2))
 
 
