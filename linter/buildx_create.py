@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from bklint.linter.shell_words import Word
+from bklint.rules.regex import Regex
 
 if TYPE_CHECKING:
     from bklint.linter.followed import FollowedConfig
@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 Place = Callable[[int, int], "Span"]
 
 # buildx's BuildKit image (driver/bkimage) and a release tag on it: `v0.12.5`, `v0.12`, `v0.12.5-rootless`.
-_BUILDKIT_IMAGE = re.compile(r"^(?:docker\.io/)?moby/buildkit:(?P<tag>[^@\s]+)")
-_RELEASE_TAG = re.compile(r"^v(?P<version>\d+\.\d+(?:\.\d+)?)(?:-[\w.-]+)?$")
+_BUILDKIT_IMAGE = Regex(r"^(?:docker\.io/)?moby/buildkit:(?P<tag>[^@\s]+)")
+_RELEASE_TAG = Regex(r"^v(?P<version>\d+\.\d+(?:\.\d+)?)(?:-[\w.-]+)?$")
 _ENTITLEMENT_FLAG = "--allow-insecure-entitlement"
 NETWORK_HOST_FLAG = "--allow-insecure-entitlement=network.host"
 # Drivers that never apply a buildkitd config or daemon flags given to `buildx create`.
@@ -55,9 +55,9 @@ _CONFIG_OPTIONS = ("--buildkitd-config", "--config")
 # Words that may come before a command: `sudo docker buildx create …`, `env X=1 docker …`, and
 # the reserved words that open a compound command (`if …; then docker buildx create …; fi`).
 _WRAPPERS = ("sudo", "env", "command", "exec", "time", "nohup", "doas", "then", "do", "else", "if", "while", "until", "!", "{")
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*=")
+_ASSIGNMENT = Regex(r"^[A-Za-z_][A-Za-z_0-9]*=")
 # What a file must mention to hold a `buildx create` line (continuations included).
-_MENTION = re.compile(r"buildx[ \t]*(?:\\\r?\n[ \t]*)?create\b")
+_MENTION = Regex(r"buildx[ \t]*(?:\\\r?\n[ \t]*)?create\b")
 
 
 def mentions_create(text: str) -> bool:

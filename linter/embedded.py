@@ -39,6 +39,7 @@ from bklint.linter.buildx_create import IGNORING_DRIVERS, buildkit_image, mentio
 from bklint.linter.source import decode_bytes
 from bklint.rules.base import Edit, Finding, Fix, Position, Rule, Span
 from bklint.rules.document import line_starts
+from bklint.rules.regex import Regex
 
 CONFIG_KEY = "buildkitd.toml"
 INLINE_INPUTS = ("buildkitd-config-inline", "config-inline")
@@ -56,10 +57,10 @@ DEFAULT_FLAG_DRIVERS = ("", "docker", "docker-container", "kubernetes")
 _MARKERS = ("setup-buildx-action", CONFIG_KEY, *ACTION_INPUTS, "buildx create")
 # Any owner (and any folder of a repository): forks and internal mirrors of the action are
 # recognised by its name; the rest by their inputs (``ACTION_INPUTS``).
-_USES = re.compile(r"^\s*[\w.-]+(?:/[\w.-]+)*/setup-buildx-action(?:@(?P<ref>\S+))?\s*$", re.IGNORECASE)
+_USES = Regex(r"^\s*[\w.-]+(?:/[\w.-]+)*/setup-buildx-action(?:@(?P<ref>\S+))?\s*$", re.IGNORECASE)
 # `uses: owner/setup-buildx-action@<sha> # pin v2.4.0`: the version a SHA stands for.
-_PIN_COMMENT = re.compile(r"#.*?\b(v\d+(?:\.\d+){0,2})\b")
-_VERSION = re.compile(r"^(?:v(?P<major>\d+)(?:\.(?P<minor>\d+))?|(?P<major2>\d+)\.(?P<minor2>\d+))(?:\.\d+)*$")
+_PIN_COMMENT = Regex(r"#.*?\b(v\d+(?:\.\d+){0,2})\b")
+_VERSION = Regex(r"^(?:v(?P<major>\d+)(?:\.(?P<minor>\d+))?|(?P<major2>\d+)\.(?P<minor2>\d+))(?:\.\d+)*$")
 
 Style = Literal["literal", "folded", "plain", "double", "single"]
 

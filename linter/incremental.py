@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from bklint.linter.parse import ParseOutcome, parse, parse_part
 from bklint.rules.document import Document, TomlNode
+from bklint.rules.regex import Regex
 
 if TYPE_CHECKING:
     from bklint.linter.per_table import Table
 
-_HEADER_LINE = re.compile(r"^[ \t]*\[", re.MULTILINE)
+_HEADER_LINE = Regex(r"^[ \t]*\[", re.MULTILINE)
 # Below this size a full parse is as cheap as the bookkeeping.
 MIN_INCREMENTAL_SIZE = 4096
 

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from bklint.rules.base import Edit, Finding, Fix, Span
 from bklint.rules.catalog.meta import UnusedNoqa
 from bklint.rules.document import Document
+from bklint.rules.regex import Regex
 
 _CODE = r"[A-Z]+[0-9]+"
-_LINE = re.compile(rf"#\s*noqa(?P<sep>\s*:\s*(?P<codes>{_CODE}(?:\s*,\s*{_CODE})*))?", re.IGNORECASE)
-_FILE = re.compile(rf"^\s*#\s*bklint\s*:\s*noqa(?:\s*:\s*(?P<codes>{_CODE}(?:\s*,\s*{_CODE})*))?\s*$", re.IGNORECASE)
-_HEADER = re.compile(r"^\s*\[")
+_LINE = Regex(rf"#\s*noqa(?P<sep>\s*:\s*(?P<codes>{_CODE}(?:\s*,\s*{_CODE})*))?", re.IGNORECASE)
+_FILE = Regex(rf"^\s*#\s*bklint\s*:\s*noqa(?:\s*:\s*(?P<codes>{_CODE}(?:\s*,\s*{_CODE})*))?\s*$", re.IGNORECASE)
+_HEADER = Regex(r"^\s*\[")
 
 
 @dataclass(slots=True)

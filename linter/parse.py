@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +26,7 @@ from bklint.linter import scalars
 from bklint.linter.scalars import ScalarError, describe
 from bklint.rules.context import SyntaxKind, SyntaxProblem
 from bklint.rules.document import Document, Orphan, TomlNode, line_starts
+from bklint.rules.regex import Regex
 
 MAX_KEY_PARTS = 64
 MAX_NESTING = 10_000
@@ -35,17 +35,17 @@ MAX_PROBLEMS = 100
 
 Segment = tuple[str, int, int]  # a key part: its name and the span of its text
 
-_WS = re.compile(r"[ \t]*")
-_BLANK = re.compile(r"(?:[ \t]|\r?\n)*")  # blanks and line breaks, inside arrays
-_BARE = re.compile(r"[A-Za-z0-9_-]+")
-_BASIC = re.compile(r'"[^"\\\r\n]*(?:\\[\s\S][^"\\\r\n]*)*')  # up to the closing quote
-_LITERAL = re.compile(r"'[^'\r\n]*")
-_WORD = re.compile(r"[^\s,\]}#=]+")
+_WS = Regex(r"[ \t]*")
+_BLANK = Regex(r"(?:[ \t]|\r?\n)*")  # blanks and line breaks, inside arrays
+_BARE = Regex(r"[A-Za-z0-9_-]+")
+_BASIC = Regex(r'"[^"\\\r\n]*(?:\\[\s\S][^"\\\r\n]*)*')  # up to the closing quote
+_LITERAL = Regex(r"'[^'\r\n]*")
+_WORD = Regex(r"[^\s,\]}#=]+")
 _KEY = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*')"""
 _DOTTED = rf"{_KEY}(?:[ \t]*\.[ \t]*{_KEY})*"
 # A line that starts a statement: where reading resumes after an error in a long value.
-_STATEMENT = re.compile(rf"[ \t]*(?:\[\[?[ \t]*{_DOTTED}[ \t]*\]|{_DOTTED}[ \t]*=)")
-_BRACKETS = re.compile(r"""[\[\]{}]|"(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|#[^\n]*""")
+_STATEMENT = Regex(rf"[ \t]*(?:\[\[?[ \t]*{_DOTTED}[ \t]*\]|{_DOTTED}[ \t]*=)")
+_BRACKETS = Regex(r"""[\[\]{}]|"(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|#[^\n]*""")
 
 # What go-toml's duplicate check knows a name as.
 _TABLE, _VALUE, _AOT = 0, 1, 2

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-import re
 from typing import TYPE_CHECKING
 
+from bklint.rules.regex import Regex
 from bklint.rules.schema.values import INT64_MAX, INT64_MIN
 
 if TYPE_CHECKING:
@@ -37,13 +37,13 @@ class ScalarError(Exception):
 OUT_OF_RANGE = "integer out of the 64-bit range buildkitd can read"
 # Characters no TOML string or comment may hold raw (tab, LF and CR are checked apart);
 # surrogates only reach us from editor buffers, where they stand for invalid UTF-8.
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\ud800-\udfff]")
-ML_REFUSED = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f\ud800-\udfff]|\r(?!\n)")
-LONE_CR = re.compile(r"\r(?!\n)")
+_CONTROL = Regex(r"[\x00-\x08\x0a-\x1f\x7f\ud800-\udfff]")
+ML_REFUSED = Regex(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f\ud800-\udfff]|\r(?!\n)")
+LONE_CR = Regex(r"\r(?!\n)")
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\", "e": "\x1b"}
-_LINE_END_BACKSLASH = re.compile(r"\\[ \t]*\r?\n[ \t\r\n]*")
+_LINE_END_BACKSLASH = Regex(r"\\[ \t]*\r?\n[ \t\r\n]*")
 _HEX = frozenset("0123456789abcdefABCDEF")
-_DEC_INT = re.compile(r"[+-]?[0-9]+")
+_DEC_INT = Regex(r"[+-]?[0-9]+")
 
 
 def describe(ch: str) -> str:

@@ -15,19 +15,20 @@ This is not ``shlex``: the standard module gives no offsets and no command bound
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bklint.rules.regex import Regex
+
 _BLANK = " \t\r"
 _OPERATORS = "\n;&|()"
-_NAME_START = re.compile(r"[A-Za-z_0-9@*#?$!{(-]")
-_PARAMETER = re.compile(r"[A-Za-z_][A-Za-z_0-9]*|.")
+_NAME_START = Regex(r"[A-Za-z_0-9@*#?$!{(-]")
+_PARAMETER = Regex(r"[A-Za-z_][A-Za-z_0-9]*|.")
 _Keep = Callable[[str, int], None]
 # A make recipe line (tab first) or a just recipe line (indented) may start with the
 # prefixes that silence it or ignore its failure; they are not part of the command.
-_MAKE_PREFIX = re.compile(r"^(\t[ \t]*)([@+-]+)")
-_JUST_PREFIX = re.compile(r"^([ \t]+)([@-]+)")
+_MAKE_PREFIX = Regex(r"^(\t[ \t]*)([@+-]+)")
+_JUST_PREFIX = Regex(r"^([ \t]+)([@-]+)")
 
 
 @dataclass(slots=True)

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple, TypeVar
 
 from bklint.rules.document import TomlNode
+from bklint.rules.regex import Regex
 from bklint.rules.schema.decode import Decoded
 
 T = TypeVar("T")
@@ -41,7 +42,7 @@ COPY_LIMIT = MIB
 DEFAULT_PREFIX = "/etc/buildkit"
 CONFIG_NAME = "buildkitd.toml"
 
-_INVALID_DIR_CHARS = re.compile(r"[^a-zA-Z0-9.-]+")
+_INVALID_DIR_CHARS = Regex(r"[^a-zA-Z0-9.-]+")
 
 RefKind = Literal["ca", "key", "cert", "tlsconfigdir", "grpc-cert", "grpc-key", "grpc-ca"]
 _FIELD = {

@@ -9,7 +9,6 @@ rewrites a line the change did not need, and comments, quoting and order survive
 from __future__ import annotations
 
 import difflib
-import re
 import shlex
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from bklint.rules import toml_text
 from bklint.rules.base import Edit, Fix, Span
 from bklint.rules.document import Document, TomlNode, line_starts
+from bklint.rules.regex import Regex
 
 if TYPE_CHECKING:  # tomlkit is imported only when a fix is actually computed
     import tomlkit
@@ -275,7 +275,7 @@ def version_path(path: Path) -> str:
 
 # --- values written the way go-toml v1 accepted them ---------------------------------------
 
-_SPECIAL_INT = re.compile(r"[+-]?(0[xob][0-9a-fA-F_]+|[0-9]+(_[0-9]+)+)")
+_SPECIAL_INT = Regex(r"[+-]?(0[xob][0-9a-fA-F_]+|[0-9]+(_[0-9]+)+)")
 
 
 def legacy_integer(raw: str) -> int | None:

@@ -7,10 +7,10 @@ so no rule may judge it: one definition here keeps registry, DNS, network and si
 
 from __future__ import annotations
 
-import re
+from bklint.rules.regex import Regex
 
 # `${VAR}`, `$VAR`, `{{ .Values.x }}` / `${{ inputs.x }}`, `<NEXUS_HOST>`, `%VAR%`.
-_PLACEHOLDER = re.compile(r"\$\{|\$[A-Za-z_]|\{\{|<[^<>\s]+>|%[A-Za-z_][A-Za-z0-9_]*%")
+_PLACEHOLDER = Regex(r"\$\{|\$[A-Za-z_]|\{\{|<[^<>\s]+>|%[A-Za-z_][A-Za-z0-9_]*%")
 
 
 def templated(text: str) -> bool:

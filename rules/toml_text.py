@@ -22,18 +22,20 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from bklint.rules.regex import Regex
+
 # The escapes TOML gives a short form; every other control character is written \\uXXXX.
 _SHORT_ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
-_BASIC_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
-_LITERAL_REFUSES = re.compile(r"[\x00-\x08\x0a-\x1f\x7f']")
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_BASIC_NEEDS_ESCAPE = Regex(r'[\x00-\x1f\x7f"\\]')
+_LITERAL_REFUSES = Regex(r"[\x00-\x08\x0a-\x1f\x7f']")
+_BARE_KEY = Regex(r"[A-Za-z0-9_-]+")
 
 # String tokens as written in valid TOML, for telling a comment from a `#` inside a string.
-BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
-LITERAL = re.compile(r"'[^'\n]*'")
-ML_BASIC = re.compile(r'"""(?:[^"\\]|\\[\s\S]|"(?!""))*"{3,5}')
-ML_LITERAL = re.compile(r"'''(?:[^']|'(?!''))*'{3,5}")
-_STRING_OR_COMMENT = re.compile("|".join(p.pattern for p in (ML_BASIC, ML_LITERAL, BASIC, LITERAL)) + r"|(#[^\n]*)")
+BASIC = Regex(r'"(?:[^"\\\n]|\\.)*"')
+LITERAL = Regex(r"'[^'\n]*'")
+ML_BASIC = Regex(r'"""(?:[^"\\]|\\[\s\S]|"(?!""))*"{3,5}')
+ML_LITERAL = Regex(r"'''(?:[^']|'(?!''))*'{3,5}")
+_STRING_OR_COMMENT = Regex("|".join(p.pattern for p in (ML_BASIC, ML_LITERAL, BASIC, LITERAL)) + r"|(#[^\n]*)")
 
 
 def _escape(match: re.Match[str]) -> str:

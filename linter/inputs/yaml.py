@@ -38,13 +38,14 @@ from bklint.linter.settings import Settings
 from bklint.linter.source import decode_bytes
 from bklint.rules.base import Edit, Finding, Fix, Span
 from bklint.rules.context import SourceText
+from bklint.rules.regex import Regex
 from bklint.rules.toml_text import basic_string
 
 if TYPE_CHECKING:
     from bklint.linter.fix import FixFilter, FixOutcome
     from bklint.linter.incremental import ParseCache
 
-_EXPRESSION = re.compile(r"\$\{\{.*?\}\}")
+_EXPRESSION = Regex(r"\$\{\{.*?\}\}")
 
 
 class YamlKind:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.context import Context
 from bklint.rules.document import Document, format_path
+from bklint.rules.regex import Regex
 from bklint.rules.restructure import legacy_integer
 from bklint.rules.schema.decode import Decoded, Issue
 from bklint.rules.schema.values import go_parse_duration
@@ -141,7 +142,7 @@ class InvalidSize(ParsedRule):
                 )
 
 
-_DAY_WEEK = re.compile(r"^(\d+)([dw])$")
+_DAY_WEEK = Regex(r"^(\d+)([dw])$")
 
 
 @register

@@ -7,8 +7,9 @@ integer/float/bool/date exactly as written), so parsing works on text, following
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
+
+from bklint.rules.regex import Regex
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
@@ -16,11 +17,11 @@ INT64_MAX = 2**63 - 1
 # Go's strconv.ParseFloat syntax (decimal or hex float; underscores only between digits).
 _DEC = r"\d(?:_?\d)*"
 _HEX = r"[0-9a-fA-F](?:_?[0-9a-fA-F])*"
-_GO_FLOAT = re.compile(
+_GO_FLOAT = Regex(
     rf"[+-]?(?:(?:{_DEC}(?:\.(?:{_DEC})?)?|\.{_DEC})(?:[eE][+-]?{_DEC})?"
     rf"|0[xX]_?(?:{_HEX}(?:\.(?:{_HEX})?)?|\.{_HEX})[pP][+-]?{_DEC})"
 )
-_GO_INT10 = re.compile(r"[+-]?\d+")
+_GO_INT10 = Regex(r"[+-]?\d+")
 _UNITS = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40, "p": 1 << 50}
 _DUR_UNITS = {
     "ns": 1,
@@ -32,7 +33,7 @@ _DUR_UNITS = {
     "m": 60_000_000_000,
     "h": 3_600_000_000_000,
 }
-_DUR_PART = re.compile(r"(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)")
+_DUR_PART = Regex(r"(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)")
 
 
 class DiskSpace(NamedTuple):

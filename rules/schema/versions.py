@@ -17,8 +17,9 @@ known one (no key has ever been removed), and one older than v0.10.0 is refused.
 from __future__ import annotations
 
 import functools
-import re
 from typing import Any, NamedTuple
+
+from bklint.rules.regex import Regex
 
 __all__ = [
     "FIRST",
@@ -66,7 +67,7 @@ LATEST = Version(0, 32, 2)
 # go-toml v2 (case-insensitive keys, strict integers for Duration) from this release on.
 GO_TOML_V2_SINCE = Version(0, 28, 0)
 
-_VERSION_RE = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+][0-9A-Za-z.+-]*)?")
+_VERSION_RE = Regex(r"v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+][0-9A-Za-z.+-]*)?")
 
 VersionLike = str | Version
 

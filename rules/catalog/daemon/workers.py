@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from bklint.rules import toml_text
@@ -10,6 +9,7 @@ from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.daemon.values import string_items
 from bklint.rules.context import Context
 from bklint.rules.document import Document
+from bklint.rules.regex import Regex
 from bklint.rules.schema.decode import Decoded
 from bklint.rules.schema.tree import OCI_SNAPSHOTTERS, WORKERS
 from bklint.rules.templates import templated
@@ -73,10 +73,10 @@ _ARCH_ALIASES = {
 }
 
 
-_PLATFORM_PART = re.compile(r"^[A-Za-z0-9_.-]+$")
+_PLATFORM_PART = Regex(r"^[A-Za-z0-9_.-]+$")
 
 
-_PLATFORM_OS = re.compile(r"^([A-Za-z0-9_-]+)(?:\(([A-Za-z0-9_.%-]*)((?:\+[A-Za-z0-9_.%-]+)*)\))?$")
+_PLATFORM_OS = Regex(r"^([A-Za-z0-9_-]+)(?:\(([A-Za-z0-9_.%-]*)((?:\+[A-Za-z0-9_.%-]+)*)\))?$")
 
 
 def platform_problem(spec: str) -> tuple[str, bool] | None:

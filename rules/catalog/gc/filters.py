@@ -10,6 +10,7 @@ from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.gc.gcpolicy import GCRule, gc_rules, policy_label
 from bklint.rules.context import Context
 from bklint.rules.document import Document, TomlNode
+from bklint.rules.regex import Regex
 from bklint.rules.schema.decode import Decoded, Entry
 from bklint.rules.schema.tree import WORKERS
 
@@ -189,7 +190,7 @@ class GCFilterInvalid(ParsedRule):
 
 
 # A value that reads back the same without quotes (a quoted `'a,b'` would split on the comma).
-_PLAIN_FILTER_VALUE = re.compile(r"[A-Za-z0-9_./:+-]+")
+_PLAIN_FILTER_VALUE = Regex(r"[A-Za-z0-9_./:+-]+")
 
 
 @register

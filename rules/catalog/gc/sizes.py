@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
@@ -17,6 +16,7 @@ from bklint.rules.catalog.gc.gcpolicy import (
 )
 from bklint.rules.context import Context
 from bklint.rules.document import Document
+from bklint.rules.regex import Regex
 from bklint.rules.schema.decode import Decoded, Entry
 from bklint.rules.schema.tree import WORKERS
 from bklint.rules.schema.values import DiskSpace, human_bytes
@@ -195,7 +195,7 @@ class MinFreeSpaceUnreachable(ParsedRule):
             )
 
 
-_DECIMAL_UNIT = re.compile(r"^\s*[0-9.]+\s?([kKmMgGtTpP][bB])\s*$")
+_DECIMAL_UNIT = Regex(r"^\s*[0-9.]+\s?([kKmMgGtTpP][bB])\s*$")
 
 
 @register

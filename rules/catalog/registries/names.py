@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable
 
 from bklint.rules import restructure
@@ -19,13 +18,14 @@ from bklint.rules.catalog.registries.tables import (
 )
 from bklint.rules.context import Context
 from bklint.rules.document import Document
+from bklint.rules.regex import Regex
 from bklint.rules.schema.decode import Decoded
 from bklint.rules.templates import templated
 
 _DOMAIN_LABEL = r"(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])"
 
 
-_DOMAIN = re.compile(rf"^(?:{_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL})*|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?$")
+_DOMAIN = Regex(rf"^(?:{_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL})*|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?$")
 
 
 def all_mirror_hosts(decoded: Decoded) -> set[str]:

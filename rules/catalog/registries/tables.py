@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bklint.rules.base import Span
 from bklint.rules.document import Document, TomlNode
+from bklint.rules.regex import Regex
 from bklint.rules.schema.decode import Decoded
 
-SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+SCHEME = Regex(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 
 
 # Characters Go's url.Parse accepts in a host name (RFC 3986 reg-name plus ':' for the port).
-_HOST_OK = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=%-]+$")
+_HOST_OK = Regex(r"^[A-Za-z0-9._~!$&'()*+,;=%-]+$")
 
 
 HUB_ALIASES = ("index.docker.io", "registry-1.docker.io")
