@@ -66,9 +66,20 @@ def has_path(node: TomlNode, parts: list[str]) -> bool:
         return True
     head, rest = parts[0], parts[1:]
     for item in node.items or (node,):
-        for name, child in (item.children or {}).items():
-            if (head == "*" or name.lower() == head) and has_path(child, rest):
+        children = item.children
+        if not children:
+            continue
+        if head != "*":
+            if any(name.lower() == head and has_path(child, rest) for name, child in children.items()):
                 return True
+        elif len(rest) == 1:  # `registry.*.ca`: one level down, without a call per registry
+            last = rest[0]
+            for child in children.values():
+                for sub in child.items or (child,):
+                    if sub.children and any(name.lower() == last for name in sub.children):
+                        return True
+        elif any(has_path(child, rest) for child in children.values()):
+            return True
     return False
 
 

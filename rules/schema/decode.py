@@ -104,7 +104,9 @@ class Decoded:
         part = self.alone.get((name, key)) if self.alone else None
         if part is not None:
             return part.table_memo(name, key)
-        own: dict[Any, Any] = self.memo.setdefault(("table", name, key), {})
+        own: dict[Any, Any] | None = self.memo.get(("table", name, key))
+        if own is None:
+            own = self.memo[("table", name, key)] = {}
         return own
 
     def under(self, *prefix: str | int) -> list[Entry]:
