@@ -42,12 +42,23 @@ def load_all() -> None:
         importlib.import_module(info.name)
 
 
-def triggered(ref: RuleRef, doc: Document | None, flags: bool) -> bool:
+def triggered(ref: RuleRef, doc: Document | None, flags: bool, seen: dict[str, bool] | None = None) -> bool:
     """Whether a file may get findings from ``ref``: it has no triggers, or the file (or the
-    daemon flags) holds one of them."""
+    daemon flags) holds one of them. ``seen`` keeps the answers for one file across rules."""
     if not ref.triggers:
         return True
-    return any(flags if t == FLAGS_GIVEN else doc is not None and has_path(doc.root, t.split(".")) for t in ref.triggers)
+    answers = {} if seen is None else seen
+    for trigger in ref.triggers:
+        found = answers.get(trigger)
+        if found is None:
+            if trigger == FLAGS_GIVEN:
+                found = flags
+            else:
+                found = doc is not None and has_path(doc.root, trigger.split("."))
+            answers[trigger] = found
+        if found:
+            return True
+    return False
 
 
 def has_path(node: TomlNode, parts: list[str]) -> bool:
