@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import functools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from bklint.rules.base import Finding, Rule
 from bklint.rules.context import Context, RuleSettings
@@ -51,10 +51,7 @@ class Table:
     settings: RuleSettings | None = None
     judged: tuple[str, ...] = ()
     failed: bool = False
-
-    @property
-    def found(self) -> bool:
-        return self.failed or any(self.findings.values())
+    found: bool = False  # any finding, or a rule that raised
 
     def judge(self, rules: list[Rule], codes: tuple[str, ...], ctx: Context) -> None:
         """Run ``rules`` (whose codes are ``codes``) on this table alone, unless already done."""
@@ -73,6 +70,7 @@ class Table:
             except Exception:  # the engine runs the rule on the whole file and reports it there
                 self.failed = True
         self.judged = codes
+        self.found = self.failed or any(self.findings.values())
 
 
 def split(doc: Document, cache: ParseCache) -> list[Table] | None:
@@ -145,7 +143,7 @@ def decode_with(doc: Document, tables: list[Table]) -> tuple[Decoded, Decoded]:
     return decode_split(doc, [(t.path[0], t.header, t.decoded) for t in tables])
 
 
-def _standalone(root: TomlNode) -> tuple[tuple[str, str], TomlNode] | bool | None:
+def _standalone(root: TomlNode) -> tuple[tuple[str, str], TomlNode] | Literal[False] | None:
     """For a part's source map: the standalone table it is (its path and header node), None
     for a part that does not reach a map, False for one that reaches it otherwise."""
     children = root.children or {}

@@ -61,7 +61,7 @@ def active_rules(settings: Settings, path: str | None, ctx: Context | None = Non
     if ctx is None:
         return [instance(ref.code) for ref in enabled_refs(settings, path)]
     flags = ctx.settings.buildkitd_flags is not None
-    seen: dict[str, bool] = {}  # each trigger is looked up once per file
+    seen: dict[str, bool] = {}
     return [instance(ref.code) for ref in enabled_refs(settings, path) if triggered(ref, ctx.doc, flags, seen)]
 
 

@@ -44,18 +44,16 @@ def load_all() -> None:
 
 def triggered(ref: RuleRef, doc: Document | None, flags: bool, seen: dict[str, bool] | None = None) -> bool:
     """Whether a file may get findings from ``ref``: it has no triggers, or the file (or the
-    daemon flags) holds one of them. ``seen`` keeps the answers for one file across rules."""
+    daemon flags) holds one of them. ``seen`` keeps the answer per trigger for one file:
+    many rules share a trigger, and `registry.*.ca` in a file without one visits every registry."""
     if not ref.triggers:
         return True
-    answers = {} if seen is None else seen
-    for trigger in ref.triggers:
-        found = answers.get(trigger)
+    for t in ref.triggers:
+        found = seen.get(t) if seen is not None else None
         if found is None:
-            if trigger == FLAGS_GIVEN:
-                found = flags
-            else:
-                found = doc is not None and has_path(doc.root, trigger.split("."))
-            answers[trigger] = found
+            found = flags if t == FLAGS_GIVEN else doc is not None and has_path(doc.root, t.split("."))
+            if seen is not None:
+                seen[t] = found
         if found:
             return True
     return False
