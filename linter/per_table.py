@@ -51,10 +51,7 @@ class Table:
     settings: RuleSettings | None = None
     judged: tuple[str, ...] = ()
     failed: bool = False
-
-    @property
-    def found(self) -> bool:
-        return self.failed or any(self.findings.values())
+    found: bool = False  # any finding, or a rule that raised
 
     def judge(self, rules: list[Rule], codes: tuple[str, ...], ctx: Context) -> None:
         """Run ``rules`` (whose codes are ``codes``) on this table alone, unless already done."""
@@ -73,6 +70,7 @@ class Table:
             except Exception:  # the engine runs the rule on the whole file and reports it there
                 self.failed = True
         self.judged = codes
+        self.found = self.failed or any(self.findings.values())
 
 
 def split(doc: Document, cache: ParseCache) -> list[Table] | None:

@@ -61,7 +61,8 @@ def active_rules(settings: Settings, path: str | None, ctx: Context | None = Non
     if ctx is None:
         return [instance(ref.code) for ref in enabled_refs(settings, path)]
     flags = ctx.settings.buildkitd_flags is not None
-    return [instance(ref.code) for ref in enabled_refs(settings, path) if triggered(ref, ctx.doc, flags)]
+    seen: dict[str, bool] = {}
+    return [instance(ref.code) for ref in enabled_refs(settings, path) if triggered(ref, ctx.doc, flags, seen)]
 
 
 @dataclass(slots=True)

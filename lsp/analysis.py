@@ -100,7 +100,8 @@ def analyse(
         result = kind_for(path).lint(SourceText(text), path, settings, cache)
     except Exception as exc:
         result = LintResult(path, SourceText(text), [InternalError.of("the lint", exc)])
-    lines = Lines(text, encoding)
+    doc = result.doc
+    lines = Lines(text, encoding, doc.line_starts if doc is not None and doc.text is text else None)
     out = Analysis(uri, path, version, generation, text, settings, result, lines)
     reuse = converted is not None and converted.encoding == encoding and lines.client_starts is lines.starts
     previous = converted.made if converted is not None and reuse else {}

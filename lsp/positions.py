@@ -53,11 +53,14 @@ class Lines:
 
     __slots__ = ("_client", "_widths", "encoding", "starts", "text")
 
-    def __init__(self, text: str, encoding: str = types.PositionEncodingKind.Utf16) -> None:
+    def __init__(
+        self, text: str, encoding: str = types.PositionEncodingKind.Utf16, starts: list[int] | None = None
+    ) -> None:
         self.text = text
         # "utf-8", not "PositionEncodingKind.Utf8" (what str() of the enum member gives).
         self.encoding: str = getattr(encoding, "value", encoding)
-        self.starts = line_starts(text)  # the engine's lines
+        # The engine's lines (``starts``: already counted for this text, by its Document).
+        self.starts = line_starts(text) if starts is None else starts
         self._client: list[int] | None = None
         self._widths: dict[int, ColumnUnits | None] = {}
 

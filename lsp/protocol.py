@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections.abc import Callable
 from functools import partial
@@ -53,12 +54,27 @@ class LspTextDocument(TextDocument):
 
     def _apply_incremental_change(self, change: types.TextDocumentContentChangePartial) -> None:
         encoding = getattr(self._position_codec, "encoding", types.PositionEncodingKind.Utf16)
-        lines = Lines(self.source, encoding)
+        source = self.source
+        known = self.__dict__.get("_bklint_starts")
+        lines = Lines(source, encoding, known[1] if known is not None and known[0] is source else None)
         start = lines.client_offset(change.range.start)
         end = lines.client_offset(change.range.end)
         if end < start:
             start, end = end, start
-        self._source = self.source[:start] + change.text + self.source[end:]
+        self._source = source[:start] + change.text + source[end:]
+        self.__dict__["_bklint_starts"] = (self._source, _shifted(lines.starts, source, start, end, change.text))
+
+
+def _shifted(starts: list[int], source: str, start: int, end: int, text: str) -> list[int] | None:
+    """The engine's line starts after replacing ``source[start:end]`` by ``text``, when the
+    edit neither adds nor removes a line break (a keystroke): no rescan of the document."""
+    if "\n" in text or "\n" in source[start:end] or "\r" in text or "\r" in source[start:end]:
+        return None
+    delta = len(text) - (end - start)
+    if not delta:
+        return starts
+    line = bisect.bisect_right(starts, start)
+    return [*starts[:line], *(s + delta for s in starts[line:])]
 
 
 class LspWorkspace(Workspace):

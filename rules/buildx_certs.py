@@ -158,25 +158,36 @@ def path_refs(decoded: Decoded) -> list[PathRef]:
     """Every certificate/key/TLS path the loader would keep, in buildx's order per registry."""
     refs: list[PathRef] = []
     for reg in decoded.map_keys("registry"):
-        entry = decoded.entry("registry", reg, "ca")
-        if entry is not None and isinstance(entry.value, list):
-            for i, item in enumerate(entry.value):
-                if isinstance(item, str) and entry.node.items is not None and i < len(entry.node.items):
-                    refs.append(PathRef("ca", item, entry.node.items[i], reg, i))
-        for i in range(decoded.count("registry", reg, "keypair")):
-            for part in ("key", "cert"):
-                e = decoded.entry("registry", reg, "keypair", i, part)
-                if e is not None and isinstance(e.value, str):
-                    refs.append(PathRef("key" if part == "key" else "cert", e.value, e.node, reg, i))
-        entry = decoded.entry("registry", reg, "tlsconfigdir")
-        if entry is not None and isinstance(entry.value, list):
-            for i, item in enumerate(entry.value):
-                if isinstance(item, str) and entry.node.items is not None and i < len(entry.node.items):
-                    refs.append(PathRef("tlsconfigdir", item, entry.node.items[i], reg, i))
+        memo = decoded.table_memo("registry", reg)
+        found: list[PathRef] | None = memo.get("certs.path_refs")
+        if found is None:
+            found = memo["certs.path_refs"] = _registry_refs(decoded, reg)
+        refs += found
     for part, kind in (("cert", "grpc-cert"), ("key", "grpc-key"), ("ca", "grpc-ca")):
         e = decoded.entry("grpc", "tls", part)
         if e is not None and isinstance(e.value, str) and e.value != "":
             refs.append(PathRef(kind, e.value, e.node))  # type: ignore[arg-type]
+    return refs
+
+
+def _registry_refs(decoded: Decoded, reg: str) -> list[PathRef]:
+    """The paths of one registry's table, in buildx's order: ``ca``, each keypair, ``tlsconfigdir``."""
+    refs: list[PathRef] = []
+    entry = decoded.entry("registry", reg, "ca")
+    if entry is not None and isinstance(entry.value, list):
+        for i, item in enumerate(entry.value):
+            if isinstance(item, str) and entry.node.items is not None and i < len(entry.node.items):
+                refs.append(PathRef("ca", item, entry.node.items[i], reg, i))
+    for i in range(decoded.count("registry", reg, "keypair")):
+        for part in ("key", "cert"):
+            e = decoded.entry("registry", reg, "keypair", i, part)
+            if e is not None and isinstance(e.value, str):
+                refs.append(PathRef("key" if part == "key" else "cert", e.value, e.node, reg, i))
+    entry = decoded.entry("registry", reg, "tlsconfigdir")
+    if entry is not None and isinstance(entry.value, list):
+        for i, item in enumerate(entry.value):
+            if isinstance(item, str) and entry.node.items is not None and i < len(entry.node.items):
+                refs.append(PathRef("tlsconfigdir", item, entry.node.items[i], reg, i))
     return refs
 
 

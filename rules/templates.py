@@ -7,12 +7,15 @@ so no rule may judge it: one definition here keeps registry, DNS, network and si
 
 from __future__ import annotations
 
+import functools
+
 from bklint.rules.regex import Regex
 
 # `${VAR}`, `$VAR`, `{{ .Values.x }}` / `${{ inputs.x }}`, `<NEXUS_HOST>`, `%VAR%`.
 _PLACEHOLDER = Regex(r"\$\{|\$[A-Za-z_]|\{\{|<[^<>\s]+>|%[A-Za-z_][A-Za-z0-9_]*%")
 
 
+@functools.lru_cache(maxsize=8192)
 def templated(text: str) -> bool:
     """True when `text` holds a template placeholder rather than a value buildkitd would read."""
     return _PLACEHOLDER.search(text) is not None

@@ -42,12 +42,21 @@ def load_all() -> None:
         importlib.import_module(info.name)
 
 
-def triggered(ref: RuleRef, doc: Document | None, flags: bool) -> bool:
+def triggered(ref: RuleRef, doc: Document | None, flags: bool, seen: dict[str, bool] | None = None) -> bool:
     """Whether a file may get findings from ``ref``: it has no triggers, or the file (or the
-    daemon flags) holds one of them."""
+    daemon flags) holds one of them. ``seen`` keeps the answer per trigger for one file:
+    many rules share a trigger, and `registry.*.ca` in a file without one visits every registry."""
     if not ref.triggers:
         return True
-    return any(flags if t == FLAGS_GIVEN else doc is not None and has_path(doc.root, t.split(".")) for t in ref.triggers)
+    for t in ref.triggers:
+        found = seen.get(t) if seen is not None else None
+        if found is None:
+            found = flags if t == FLAGS_GIVEN else doc is not None and has_path(doc.root, t.split("."))
+            if seen is not None:
+                seen[t] = found
+        if found:
+            return True
+    return False
 
 
 def has_path(node: TomlNode, parts: list[str]) -> bool:

@@ -85,15 +85,27 @@ class Decoded:
     # each time made large files quadratic. Built after the runner has finished editing
     # ``entries``; nothing changes them while rules run.
     _by_prefix: dict[Path, list[Entry]] | None = field(default=None, init=False, repr=False, compare=False)
-    # Values rules derive from the decoded config and share (e.g. parsed mirrors per registry).
-    # A table decoded alone brings its memo into the whole file's decode (``decode``'s
-    # ``spliced``): a value keyed by one registry must be derived from that table alone.
+    # Values rules derive from the decoded config and share; see ``table_memo`` for values
+    # derived from one registry's table.
     memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # For a whole file decoded by ``decode_split``: each standalone table's own decode.
+    alone: dict[tuple[str, str], Decoded] = field(default_factory=dict, init=False, repr=False, compare=False)
     _children: dict[Path, dict[str | int, None]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
     # For ``decode_split``, what this table decoded alone adds to a whole file's decode.
     pieces: _Pieces | None = field(default=None, init=False, repr=False, compare=False)
+
+    def table_memo(self, name: str, key: str) -> dict[Any, Any]:
+        """Where to keep a value derived from the table `[name."key"]` alone (its parsed
+        mirrors, its certificate paths): the memo of that table's own decode when the file
+        was decoded table by table (the server), so the value lives as long as the table is
+        unchanged, across keystrokes; otherwise a memo of this decode's for that table."""
+        part = self.alone.get((name, key)) if self.alone else None
+        if part is not None:
+            return part.table_memo(name, key)
+        own: dict[Any, Any] = self.memo.setdefault(("table", name, key), {})
+        return own
 
     def under(self, *prefix: str | int) -> list[Entry]:
         if self._by_prefix is None:
@@ -1063,7 +1075,6 @@ def decode_split(doc: Document, alone: Sequence[tuple[str, TomlNode, Decoded]]) 
     e_parts: list[Any] = []
     t_parts: list[Any] = []
     i_parts: list[Any] = []
-    memo: list[Any] = []
     cut = -1  # the rest up to marks[cut] is in (the root table comes before any statement)
     e0 = t0 = i0 = 0
     for name, header, part in alone:
@@ -1086,14 +1097,12 @@ def decode_split(doc: Document, alone: Sequence[tuple[str, TomlNode, Decoded]]) 
         e_parts.append(part.entries.items())
         i_parts.append(part.issues)
         t_parts.append(pieces.deep)
-        memo.append(part.memo.items())
     e_parts.append(entries[e0:])
     t_parts.append(tables[t0:])
     i_parts.append(rest.issues[i0:])
     whole = Decoded(
         list(chain.from_iterable(i_parts)), dict(chain.from_iterable(e_parts)), dict(chain.from_iterable(t_parts))
     )
-    whole.memo.update(chain.from_iterable(memo))
     # Its indexes, from the rest's and each table's (what Decoded would build on first use).
     children = _children(rest.tables, 1)
     children[()] = dict.fromkeys(p[0] for p in whole.tables if p)
@@ -1102,6 +1111,7 @@ def decode_split(doc: Document, alone: Sequence[tuple[str, TomlNode, Decoded]]) 
     for name, _, part in alone:
         assert part.pieces is not None
         key, pieces = part.pieces.key, part.pieces
+        whole.alone[key] = part
         children.setdefault((name,), {})[key[1]] = None
         children.update(pieces.children)
         if pieces.values:

@@ -39,3 +39,32 @@ def test_notifications_leave_no_future_behind() -> None:
         return left
 
     assert asyncio.run(session()) < 5
+
+
+def test_edits_keep_the_line_starts_they_carry_over_exact() -> None:
+    """A keystroke shifts the known line starts instead of recounting them; they must equal a recount."""
+    import random
+
+    from lsprotocol import types
+
+    from bklint.lsp.positions import Lines
+    from bklint.lsp.protocol import LspTextDocument
+    from bklint.rules.document import line_starts
+
+    rng = random.Random(5)
+    text = "".join(f'[registry."r{i}.io"]\nhttp = true # é😀\n\n' for i in range(40))
+    doc = LspTextDocument(URI, source=text, version=1)
+    for _ in range(300):
+        lines = Lines(text)
+        a, b = sorted(rng.randrange(len(text) + 1) for _ in range(2))
+        if rng.random() < 0.7:
+            b = min(a + rng.randrange(3), len(text))
+        new = rng.choice(["", "x", "é", "😀", "\n", "ab", "\r\n"])
+        start, end = lines.to_client(lines.position(a)), lines.to_client(lines.position(b))
+        doc.apply_change(types.TextDocumentContentChangePartial(range=types.Range(start=start, end=end), text=new))
+        a, b = sorted((lines.client_offset(start), lines.client_offset(end)))
+        text = text[:a] + new + text[b:]
+        assert doc.source == text
+        known = doc.__dict__.get("_bklint_starts")
+        if known is not None and known[1] is not None:
+            assert known[0] is doc.source and known[1] == line_starts(text)

@@ -29,7 +29,12 @@ _DOMAIN = Regex(rf"^(?:{_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL})*|\[[0-9A-Fa-f:.]+\])
 
 
 def all_mirror_hosts(decoded: Decoded) -> set[str]:
-    return {m.host for host in registries(decoded) for m in mirrors(decoded, host) if not m.problem}
+    found: set[str] | None = decoded.memo.get("registries.mirror-hosts")
+    if found is None:
+        found = decoded.memo["registries.mirror-hosts"] = {
+            m.host for host in registries(decoded) for m in mirrors(decoded, host) if not m.problem
+        }
+    return found
 
 
 def rename_host(doc: Document, host: str, new: str) -> tuple[Edit, ...]:
@@ -50,9 +55,14 @@ def _rename_targets(decoded: Decoded, hosts: list[str]) -> dict[str, str]:
     TOML), so only the first table claiming a name gets the fix; the next run sees the
     name taken and offers none.
     """
+    memo_key = ("registries.renames", tuple(hosts))
+    found: dict[str, str] | None = decoded.memo.get(memo_key)
+    if found is not None:
+        return found
     used = all_mirror_hosts(decoded)
     taken = set(hosts)
     out: dict[str, str] = {}
+    decoded.memo[memo_key] = out
     for key in hosts:
         if key in used or templated(key):
             continue

@@ -85,10 +85,10 @@ def registries(decoded: Decoded) -> list[str]:
 
 
 def mirrors(decoded: Decoded, host: str) -> list[Mirror]:
-    key = ("registries.mirrors", host)
-    cached: list[Mirror] | None = decoded.memo.get(key)
+    memo = decoded.table_memo("registry", host)
+    cached: list[Mirror] | None = memo.get("registries.mirrors")
     if cached is None:
-        cached = decoded.memo[key] = _parse_mirrors(decoded, host)
+        cached = memo["registries.mirrors"] = _parse_mirrors(decoded, host)
     return cached
 
 

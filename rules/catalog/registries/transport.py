@@ -6,7 +6,7 @@ import functools
 import ipaddress
 from collections.abc import Iterable
 
-from bklint.rules.base import Finding, ParsedRule, Severity, Span, register
+from bklint.rules.base import Finding, ParsedRule, Severity, register
 from bklint.rules.catalog.registries.tables import (
     Mirror,
     has_keypair,
@@ -17,7 +17,7 @@ from bklint.rules.catalog.registries.tables import (
     split_port,
 )
 from bklint.rules.context import Context
-from bklint.rules.document import Document
+from bklint.rules.document import Document, TomlNode
 from bklint.rules.schema.decode import Decoded, Entry
 from bklint.rules.templates import templated
 
@@ -103,31 +103,20 @@ class SettingsNotForMirrors(ParsedRule):
     def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         tables = set(registries(decoded))
         for host in registries(decoded):
+            memo = decoded.table_memo("registry", host)
+            facts: _Facts | None = memo.get("transport.settings-not-for-mirrors")
+            if facts is None:
+                facts = memo["transport.settings-not-for-mirrors"] = _facts(decoded, host)
+            candidates, hub_http, written = facts
+            if not written:
+                continue
             bare: dict[str, Mirror] = {}
-            for m in mirrors(decoded, host):
-                if not m.problem and m.host not in tables and not is_self(host, m) and not templated(m.raw):
+            for m in candidates:
+                if m.host not in tables:
                     bare.setdefault(m.host, m)
-            # With `insecure = true` too, fillInsecureOpts (util/resolver/resolver.go) keeps HTTPS
-            # (unverified) and only falls back to HTTP, so Docker Hub still works: not this case.
-            hub_http = (
-                host == "docker.io"
-                and decoded.value("registry", host, "http") is True
-                and decoded.value("registry", host, "insecure") is not True
-            )
             if not bare and not hub_http:
                 continue
-            keys: list[tuple[str, Span]] = []
-            for key in _TLS_KEYS:
-                if key == "keypair":
-                    nodes = decoded.tables.get(("registry", host, "keypair"), [])
-                    if has_keypair(decoded, host) and nodes:
-                        keys.append((key, doc.node_span(nodes[0])))
-                    continue
-                entry = _entry_true(decoded, host, key)
-                if entry is not None:
-                    keys.append((key, doc.node_span(entry.node)))
-            if not keys:
-                continue
+            keys = [(key, doc.node_span(node)) for key, node in written]
             listed = " and ".join(f"`{k}`" for k, _ in keys)
             span = keys[0][1]
             if hub_http:
@@ -153,6 +142,33 @@ class SettingsNotForMirrors(ParsedRule):
                 f'take these settings only from a table of their own (`[registry."{first}"]`)',
                 span,
             )
+
+
+# A registry's mirrors that may lack a table, whether `http = true` switches Docker Hub
+# itself to HTTP, and its transport keys (with their nodes): BK205's facts about one table.
+_Facts = tuple[list[Mirror], bool, list[tuple[str, TomlNode]]]
+
+
+def _facts(decoded: Decoded, host: str) -> _Facts:
+    candidates = [m for m in mirrors(decoded, host) if not m.problem and not is_self(host, m) and not templated(m.raw)]
+    # With `insecure = true` too, fillInsecureOpts (util/resolver/resolver.go) keeps HTTPS
+    # (unverified) and only falls back to HTTP, so Docker Hub still works: not this case.
+    hub_http = (
+        host == "docker.io"
+        and decoded.value("registry", host, "http") is True
+        and decoded.value("registry", host, "insecure") is not True
+    )
+    written: list[tuple[str, TomlNode]] = []
+    for key in _TLS_KEYS:
+        if key == "keypair":
+            nodes = decoded.tables.get(("registry", host, "keypair"), [])
+            if has_keypair(decoded, host) and nodes:
+                written.append((key, nodes[0]))
+            continue
+        entry = _entry_true(decoded, host, key)
+        if entry is not None:
+            written.append((key, entry.node))
+    return candidates, hub_http, written
 
 
 @register
