@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from bklint.linter.gitignore import GitIgnore
-from bklint.linter.settings import Settings, path_matches, project_path_matches
+from bklint.linter.settings import Settings, any_project_path_matches, path_matches
 
 # buildkitd.default.toml: the config buildx applies to new builders (see linter/buildx_default.py).
 DEFAULT_PATTERNS = ("buildkitd.toml", "*.buildkitd.toml", "buildkitd.default.toml")
@@ -41,7 +41,7 @@ def discover(paths: Iterable[str], settings: Settings) -> Iterator[str]:
     ignore: GitIgnore | None = None
 
     def skip(full: str, name: str, is_dir: bool) -> bool:
-        if any(fnmatch.fnmatch(name, p) or project_path_matches(full, p, settings.root) for p in excluded):
+        if any(fnmatch.fnmatch(name, p) for p in excluded) or any_project_path_matches(full, excluded, settings.root):
             return True
         if is_dir and os.path.exists(os.path.join(full, "pyvenv.cfg")):
             return True  # a virtual environment under any name

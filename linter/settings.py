@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -130,10 +131,21 @@ def path_matches(path: str, pattern: str) -> bool:
 
 def project_path_matches(path: str, pattern: str, root: str | None) -> bool:
     """A per-file-ignores or exclude glob: relative to the project root, or matching the name or a path tail."""
+    return any_project_path_matches(path, (pattern,), root)
+
+
+def any_project_path_matches(path: str, patterns: Sequence[str], root: str | None) -> bool:
+    """:func:`project_path_matches` for several globs, the path resolved once (discovery asks it of every file)."""
+    if not patterns:
+        return False
     absolute = os.path.abspath(path)
-    if root is not None and fnmatch.fnmatch(os.path.relpath(absolute, root).replace(os.sep, "/"), pattern):
-        return True
-    return path_matches(path, pattern) or path_matches(absolute, pattern)
+    relative = os.path.relpath(absolute, root).replace(os.sep, "/") if root is not None else None
+    return any(
+        (relative is not None and fnmatch.fnmatch(relative, pattern))
+        or path_matches(path, pattern)
+        or path_matches(absolute, pattern)
+        for pattern in patterns
+    )
 
 
 def unknown_selectors(selectors: list[str]) -> list[str]:

@@ -5,7 +5,7 @@
 --                 require('bklint').setup({ settings = { bklint = { targetVersion = 'v0.12' } } })
 --
 -- Sourcing it sets up autocommands that start `bklint lsp` for every buffer named
--- buildkitd.toml or *.buildkitd.toml (also buffers already open), give those buffers the
+-- buildkitd.toml, *.buildkitd.toml or buildkitd.default.toml (also buffers already open), give those buffers the
 -- `toml` filetype, and attach all files of one project to one server. Options can also be
 -- given before sourcing as `vim.g.bklint = { ... }` (same keys as setup()).
 --
@@ -25,7 +25,7 @@ local M = {}
 
 M.defaults = {
   cmd = { 'bklint', 'lsp' },
-  patterns = { 'buildkitd.toml', '*.buildkitd.toml' },
+  patterns = { 'buildkitd.toml', '*.buildkitd.toml', 'buildkitd.default.toml' },
   root_markers = { '.git', 'pyproject.toml', 'bklint.toml' },
   keymaps = false,
   settings = {

@@ -95,9 +95,35 @@ def test_helix_runs_bklint_then_taplo_on_buildkitd_files_only() -> None:
     assert [server["command"], *server["args"]] == ["bklint", "lsp"]
     (language,) = config["language"]
     assert language["language-servers"] == ["bklint", "taplo"]
-    assert language["file-types"] == [{"glob": "buildkitd.toml"}, {"glob": "*.buildkitd.toml"}]
+    assert {"glob": "buildkitd.toml"} in language["file-types"]
     assert language["grammar"] == "toml"
     queries = EDITORS / "helix" / "runtime" / "queries" / language["name"]
     assert {p.name for p in queries.glob("*.scm")} >= {"highlights.scm", "injections.scm"}
     for query in queries.glob("*.scm"):
         assert query.read_text(encoding="utf-8").startswith("; inherits: toml\n")
+
+
+def _names_in(text: str) -> set[str]:
+    """The TOML file-name globs a client's source lists (quoted, with or without a `**/` prefix)."""
+    return {m.removeprefix("**/") for m in re.findall(r"'((?:\*\*/)?[\w.*-]*\.toml)'", text)}
+
+
+def test_every_client_sends_the_files_discovery_finds() -> None:
+    """A name `bklint check DIR` discovers but an editor never sends is linted in CI and silent while typing."""
+    from bklint.linter.files import DEFAULT_PATTERNS
+
+    manifest = _manifest()
+    (language,) = manifest["contributes"]["languages"]
+    (validation,) = manifest["contributes"]["tomlValidation"]
+    lua = (EDITORS / "nvim" / "bklint.lua").read_text(encoding="utf-8")
+    (helix,) = tomllib.loads((EDITORS / "helix" / "languages.toml").read_text(encoding="utf-8"))["language"]
+    clients = {
+        "vscode document selector": _names_in((VSCODE / "src" / "settings.ts").read_text(encoding="utf-8")),
+        "vscode languages": set(language["filenames"]) | set(language["filenamePatterns"]),
+        "vscode tomlValidation": set(validation["fileMatch"]),
+        "vscode activation": {e.removeprefix("workspaceContains:**/") for e in manifest["activationEvents"]},
+        "neovim": _names_in(re.search(r"\n  patterns = \{.*\}", lua).group(0)),  # type: ignore[union-attr]
+        "helix": {t["glob"] for t in helix["file-types"]},
+    }
+    for client, names in clients.items():
+        assert names == set(DEFAULT_PATTERNS), client

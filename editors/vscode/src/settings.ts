@@ -44,8 +44,17 @@ export interface ServerSettings {
   files?: string[];
 }
 
-/** The file patterns the server always serves; `bklint.files` adds to them. */
-export const DEFAULT_FILE_PATTERNS: readonly string[] = ['**/buildkitd.toml', '**/*.buildkitd.toml'];
+/**
+ * The files the client sends: the names `bklint check DIR` discovers (linter/files.py
+ * DEFAULT_PATTERNS; a Python test keeps the two equal) and GitHub workflows, which may hold a
+ * config inline (the server answers only for those that do). `bklint.files` adds to them.
+ */
+export const DEFAULT_FILE_PATTERNS: readonly string[] = [
+  '**/buildkitd.toml',
+  '**/*.buildkitd.toml',
+  '**/buildkitd.default.toml',
+  '**/.github/workflows/*.{yml,yaml}',
+];
 
 export function stringList(value: unknown): string[] {
   if (!Array.isArray(value)) {

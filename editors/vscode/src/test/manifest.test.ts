@@ -28,7 +28,11 @@ describe('package.json', () => {
   });
 
   it('activates only on workspaces containing buildkitd files, never on every TOML file', () => {
-    assert.deepEqual(manifest.activationEvents, ['workspaceContains:**/buildkitd.toml', 'workspaceContains:**/*.buildkitd.toml']);
+    assert.deepEqual(manifest.activationEvents, [
+      'workspaceContains:**/buildkitd.toml',
+      'workspaceContains:**/*.buildkitd.toml',
+      'workspaceContains:**/buildkitd.default.toml',
+    ]);
   });
 
   it('offers the import strategies the code knows, bundled first', () => {
@@ -54,13 +58,13 @@ describe('package.json', () => {
 
   it('maps buildkitd files to the toml language id shared with TOML extensions', () => {
     const toml = manifest.contributes.languages.find((l: { id: string }) => l.id === 'toml');
-    assert.deepEqual(toml.filenames, ['buildkitd.toml']);
+    assert.deepEqual(toml.filenames, ['buildkitd.toml', 'buildkitd.default.toml']);
     assert.deepEqual(toml.filenamePatterns, ['*.buildkitd.toml']);
   });
 
   it('points tomlValidation at a schema file that exists and is JSON', () => {
     const [entry] = manifest.contributes.tomlValidation;
-    assert.deepEqual(entry.fileMatch, ['buildkitd.toml', '*.buildkitd.toml']);
+    assert.deepEqual(entry.fileMatch, ['buildkitd.toml', '*.buildkitd.toml', 'buildkitd.default.toml']);
     const schema = JSON.parse(fs.readFileSync(path.join(root, entry.url), 'utf8'));
     assert.equal(typeof schema, 'object');
     assert.ok('properties' in schema, 'the schema describes the top-level keys');
