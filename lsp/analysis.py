@@ -7,6 +7,7 @@ reads it instead of linting again.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,9 +40,9 @@ class Analysis:
     result: LintResult
     lines: Lines
     diagnostics: list[types.Diagnostic] = field(default_factory=list)
-    # diagnostics[i] was made from findings[i]; wire[i] is diagnostics[i] as JSON.
+    # diagnostics[i] was made from findings[i]; wire[i] is diagnostics[i] as JSON text.
     findings: list[Finding] = field(default_factory=list)
-    wire: list[dict[str, Any]] = field(default_factory=list)
+    wire: list[str] = field(default_factory=list)
     _layout: Layout | None = None
     # Why an edit offered on this version would break the file (None: it would not), by edits.
     verdicts: dict[tuple[Edit, ...], str | None] = field(default_factory=dict)
@@ -61,7 +62,7 @@ class Analysis:
         return self._layout
 
 
-_Made = tuple[types.Diagnostic, dict[str, Any]]
+_Made = tuple[types.Diagnostic, str]
 
 
 @dataclass(slots=True)
@@ -115,7 +116,7 @@ def analyse(
             except Exception as exc:
                 finding = InternalError.of(f"the diagnostic for {finding.code}", exc)
                 diag = diagnostic(finding, lines, uri)
-            made = (diag, _CONVERTER.unstructure(diag, types.Diagnostic))
+            made = (diag, json.dumps(_CONVERTER.unstructure(diag, types.Diagnostic), separators=(",", ":")))
         if key is not None:
             kept[key] = made
         out.findings.append(finding)

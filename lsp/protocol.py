@@ -16,7 +16,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import bisect
+import inspect
+import json
 import logging
 from collections.abc import Callable
 from functools import partial
@@ -114,6 +117,7 @@ class BklintProtocol(LanguageServerProtocol):
         # next message rather than from the done-callback: pygls iterates the table while
         # cancelling its futures (shutdown), and a cancelled future calls back at once.
         self._done: list[Any] = []
+        self._writes: set[asyncio.Future[Any]] = set()
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:
@@ -129,9 +133,20 @@ class BklintProtocol(LanguageServerProtocol):
             self._send_response(msg_id, error=error.to_response_error())  # type: ignore[arg-type]
             return ANSWERED
 
-    def send_notification(self, method: str, params: dict[str, Any]) -> None:
-        """Send a notification whose params are already JSON values (no cattrs pass over them)."""
-        self._send_data({"jsonrpc": self.VERSION, "method": method, "params": params})
+    def send_notification(self, method: str, params: str) -> None:
+        """Send a notification whose params are already JSON text (no cattrs or json pass over
+        them: a keystroke's hundreds of unchanged diagnostics are serialised once)."""
+        if self.writer is None:
+            return
+        body = f'{{"jsonrpc":"{self.VERSION}","method":{json.dumps(method)},"params":{params}}}'.encode(self.CHARSET)
+        if self._include_headers:
+            header = f"Content-Length: {len(body)}\r\nContent-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
+            body = header.encode(self.CHARSET) + body
+        written = self.writer.write(body)
+        if inspect.isawaitable(written):  # an async transport: keep the write until it is done
+            task = asyncio.ensure_future(written)
+            self._writes.add(task)
+            task.add_done_callback(self._writes.discard)
 
     def handle_message(self, message: Any) -> None:
         if message is ANSWERED:

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import functools
 import gc
+import json
 import logging
 import os
 from collections.abc import Callable
@@ -196,10 +197,9 @@ class BklintServer(LanguageServer):
         if self.published.get(a.uri) == stamp:
             return
         self.published[a.uri] = stamp
-        # Already JSON (analysis.Converted): only the new diagnostics pay for serialisation.
-        params: dict[str, Any] = {"uri": a.uri, "diagnostics": a.wire}
-        if doc.version is not None:
-            params["version"] = doc.version
+        # Already JSON text (analysis.Converted): only new diagnostics pay for serialisation.
+        version = "" if doc.version is None else f',"version":{int(doc.version)}'
+        params = f'{{"uri":{json.dumps(a.uri)},"diagnostics":[{",".join(a.wire)}]{version}}}'
         cast(BklintProtocol, self.protocol).send_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
 
     def clear(self, uri: str) -> None:
