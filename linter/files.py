@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import stat
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from bklint.linter.gitignore import GitIgnore
-from bklint.linter.settings import Settings, any_project_path_matches, path_matches
+from bklint.linter.settings import Settings, any_path_matches, any_project_path_matches
 
 # buildkitd.default.toml: the config buildx applies to new builders (see linter/buildx_default.py).
 DEFAULT_PATTERNS = ("buildkitd.toml", "*.buildkitd.toml", "buildkitd.default.toml")
@@ -24,7 +23,7 @@ class ReadResult(NamedTuple):
 
 def is_config_name(name: str, extra: Iterable[str] = ()) -> bool:
     base = os.path.basename(name)
-    return any(path_matches(base, p) for p in DEFAULT_PATTERNS) or any(path_matches(name, p) for p in extra)
+    return any_path_matches(base, DEFAULT_PATTERNS) or any_path_matches(name, extra)
 
 
 def discover(paths: Iterable[str], settings: Settings) -> Iterator[str]:
@@ -41,7 +40,7 @@ def discover(paths: Iterable[str], settings: Settings) -> Iterator[str]:
     ignore: GitIgnore | None = None
 
     def skip(full: str, name: str, is_dir: bool) -> bool:
-        if any(fnmatch.fnmatch(name, p) for p in excluded) or any_project_path_matches(full, excluded, settings.root):
+        if any_path_matches(name, excluded) or any_project_path_matches(full, excluded, settings.root):
             return True
         if is_dir and os.path.exists(os.path.join(full, "pyvenv.cfg")):
             return True  # a virtual environment under any name
@@ -61,7 +60,7 @@ def discover(paths: Iterable[str], settings: Settings) -> Iterator[str]:
                 if skip(full, name, False) or os.path.realpath(full) in seen:
                     continue
                 rel = os.path.relpath(full, path)
-                named = is_config_name(name, extra) or any(path_matches(rel, p) for p in extra)
+                named = is_config_name(name, extra) or any_path_matches(rel, extra)
                 # Files of other kinds (YAML workflows and manifests, scripts) that hold or name a config.
                 if named or (sniffed(name) and discovered(full)):
                     seen.add(os.path.realpath(full))
