@@ -6,7 +6,7 @@ import fnmatch
 import functools
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -133,12 +133,12 @@ def _glob_set(patterns: tuple[str, ...], prefix: str = "") -> re.Pattern[str]:
     return re.compile("|".join(fnmatch.translate(os.path.normcase(prefix + p)) for p in patterns))
 
 
-def any_path_matches(path: str, patterns: Sequence[str]) -> bool:
+def any_path_matches(path: str, patterns: Iterable[str]) -> bool:
     """Whether a glob matches the path, its file name, or a tail of it after a `/`."""
-    if not patterns:
+    globs = tuple(patterns)
+    if not globs:
         return False
     norm = os.path.normcase(path.replace(os.sep, "/"))
-    globs = tuple(patterns)
     whole = _glob_set(globs)
     return bool(whole.match(norm) or whole.match(os.path.basename(norm)) or _glob_set(globs, "*/").match(norm))
 
