@@ -39,6 +39,8 @@ _ENTITLEMENT_FLAG = "--allow-insecure-entitlement"
 NETWORK_HOST_FLAG = "--allow-insecure-entitlement=network.host"
 # Drivers that never apply a buildkitd config or daemon flags given to `buildx create`.
 IGNORING_DRIVERS = ("docker", "remote")
+# What Go's strconv.ParseBool reads as true (driver-opt values).
+_GO_TRUE = ("1", "t", "T", "TRUE", "true", "True")
 # `buildx create` options that take a value (commands/create.go); the rest are booleans.
 _VALUE_OPTIONS = (
     "--name",
@@ -88,6 +90,32 @@ def added_flag(flags: str, driver: str, driver_opts: Iterable[str], config_allow
     if not allowed and driver in ("docker-container", "kubernetes") and not config_allows_host():
         return NETWORK_HOST_FLAG
     return ""
+
+
+def rootless_kubernetes_skips_config(driver: str, driver_opts: Iterable[str], flags: str | None) -> str:
+    """Why a kubernetes builder with `rootless=true` never reads its config ("" when it does).
+
+    docker/buildx driver/kubernetes: the config goes into a ConfigMap mounted at
+    /etc/buildkit/buildkitd.toml and the pod's args are the daemon flags alone (no `--config`,
+    unlike driver/docker-container, which appends one); `rootless=true` runs the rootless image,
+    where buildkitd (cmd/buildkitd/main.go ``defaultConfigPath``) reads
+    ~/.config/buildkit/buildkitd.toml instead. So the file is ignored unless the flags name it.
+    """
+    if driver != "kubernetes":
+        return ""
+    pairs = (pair.strip().partition("=") for opt in driver_opts for pair in opt.split(","))
+    if not any(key == "rootless" and value.strip() in _GO_TRUE for key, _, value in pairs):
+        return ""
+    if flags is not None:
+        from bklint.rules.daemon_flags.command_line import split_flags
+
+        if any(t.text == "--config" or t.text.startswith("--config=") for t in split_flags(flags).tokens):
+            return ""
+    return (
+        "the kubernetes driver with `rootless=true` mounts this config at /etc/buildkit/buildkitd.toml, "
+        "but rootless buildkitd reads ~/.config/buildkit/buildkitd.toml, so the config is never applied; "
+        "add `--config /etc/buildkit/buildkitd.toml` to the buildkitd flags"
+    )
 
 
 def buildkit_image(opts: Iterable[str]) -> tuple[str, str | None]:
@@ -238,6 +266,11 @@ def judge(
     if create.flags is not None and flags is not None:
         out.extend(_flag_findings(create.flags.value, flags, place, by, settings))
     config = create.config
+    if config is not None and (create.flags is None or flags is not None):
+        known = [o.value.value for o in create.driver_opts if not o.value.expanded]
+        skipped = rootless_kubernetes_skips_config(driver, known, flags)
+        if skipped:
+            out.append(DriverIgnoresConfig.finding(f"`{config.name}`: {skipped}", place(config.flag.start, config.value.end)))
     if config is None or config.value.expanded or not config.value.value:
         return out, []
     written = config.value.value
@@ -282,4 +315,15 @@ def _ignored(driver: str, option: Option) -> str:
     )
 
 
-__all__ = ["IGNORING_DRIVERS", "NETWORK_HOST_FLAG", "Create", "Option", "added_flag", "buildkit_image", "find_creates", "judge", "mentions_create"]
+__all__ = [
+    "IGNORING_DRIVERS",
+    "NETWORK_HOST_FLAG",
+    "Create",
+    "Option",
+    "added_flag",
+    "buildkit_image",
+    "find_creates",
+    "judge",
+    "mentions_create",
+    "rootless_kubernetes_skips_config",
+]

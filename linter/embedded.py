@@ -35,7 +35,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
-from bklint.linter.buildx_create import IGNORING_DRIVERS, buildkit_image, mentions_create
+from bklint.linter.buildx_create import (
+    IGNORING_DRIVERS,
+    buildkit_image,
+    mentions_create,
+    rootless_kubernetes_skips_config,
+)
 from bklint.linter.source import decode_bytes
 from bklint.rules.base import Edit, Finding, Fix, Position, Rule, Span
 from bklint.rules.document import line_starts
@@ -532,6 +537,17 @@ def _driver_findings(
     from bklint.rules.catalog.embedding import DriverIgnoresConfig
 
     if driver not in IGNORING_DRIVERS:
+        flags = inputs.get(FLAGS_INPUT)
+        flags = flags if isinstance(flags, str) and "${{" not in flags else None
+        opts = _driver_opts(inputs.get(DRIVER_OPTS_INPUT))
+        skipped = rootless_kubernetes_skips_config(driver, opts, flags)
+        if not skipped or any("${{" in o for o in opts) or (FLAGS_INPUT in inputs and flags is None):
+            return
+        for key in (*INLINE_INPUTS, *FILE_INPUTS):
+            value = inputs.get(key)
+            pos = _positions(inputs, key) if isinstance(value, str) and value.strip() else None
+            if pos is not None:
+                out.findings.append(DriverIgnoresConfig.finding(f"`{key}`: {skipped}", _key_span(lines, *pos[0], key)))
         return
     for key in (*INLINE_INPUTS, *FILE_INPUTS, FLAGS_INPUT):
         value = inputs.get(key)

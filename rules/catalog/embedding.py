@@ -116,7 +116,12 @@ class DriverIgnoresConfig(Rule):
     supported for docker driver, use dockerd configuration file" (docker/buildx
     `driver/docker/factory.go`). With `driver: remote` buildx refuses both a config file and
     buildkit flags (`driver/remote/factory.go`): the daemon at the endpoint is configured
-    where it runs. The kubernetes driver applies both (as a ConfigMap and container args).
+    where it runs. The kubernetes driver applies both (as a ConfigMap and container args),
+    except that with the driver-opt `rootless=true` the config is mounted at
+    /etc/buildkit/buildkitd.toml and no `--config` flag is added (`driver/kubernetes/manifest`;
+    `driver/docker-container` does add one), while rootless buildkitd reads
+    ~/.config/buildkit/buildkitd.toml (moby/buildkit `cmd/buildkitd/main.go`
+    ``defaultConfigPath``): that config is reported unless the flags name it with `--config`.
     The same holds for `docker buildx create --driver docker|remote --config …` or
     `--buildkitd-flags …` in a shell script, Makefile or justfile (the docker driver never
     reads the flags: only `driver/docker-container` and `driver/kubernetes` use them).

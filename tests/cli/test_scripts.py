@@ -122,6 +122,27 @@ def test_driver_that_ignores_the_config(
     assert words in str(items[0]["message"])
 
 
+@pytest.mark.parametrize(
+    ("options", "reported"),
+    [
+        ("--driver-opt namespace=ci,rootless=true", True),
+        ("--driver-opt rootless=1 --driver-opt namespace=ci", True),
+        ("--driver-opt rootless=true --buildkitd-flags '--config /etc/buildkit/buildkitd.toml'", False),
+        ("--driver-opt rootless=false", False),
+        ("--driver-opt rootless=true --buildkitd-flags \"$FLAGS\"", False),
+    ],
+)
+def test_rootless_kubernetes_builder_never_reads_its_config(
+    repo: Path, capsys: pytest.CaptureFixture[str], options: str, reported: bool
+) -> None:
+    (repo / "ci" / "b.sh").write_text(f"docker buildx create --driver kubernetes {options} --config ../buildkitd.toml\n")
+    _, items = _check(capsys, "ci/b.sh")
+    hits = [i for i in items if i["code"] == "BK604"]
+    assert bool(hits) == reported, items
+    if reported:
+        assert hits[0]["filename"] == "ci/b.sh" and "~/.config/buildkit" in str(hits[0]["message"])
+
+
 def test_makefile_and_justfile(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (repo / "Makefile").write_text(
         "CONFIG ?= buildkitd.toml\n"

@@ -59,3 +59,25 @@ def test_explicit_target_version_wins(capsys: pytest.CaptureFixture[str], tmp_pa
 def test_floating_tag_is_the_newest(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out = _check(capsys, tmp_path, "          driver-opts: image=moby/buildkit:buildx-stable-1\n" + INLINE)
     assert not any("BK410" in line for line in out)
+
+
+@pytest.mark.parametrize(
+    ("opts", "flags", "reported"),
+    [
+        ("          driver-opts: |\n            namespace=ci\n            rootless=true\n", "", True),
+        ("          driver-opts: rootless=True,namespace=ci\n", "", True),
+        ("          driver-opts: rootless=true\n", "          buildkitd-flags: --config /etc/buildkit/buildkitd.toml\n", False),
+        ("          driver-opts: rootless=true\n", "          buildkitd-flags: --config=/etc/buildkit/buildkitd.toml --debug\n", False),
+        ("          driver-opts: rootless=false\n", "", False),
+        ("          driver-opts: rootless=${{ inputs.rootless }}\n", "", False),
+        ("          driver-opts: rootless=true\n", "          buildkitd-flags: ${{ inputs.flags }}\n", False),
+    ],
+)
+def test_rootless_kubernetes_never_reads_the_mounted_config(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, opts: str, flags: str, reported: bool
+) -> None:
+    out = _check(capsys, tmp_path, "          driver: kubernetes\n" + opts + flags + INLINE)
+    hits = [line for line in out if "BK604" in line]
+    assert bool(hits) == reported, out
+    if reported:
+        assert "~/.config/buildkit/buildkitd.toml" in hits[0] and "buildkitd-config-inline" in hits[0]
