@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -39,8 +39,6 @@ _ENTITLEMENT_FLAG = "--allow-insecure-entitlement"
 NETWORK_HOST_FLAG = "--allow-insecure-entitlement=network.host"
 # Drivers that never apply a buildkitd config or daemon flags given to `buildx create`.
 IGNORING_DRIVERS = ("docker", "remote")
-# What Go's strconv.ParseBool reads as true (driver-opt values).
-_GO_TRUE = ("1", "t", "T", "TRUE", "true", "True")
 # `buildx create` options that take a value (commands/create.go); the rest are booleans.
 _VALUE_OPTIONS = (
     "--name",
@@ -67,6 +65,15 @@ def mentions_create(text: str) -> bool:
     return _MENTION.search(text) is not None
 
 
+def driver_opt_pairs(driver_opts: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """Each `--driver-opt` (one line of the action's `driver-opts`) as buildx reads it:
+    comma-separated `key=value` pairs, in order."""
+    for opt in driver_opts:
+        for pair in opt.split(","):
+            key, _, value = pair.strip().partition("=")
+            yield key.strip(), value.strip()
+
+
 def added_flag(flags: str, driver: str, driver_opts: Iterable[str], config_allows_host: Callable[[], bool]) -> str:
     """The flag `buildx create` appends to the daemon flags ("" for none).
 
@@ -84,8 +91,8 @@ def added_flag(flags: str, driver: str, driver_opts: Iterable[str], config_allow
     words = [t.text for t in split_flags(flags).tokens]
     allowed = [w.partition("=")[2] for w in words if w.startswith(_ENTITLEMENT_FLAG + "=")]
     allowed += [b for a, b in itertools.pairwise(words) if a == _ENTITLEMENT_FLAG]
-    opts = {pair.strip() for opt in driver_opts for pair in opt.split(",")}
-    if "network=host" in opts and "network.host" not in allowed and driver == "docker-container":
+    opts = set(driver_opt_pairs(driver_opts))
+    if ("network", "host") in opts and "network.host" not in allowed and driver == "docker-container":
         return NETWORK_HOST_FLAG
     if not allowed and driver in ("docker-container", "kubernetes") and not config_allows_host():
         return NETWORK_HOST_FLAG
@@ -103,14 +110,13 @@ def rootless_kubernetes_skips_config(driver: str, driver_opts: Iterable[str], fl
     """
     if driver != "kubernetes":
         return ""
-    pairs = (pair.strip().partition("=") for opt in driver_opts for pair in opt.split(","))
-    if not any(key == "rootless" and value.strip() in _GO_TRUE for key, _, value in pairs):
-        return ""
-    if flags is not None:
-        from bklint.rules.daemon_flags.command_line import split_flags
+    from bklint.rules.daemon_flags.command_line import parse_flags
+    from bklint.rules.daemon_flags.flag_values import go_parse_bool
 
-        if any(t.text == "--config" or t.text.startswith("--config=") for t in split_flags(flags).tokens):
-            return ""
+    if not any(key == "rootless" and go_parse_bool(value) for key, value in driver_opt_pairs(driver_opts)):
+        return ""
+    if flags is not None and parse_flags(flags).is_set("config"):
+        return ""
     return (
         "the kubernetes driver with `rootless=true` mounts this config at /etc/buildkit/buildkitd.toml, "
         "but rootless buildkitd reads ~/.config/buildkit/buildkitd.toml, so the config is never applied; "
@@ -124,13 +130,11 @@ def buildkit_image(opts: Iterable[str]) -> tuple[str, str | None]:
     Each item is one `--driver-opt` (one line of the action's `driver-opts`), read as
     comma-separated key=value pairs; None when no BuildKit image is named.
     """
-    for item in opts:
-        for pair in item.split(","):
-            key, _, value = pair.strip().partition("=")
-            if key.strip() != "image" or not (m := _BUILDKIT_IMAGE.match(value.strip())):
-                continue
-            tag = _RELEASE_TAG.match(m.group("tag"))
-            return pair.strip(), (f"v{tag.group('version')}" if tag else "")
+    for key, value in driver_opt_pairs(opts):
+        if key != "image" or not (m := _BUILDKIT_IMAGE.match(value)):
+            continue
+        tag = _RELEASE_TAG.match(m.group("tag"))
+        return f"image={value}", (f"v{tag.group('version')}" if tag else "")
     return "", None
 
 
