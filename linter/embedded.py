@@ -473,10 +473,10 @@ def _action_step(lines: list[str], step: Any, ref: str | None, out: Extraction) 
     else:
         effective = None
     version = _version(ref)
-    image, image_version = _image(inputs.get(DRIVER_OPTS_INPUT))
     opts = _driver_opts(inputs.get(DRIVER_OPTS_INPUT))
+    image, image_version = buildkit_image(opts)
     known_driver = driver_name if "${{" not in driver_name and not any("${{" in o for o in opts) else None
-    _driver_findings(lines, inputs, driver_name, where, flags_input, out)
+    _driver_findings(lines, inputs, driver_name, opts, where, flags_input, out)
     for old, new in (("config", "buildkitd-config"), ("config-inline", "buildkitd-config-inline")):
         if old in inputs:
             finding = _removed_input(lines, inputs, old, new, ref, version, RemovedActionInput)
@@ -525,13 +525,14 @@ def _driver_opts(opts: Any) -> tuple[str, ...]:
     return ()
 
 
-def _image(opts: Any) -> tuple[str, str | None]:
-    """The `image=moby/buildkit:<tag>` driver-opt of `driver-opts`."""
-    return buildkit_image(_driver_opts(opts)) if opts is not None else ("", None)
-
-
 def _driver_findings(
-    lines: list[str], inputs: Any, driver: str, where: str, flags_input: Embedded | None, out: Extraction
+    lines: list[str],
+    inputs: Any,
+    driver: str,
+    opts: tuple[str, ...],
+    where: str,
+    flags_input: Embedded | None,
+    out: Extraction,
 ) -> None:
     """BK604: a config or daemon flags the step's driver never applies."""
     from bklint.rules.catalog.embedding import DriverIgnoresConfig
@@ -539,7 +540,6 @@ def _driver_findings(
     if driver not in IGNORING_DRIVERS:
         flags = inputs.get(FLAGS_INPUT)
         flags = flags if isinstance(flags, str) and "${{" not in flags else None
-        opts = _driver_opts(inputs.get(DRIVER_OPTS_INPUT))
         skipped = rootless_kubernetes_skips_config(driver, opts, flags)
         if not skipped or any("${{" in o for o in opts) or (FLAGS_INPUT in inputs and flags is None):
             return
