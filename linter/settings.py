@@ -122,10 +122,6 @@ def enabled(rule: RuleRef | type[Rule], settings: Settings, path: str | None = N
     return best_on >= 0 and best_on > best_off
 
 
-def path_matches(path: str, pattern: str) -> bool:
-    return any_path_matches(path, (pattern,))
-
-
 @functools.lru_cache(maxsize=64)
 def _glob_set(patterns: tuple[str, ...], prefix: str = "") -> re.Pattern[str]:
     """Several globs as one regex, each read as ``fnmatch`` reads it: discovery asks every file
