@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from bklint.rules.base import Finding, Rule
@@ -37,9 +36,10 @@ if TYPE_CHECKING:
 _MAPS = {name for name, node in CONFIG.fields.items() if isinstance(node, MapOf)}
 
 
-@dataclass(slots=True, eq=False)
 class Table:
     """One standalone table of one version of the text, and what was computed for it."""
+
+    __slots__ = ("decoded", "failed", "findings", "found", "header", "judged", "key", "path", "settings")
 
     path: tuple[str, str]
     header: TomlNode
@@ -47,11 +47,33 @@ class Table:
     key: tuple[str, int, int]  # its text, offset and line
     # The findings of each "table" rule on this table alone (by code), for ``settings`` (by
     # identity) and the rules ``judged``; ``failed``: rules that raised on it.
-    findings: dict[str, list[Finding]] = field(default_factory=dict)
-    settings: RuleSettings | None = None
-    judged: tuple[str, ...] = ()
-    failed: bool = False
-    found: bool = False  # any finding, or a rule that raised
+    findings: dict[str, list[Finding]]
+    settings: RuleSettings | None
+    judged: tuple[str, ...]
+    failed: bool
+    found: bool  # any finding, or a rule that raised
+
+    def __init__(
+        self,
+        path: tuple[str, str],
+        header: TomlNode,
+        decoded: Decoded,
+        key: tuple[str, int, int],
+        findings: dict[str, list[Finding]] | None = None,
+        settings: RuleSettings | None = None,
+        judged: tuple[str, ...] = (),
+        failed: bool = False,
+        found: bool = False,
+    ) -> None:
+        self.path = path
+        self.header = header
+        self.decoded = decoded
+        self.key = key
+        self.findings = {} if findings is None else findings
+        self.settings = settings
+        self.judged = judged
+        self.failed = failed
+        self.found = found
 
     def judge(self, rules: list[Rule], codes: tuple[str, ...], ctx: Context) -> None:
         """Run ``rules`` (whose codes are ``codes``) on this table alone, unless already done."""
