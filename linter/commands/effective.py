@@ -10,11 +10,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 
 from bklint.linter.cli import EXIT_OK, UsageError
 from bklint.rules.effective_config import Path, Value, resolve
 from bklint.rules.schema.values import DiskSpace, human_bytes
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
