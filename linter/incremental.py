@@ -58,6 +58,9 @@ class ParseCache:
     text: str = ""
     doc: Document | None = None
     changed: int | None = None
+    # When the last text's length changed: where the unchanged end of the text starts in it,
+    # and how far it moved, in characters and lines (``_moved_after``).
+    moved: tuple[int, int, int] | None = None
 
 
 def parse_cached(text: str, cache: ParseCache | None) -> ParseOutcome:
@@ -66,6 +69,7 @@ def parse_cached(text: str, cache: ParseCache | None) -> ParseOutcome:
             cache.last = "full"
             cache.parts = []
         return parse(text)
+    cache.moved = None
     outcome = _patched(text, cache)
     if outcome is None:
         cache.changed = None
@@ -75,6 +79,7 @@ def parse_cached(text: str, cache: ParseCache | None) -> ParseOutcome:
         cache.nodes.clear()
         cache.parts = []
         cache.doc = None
+        cache.moved = None
         cache.last = "full"
         return parse(text)
     cache.text = text
@@ -161,6 +166,29 @@ def _differences(old: str, new: str) -> tuple[int, int]:
     return first, last
 
 
+def _common(old: str, new: str) -> tuple[int, int]:
+    """(the length of the longest common prefix of two texts, that of their longest common
+    suffix not overlapping it)."""
+    limit = min(len(old), len(new))
+    lo, hi = 0, limit
+    while lo < hi:  # binary search on slices: the comparisons run in C
+        mid = (lo + hi + 1) // 2
+        if old[lo:mid] == new[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    prefix = lo
+    lo, hi = 0, limit - prefix
+    n, m = len(old), len(new)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if old[n - mid : n - lo] == new[m - mid : m - lo]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return prefix, lo
+
+
 def _table_shape(root: TomlNode) -> tuple[str, str, TomlNode] | None:
     """For a part's source map: (map, key, header) when it is exactly one `[map."key"]` table."""
     children = root.children or {}
@@ -190,13 +218,26 @@ def _incremental(text: str, cache: ParseCache) -> ParseOutcome | None:
     nodes: dict[tuple[str, int], TomlNode] = {}
     parts: list[tuple[_Part, TomlNode]] = []
     placed: list[tuple[str, int, TomlNode]] = []
+    old_nodes = dict(cache.nodes)
+    moved = _moved_after(cache.text, text)
+    cache.moved = moved
+    if moved is not None:
+        _settle(cache, moved)
     for start, end in bounds:
         chunk = text[start:end]
         part = values[chunk] = cache.values[chunk] if chunk in cache.values else _parse_part(chunk)
         if part is None:
             return None
         key = (chunk, start)
-        node = cache.nodes.get(key)
+        # Each placed source map serves one part: popped when taken.
+        node = old_nodes.pop(key, None) if moved is None or start < moved[0] else None
+        if node is None and moved is not None and start >= moved[0]:
+            node = old_nodes.pop((chunk, start - moved[1]), None)
+            if node is not None:
+                if node is part.node:  # the part's own map (it was at offset 0): never moved in place
+                    node = _moved(part.node, start)
+                else:
+                    _shift(node, moved[1])
         if node is None:
             node = _moved(part.node, start)
         nodes[key] = node
@@ -211,6 +252,26 @@ def _incremental(text: str, cache: ParseCache) -> ParseOutcome | None:
     data, root = merged
     return ParseOutcome(Document(text, data, root))
 
+
+def _moved_after(old: str, new: str) -> tuple[int, int, int] | None:
+    """How an edit that changed the text's length moved what follows it: (the offset in
+    ``new`` from which the text is the old text's end, moved by the delta; the delta in
+    characters; in lines). None when the length is the same or there is no old text."""
+    delta = len(new) - len(old)
+    if not delta or not old:
+        return None
+    prefix, suffix = _common(old, new)
+    return len(new) - suffix, delta, new.count("\n") - old.count("\n")
+
+
+def _settle(cache: ParseCache, moved: tuple[int, int, int]) -> None:
+    """Before the source maps of the parts after an edit are moved in place, the tables on
+    them compute the fixes they put off (a fix computed later would read moved offsets
+    against the text it was found in)."""
+    since = moved[0] - moved[1]
+    for (_, start, _), table in cache.tables.items():
+        if table.found and start >= since:
+            table.settle()
 
 def _parse_part(chunk: str) -> _Part | None:
     parsed = parse_part(chunk)
@@ -236,6 +297,36 @@ def _moved(root: TomlNode, delta: int) -> TomlNode:
                 node.items[i] = moved = _copy_node(item, delta)
                 stack.append(moved)
     return top
+
+
+def _shift(root: TomlNode, delta: int) -> None:
+    """Move every offset of the source map ``root`` by ``delta``, in place: the map of a part
+    the edit did not change, taken over by the new text (no recursion). The text it was
+    made for is gone: only the previous version's result, which nothing reads any more,
+    shares it."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.key_start >= 0:
+            node.key_start += delta
+        if node.key_end >= 0:
+            node.key_end += delta
+        if node.decl_start >= 0:
+            node.decl_start += delta
+        if node.decl_end >= 0:
+            node.decl_end += delta
+        if node.value_start >= 0:
+            node.value_start += delta
+        if node.value_end >= 0:
+            node.value_end += delta
+        if node.segments:
+            node.segments = tuple([(name, s + delta, e + delta) for name, s, e in node.segments])
+        if node.headers:
+            node.headers = [(s + delta, e + delta) for s, e in node.headers]
+        if node.children:
+            stack.extend(node.children.values())
+        if node.items:
+            stack.extend(node.items)
 
 
 class _Merge:
