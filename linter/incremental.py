@@ -61,6 +61,8 @@ class ParseCache:
     # When the last text's length changed: where the unchanged end of the text starts in it,
     # and how far it moved, in characters and lines (``_moved_after``).
     moved: tuple[int, int, int] | None = None
+    # ``_plain_from``, for the parts of the last text parsed part by part.
+    plain_from: tuple[int, str] | None = None
 
 
 def parse_cached(text: str, cache: ParseCache | None) -> ParseOutcome:
@@ -80,6 +82,7 @@ def parse_cached(text: str, cache: ParseCache | None) -> ParseOutcome:
         cache.parts = []
         cache.doc = None
         cache.moved = None
+        cache.plain_from = None
         cache.last = "full"
         return parse(text)
     cache.text = text
@@ -89,29 +92,37 @@ def parse_cached(text: str, cache: ParseCache | None) -> ParseOutcome:
 
 
 def _patched(text: str, cache: ParseCache) -> ParseOutcome | None:
-    """The keystroke's fast path: an edit that keeps the length of the text, inside the body
-    of one `[map."key"]` table (its header line, its line count and the other parts as they
-    were), when nothing else in the file reaches that table. The previous result is copied
-    along the path to the table (two dicts) with the table's new parse put in; the rest of
-    the merge cannot change, so this is what ``_incremental`` would give, without its pass
-    over every part. Anything else: None."""
-    doc, parts = cache.doc, cache.parts
-    if doc is None or len(text) != len(cache.text) or not parts or text == cache.text:
+    """The keystroke's fast path: an edit inside the body of one `[map."key"]` table (its
+    header line and the other parts as they were), when nothing else in the file reaches
+    that table. The previous result is copied along the path to the table (two dicts) with
+    the table's new parse put in; the rest of the merge cannot change, so this is what
+    ``_incremental`` would give, without its pass over every part. When the edit changed
+    the text's length, every part after it must be such a table too (``_plain_from``): their
+    source maps are moved in place. Anything else: None."""
+    doc, parts, old = cache.doc, cache.parts, cache.text
+    if doc is None or not parts or text == old:
         return None
-    first, last = _differences(cache.text, text)
-    k = bisect.bisect_right(parts, first, key=_start) - 1
+    delta = len(text) - len(old)
+    prefix, suffix = _common(old, text)
+    k = bisect.bisect_right(parts, prefix, key=_start) - 1
     old_chunk, start, old_root = parts[k]
     end = start + len(old_chunk)
-    chunk = text[start:end]
     body = old_chunk.find("\n") + 1
-    if last >= end or body <= 0 or first < start + body or chunk.count("\n") != old_chunk.count("\n"):
+    if len(old) - suffix > end or body <= 0 or prefix < start + body:
         return None
+    chunk = text[start : end + delta]
     if any(m.start() for m in _HEADER_LINE.finditer(chunk)):
         return None  # a new header line: a new part
+    if end + delta < len(text) and text[end + delta - 1] != "\n":
+        return None  # the next header no longer starts a line
     shape = _table_shape(old_root)
     if shape is None:
         return None
     name, host, old_header = shape
+    if delta:
+        at, plain = _plain_from(cache)
+        if at > k + 1 or (at < len(parts) and plain != name):
+            return None
     holder = (doc.root.children or {}).get(name)
     if holder is None or holder.origin != "implicit" or (holder.children or {}).get(host) is not old_header:
         return None
@@ -131,10 +142,50 @@ def _patched(text: str, cache: ParseCache) -> ParseOutcome | None:
     cache.values[chunk] = part
     cache.nodes.pop((old_chunk, start), None)
     cache.nodes[(chunk, start)] = new_root
-    cache.parts = [*parts[:k], (chunk, start, new_root), *parts[k + 1 :]]
     cache.changed = k
-    starts = doc.line_starts if _newlines(chunk) == _newlines(old_chunk) else []
-    return ParseOutcome(Document(text, data, root, list(starts)))
+    lines = doc.line_starts
+    if not delta:
+        cache.parts = [*parts[:k], (chunk, start, new_root), *parts[k + 1 :]]
+        starts = lines if _newlines(chunk) == _newlines(old_chunk) else []
+        return ParseOutcome(Document(text, data, root, list(starts)))
+    cache.moved = (end + delta, delta, chunk.count("\n") - old_chunk.count("\n"))
+    _settle(cache, end)
+    after = parts[k + 1 :]
+    nodes = cache.nodes
+    for c, s, r in after:
+        del nodes[(c, s)]
+        _shift(r, delta)
+    after = [(c, s + delta, r) for c, s, r in after]
+    nodes.update(((c, s), r) for c, s, r in after)
+    cache.parts = [*parts[:k], (chunk, start, new_root), *after]
+    head = lines[: bisect.bisect_right(lines, start)]
+    inside = [start + i + 1 for i in _newlines(chunk)]
+    if inside and inside[-1] == start + len(chunk):
+        inside.pop()  # the next part's first line: in the tail
+    tail = [n + delta for n in lines[bisect.bisect_right(lines, end - 1) :]]
+    return ParseOutcome(Document(text, data, root, [*head, *inside, *tail]))
+
+
+def _plain_from(cache: ParseCache) -> tuple[int, str]:
+    """(the index of the first part from which on every part is a `[map."key"]` table of
+    one map, put in place by the merge as it is; that map). The map itself was made by an
+    earlier part, so moving these parts' source maps moves everything of the text's result
+    after them. Kept until ``_incremental`` runs again."""
+    if cache.plain_from is None:
+        doc = cache.doc
+        assert doc is not None
+        at, name = len(cache.parts), ""
+        children = doc.root.children or {}
+        for _, _, root in reversed(cache.parts):
+            shape = _table_shape(root)
+            if shape is None or (name and shape[0] != name):
+                break
+            holder = children.get(shape[0])
+            if holder is None or holder.origin != "implicit" or (holder.children or {}).get(shape[1]) is not shape[2]:
+                break
+            at, name = at - 1, shape[0]
+        cache.plain_from = (at, name)
+    return cache.plain_from
 
 
 def _start(part: tuple[str, int, TomlNode]) -> int:
@@ -143,27 +194,6 @@ def _start(part: tuple[str, int, TomlNode]) -> int:
 
 def _newlines(text: str) -> list[int]:
     return [i for i, c in enumerate(text) if c == "\n"]
-
-
-def _differences(old: str, new: str) -> tuple[int, int]:
-    """The first and the last index where two texts of one length differ (they do)."""
-    lo, hi = 0, len(old)
-    while hi - lo > 64:  # binary search on slices: the comparisons run in C
-        mid = (lo + hi) // 2
-        if old[lo:mid] == new[lo:mid]:
-            lo = mid
-        else:
-            hi = mid
-    first = next(i for i in range(lo, hi) if old[i] != new[i])
-    lo, hi = first, len(old)
-    while hi - lo > 64:
-        mid = (lo + hi) // 2
-        if old[mid:hi] == new[mid:hi]:
-            hi = mid
-        else:
-            lo = mid
-    last = next(i for i in range(hi - 1, lo - 1, -1) if old[i] != new[i])
-    return first, last
 
 
 def _common(old: str, new: str) -> tuple[int, int]:
@@ -221,8 +251,9 @@ def _incremental(text: str, cache: ParseCache) -> ParseOutcome | None:
     old_nodes = dict(cache.nodes)
     moved = _moved_after(cache.text, text)
     cache.moved = moved
+    cache.plain_from = None
     if moved is not None:
-        _settle(cache, moved)
+        _settle(cache, moved[0] - moved[1])
     for start, end in bounds:
         chunk = text[start:end]
         part = values[chunk] = cache.values[chunk] if chunk in cache.values else _parse_part(chunk)
@@ -264,11 +295,10 @@ def _moved_after(old: str, new: str) -> tuple[int, int, int] | None:
     return len(new) - suffix, delta, new.count("\n") - old.count("\n")
 
 
-def _settle(cache: ParseCache, moved: tuple[int, int, int]) -> None:
-    """Before the source maps of the parts after an edit are moved in place, the tables on
-    them compute the fixes they put off (a fix computed later would read moved offsets
-    against the text it was found in)."""
-    since = moved[0] - moved[1]
+def _settle(cache: ParseCache, since: int) -> None:
+    """Before the source maps of the parts from offset ``since`` on are moved in place, the
+    tables on them compute the fixes they put off (a fix computed later would read moved
+    offsets against the text it was found in)."""
     for (_, start, _), table in cache.tables.items():
         if table.found and start >= since:
             table.settle()

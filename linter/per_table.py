@@ -168,7 +168,7 @@ def _one_changed(
     doc: Document, cache: ParseCache, kept: dict[tuple[str, int, int], Table], listed: list[tuple[int, Table]], k: int
 ) -> list[Table] | None:
     """The incremental parse replaced only part ``k``, a `[map."key"]` table whose header
-    and line count it kept (``_patched``): only that table is decoded again."""
+    it kept (``_patched``), and moved the parts after it: only that table is decoded again."""
     at = bisect.bisect_left(listed, k, key=_index)
     if at == len(listed) or listed[at][0] != k:
         return None
@@ -179,9 +179,17 @@ def _one_changed(
         return None
     key = (chunk, start, old.key[2])
     table = Table(old.path, found[1], decode_table(doc, old.path), key)
-    cache.tables = {**kept, key: table}
-    del cache.tables[old.key]
-    cache.table_list = [*listed[:at], (k, table), *listed[at + 1 :]]
+    if cache.moved is None:
+        cache.tables = {**kept, key: table}
+        del cache.tables[old.key]
+        cache.table_list = [*listed[:at], (k, table), *listed[at + 1 :]]
+    else:  # the tables after it moved (their source maps did already)
+        _, delta, lines = cache.moved
+        parts = cache.parts
+        for i, after in listed[at + 1 :]:
+            after.moved((parts[i][0], parts[i][1], after.key[2] + lines), delta, lines)
+        cache.table_list = [*listed[:at], (k, table), *listed[at + 1 :]]
+        cache.tables = {t.key: t for _, t in cache.table_list}
     return [t for _, t in cache.table_list]
 
 
