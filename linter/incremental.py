@@ -199,24 +199,22 @@ def _newlines(text: str) -> list[int]:
 def _common(old: str, new: str) -> tuple[int, int]:
     """(the length of the longest common prefix of two texts, that of their longest common
     suffix not overlapping it)."""
-    limit = min(len(old), len(new))
-    lo, hi = 0, limit
-    while lo < hi:  # binary search on slices: the comparisons run in C
-        mid = (lo + hi + 1) // 2
-        if old[lo:mid] == new[lo:mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    prefix = lo
-    lo, hi = 0, limit - prefix
-    n, m = len(old), len(new)
+    prefix = _prefix(old, new)
+    rest = min(len(old), len(new)) - prefix
+    return prefix, _prefix(old[len(old) - rest :][::-1], new[len(new) - rest :][::-1])
+
+
+def _prefix(a: str, b: str) -> int:
+    """The length of the longest common prefix of ``a`` and ``b``: a binary search on
+    slices, whose comparisons run in C."""
+    lo, hi = 0, min(len(a), len(b))
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if old[n - mid : n - lo] == new[m - mid : m - lo]:
+        if a[lo:mid] == b[lo:mid]:
             lo = mid
         else:
             hi = mid - 1
-    return prefix, lo
+    return lo
 
 
 def _table_shape(root: TomlNode) -> tuple[str, str, TomlNode] | None:
@@ -291,7 +289,7 @@ def _moved_after(old: str, new: str) -> tuple[int, int, int] | None:
     delta = len(new) - len(old)
     if not delta or not old:
         return None
-    prefix, suffix = _common(old, new)
+    suffix = _common(old, new)[1]
     return len(new) - suffix, delta, new.count("\n") - old.count("\n")
 
 
