@@ -7,7 +7,6 @@ Every input — a TOML config, a YAML file with embedded configs, stdin — is a
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections import Counter
@@ -26,6 +25,7 @@ from bklint.rules.record import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
     from typing import TextIO
 
 FORMAT_ENV = "BKLINT_OUTPUT_FORMAT"

@@ -7,7 +7,6 @@ value says where it came from. The values come from ``bklint.rules.effective_con
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 
@@ -17,6 +16,7 @@ from bklint.rules.schema.values import DiskSpace, human_bytes
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
     from typing import Any
 
 
