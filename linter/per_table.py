@@ -92,9 +92,10 @@ class Table:
         for issue in self.decoded.issues:
             start, end = issue.anchor
             issue.anchor = (start + delta, end + delta)
-        if lines:
+        if lines and self.found:
             for code, found in self.findings.items():
-                self.findings[code] = [_moved_finding(f, lines) for f in found]
+                if found:
+                    self.findings[code] = [_moved_finding(f, lines) for f in found]
 
 
 def _moved_finding(finding: Finding, lines: int) -> Finding:
