@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bklint.linter.parse import ParseOutcome, parse, parse_part
 from bklint.rules.document import Document, TomlNode
+from bklint.rules.record import Record
 from bklint.rules.regex import Regex
 
 if TYPE_CHECKING:
@@ -33,43 +33,92 @@ MIN_INCREMENTAL_SIZE = 4096
 Path = tuple[str | int, ...]
 
 
-@dataclass(slots=True)
-class _Part:
+class _Part(Record):
+    __slots__ = ("data", "is_header", "node")
+
     data: dict[str, Any]
     node: TomlNode  # offsets relative to the part's start
     is_header: bool  # False only for the statements before the first header
 
+    def __init__(self, data: dict[str, Any], node: TomlNode, is_header: bool) -> None:
+        self.data = data
+        self.node = node
+        self.is_header = is_header
 
-@dataclass(slots=True)
-class ParseCache:
+
+class ParseCache(Record):
     """Per-document memo of part parses; holds only the parts of the last text parsed."""
 
-    values: dict[str, _Part | None] = field(default_factory=dict)
+    __slots__ = (
+        "changed",
+        "doc",
+        "last",
+        "moved",
+        "nodes",
+        "parts",
+        "plain_from",
+        "rules",
+        "same_keys",
+        "table_list",
+        "tables",
+        "text",
+        "values",
+    )
+
+    values: dict[str, _Part | None]
     # The part's source map moved to where it sits in the text.
-    nodes: dict[tuple[str, int], TomlNode] = field(default_factory=dict)
+    nodes: dict[tuple[str, int], TomlNode]
     # How the last parse went, for tests and benchmarks: "full" or "incremental".
-    last: str = ""
+    last: str
     # The parts of the last incremental parse, in order: (text, start, source map in place).
-    parts: list[tuple[str, int, TomlNode]] = field(default_factory=list)
+    parts: list[tuple[str, int, TomlNode]]
     # The tables of the last text that stand alone, by (text, start, line), and in file order
     # with the index of their part: linter/per_table.py.
-    tables: dict[tuple[str, int, int], Table] = field(default_factory=dict)
-    table_list: list[tuple[int, Table]] = field(default_factory=list)
+    tables: dict[tuple[str, int, int], Table]
+    table_list: list[tuple[int, Table]]
     # The last text parsed part by part and its result; ``changed``: the one part whose text
     # changed since the text before, when only it was parsed again (``_patched``).
-    text: str = ""
-    doc: Document | None = None
-    changed: int | None = None
+    text: str
+    doc: Document | None
+    changed: int | None
     # When the last text's length changed: where the unchanged end of the text starts in it,
     # and how far it moved, in characters and lines (``_moved_after``).
-    moved: tuple[int, int, int] | None = None
+    moved: tuple[int, int, int] | None
     # ``_plain_from``, for the parts of the last text parsed part by part.
-    plain_from: tuple[int, str] | None = None
+    plain_from: tuple[int, str] | None
     # Whether the last parse kept every key name of the text before (``_patched`` does when
     # the table it replaced has the same keys): which rules a file triggers cannot change.
-    same_keys: bool = False
+    same_keys: bool
     # The rules the last text triggered, for its settings and path (linter/run.py).
-    rules: tuple[Settings, str | None, list[Rule]] | None = None
+    rules: tuple[Settings, str | None, list[Rule]] | None
+
+    def __init__(
+        self,
+        values: dict[str, _Part | None] | None = None,
+        nodes: dict[tuple[str, int], TomlNode] | None = None,
+        last: str = "",
+        parts: list[tuple[str, int, TomlNode]] | None = None,
+        tables: dict[tuple[str, int, int], Table] | None = None,
+        table_list: list[tuple[int, Table]] | None = None,
+        text: str = "",
+        doc: Document | None = None,
+        changed: int | None = None,
+        moved: tuple[int, int, int] | None = None,
+        plain_from: tuple[int, str] | None = None,
+    ) -> None:
+        self.values = {} if values is None else values
+        self.nodes = {} if nodes is None else nodes
+        self.last = last
+        self.parts = [] if parts is None else parts
+        self.tables = {} if tables is None else tables
+        self.table_list = [] if table_list is None else table_list
+        self.text = text
+        self.doc = doc
+        self.changed = changed
+        self.moved = moved
+        self.plain_from = plain_from
+        self.same_keys = False
+        self.rules = None
 
 
 def parse_cached(text: str, cache: ParseCache | None) -> ParseOutcome:

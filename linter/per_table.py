@@ -19,9 +19,7 @@ on every vector and corpus file and along random edits (tests/engine/test_increm
 from __future__ import annotations
 
 import bisect
-import copy
 import functools
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from bklint.rules.base import Edit, Finding, Fix, Position, Rule, Span
@@ -38,9 +36,10 @@ if TYPE_CHECKING:
 _MAPS = {name for name, node in CONFIG.fields.items() if isinstance(node, MapOf)}
 
 
-@dataclass(slots=True, eq=False)
 class Table:
     """One standalone table of one version of the text, and what was computed for it."""
+
+    __slots__ = ("decoded", "failed", "findings", "found", "header", "judged", "key", "path", "settings")
 
     path: tuple[str, str]
     header: TomlNode
@@ -48,11 +47,33 @@ class Table:
     key: tuple[str, int, int]  # its text, offset and line
     # The findings of each "table" rule on this table alone (by code), for ``settings`` (by
     # identity) and the rules ``judged``; ``failed``: rules that raised on it.
-    findings: dict[str, list[Finding]] = field(default_factory=dict)
-    settings: RuleSettings | None = None
-    judged: tuple[str, ...] = ()
-    failed: bool = False
-    found: bool = False  # any finding, or a rule that raised
+    findings: dict[str, list[Finding]]
+    settings: RuleSettings | None
+    judged: tuple[str, ...]
+    failed: bool
+    found: bool  # any finding, or a rule that raised
+
+    def __init__(
+        self,
+        path: tuple[str, str],
+        header: TomlNode,
+        decoded: Decoded,
+        key: tuple[str, int, int],
+        findings: dict[str, list[Finding]] | None = None,
+        settings: RuleSettings | None = None,
+        judged: tuple[str, ...] = (),
+        failed: bool = False,
+        found: bool = False,
+    ) -> None:
+        self.path = path
+        self.header = header
+        self.decoded = decoded
+        self.key = key
+        self.findings = {} if findings is None else findings
+        self.settings = settings
+        self.judged = judged
+        self.failed = failed
+        self.found = found
 
     def judge(self, rules: list[Rule], codes: tuple[str, ...], ctx: Context) -> None:
         """Run ``rules`` (whose codes are ``codes``) on this table alone, unless already done."""
@@ -101,14 +122,15 @@ class Table:
 def _moved_finding(finding: Finding, lines: int) -> Finding:
     """``finding`` on a table ``lines`` lines further down (its columns are the same: a
     table starts a line)."""
-    moved = copy.copy(finding)
-    moved.span = _moved_span(finding.span, lines)
-    moved.related = tuple((_moved_span(span, lines), note) for span, note in finding.related)
     fix = finding.fix
     if fix is not None:
         edits = tuple(Edit(_moved_span(edit.span, lines), edit.content) for edit in fix.edits)
-        moved.fix = Fix(fix.message, edits, fix.applicability)
-    return moved
+        fix = Fix(fix.message, edits, fix.applicability)
+    return finding.evolve(
+        span=_moved_span(finding.span, lines),
+        related=tuple((_moved_span(span, lines), note) for span, note in finding.related),
+        fix=fix,
+    )
 
 
 def _moved_span(span: Span, lines: int) -> Span:
