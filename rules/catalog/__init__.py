@@ -84,7 +84,7 @@ def finder(triggers: Iterable[str]) -> Callable[[Document | None, bool], frozens
                     for name, child in (item.children or {}).items():
                         path = (*prefix, name.lower())
                         for mask in masks.get(len(path), ()):
-                            written.add(tuple("*" if star else part for star, part in zip(mask, path)))
+                            written.add(tuple("*" if star else part for star, part in zip(mask, path, strict=True)))
                         if len(path) < depth:
                             stack.append((child, path))
         held = {t for t, parts in wanted.items() if parts in written}
