@@ -18,10 +18,10 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from bklint.linter.shell_words import Word
+from bklint.rules.record import Record
 from bklint.rules.regex import Regex
 
 if TYPE_CHECKING:
@@ -138,27 +138,47 @@ def buildkit_image(opts: Iterable[str]) -> tuple[str, str | None]:
     return "", None
 
 
-@dataclass(slots=True)
-class Option:
+class Option(Record):
     """One option as written: the option word, and the word holding its value."""
+
+    __slots__ = ("flag", "value")
 
     flag: Word
     value: Word
+
+    def __init__(self, flag: Word, value: Word) -> None:
+        self.flag = flag
+        self.value = value
 
     @property
     def name(self) -> str:
         return self.flag.value.partition("=")[0]
 
 
-@dataclass(slots=True)
-class Create:
+class Create(Record):
     """One `docker buildx create` command line."""
 
+    __slots__ = ("config", "driver", "driver_opts", "flags", "words")
+
     words: list[Word]  # from the `docker` (or `buildx`) word to the end of the command
-    config: Option | None = None
-    flags: Option | None = None
-    driver: Option | None = None
-    driver_opts: list[Option] = field(default_factory=list)
+    config: Option | None
+    flags: Option | None
+    driver: Option | None
+    driver_opts: list[Option]
+
+    def __init__(
+        self,
+        words: list[Word],
+        config: Option | None = None,
+        flags: Option | None = None,
+        driver: Option | None = None,
+        driver_opts: list[Option] | None = None,
+    ) -> None:
+        self.words = words
+        self.config = config
+        self.flags = flags
+        self.driver = driver
+        self.driver_opts = [] if driver_opts is None else driver_opts
 
     @property
     def driver_name(self) -> str:
@@ -297,7 +317,7 @@ def _flag_findings(word: Word, flags: str, place: Place, by: str, settings: Sett
     out = []
     for finding in lint_flags(flags, by, settings):
         start, end = word.offsets(*finding.flags_span) if finding.flags_span is not None else (word.start, word.end)
-        out.append(replace(finding, span=place(start, end), fix=None, related=()))
+        out.append(finding.evolve(span=place(start, end), fix=None, related=()))
     return out
 
 

@@ -15,24 +15,40 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from bklint.linter.settings import Settings, unknown_selectors
 from bklint.rules.base import Severity
 from bklint.rules.catalog import refs
+from bklint.rules.record import FrozenRecord
 
 CONFIG_NAMES = ("bklint.toml", ".bklint.toml", "pyproject.toml")
 
 Origin = Literal["cli", "config", "editor"]
 
 
-class Problem(NamedTuple):
+class Problem(tuple[str, str, bool]):
     """A value that could not be used; ``where`` names the option as its origin spells it."""
 
-    where: str
-    message: str
-    fatal: bool = True
+    __slots__ = ()
+
+    def __new__(cls, where: str, message: str, fatal: bool = True) -> Problem:
+        return tuple.__new__(cls, (where, message, fatal))
+
+    @property
+    def where(self) -> str:
+        return self[0]
+
+    @property
+    def message(self) -> str:
+        return self[1]
+
+    @property
+    def fatal(self) -> bool:
+        return self[2]
+
+    def __repr__(self) -> str:
+        return f"Problem(where={self[0]!r}, message={self[1]!r}, fatal={self[2]!r})"
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
@@ -46,16 +62,29 @@ class ConfigError(Exception):
         self.problem = problem
 
 
-@dataclass(frozen=True, slots=True)
-class Layer:
+class Layer(FrozenRecord):
     """One set of option values (keys spelled as in a config file) and where it came from."""
+
+    __slots__ = ("anchor", "origin", "path", "values")
 
     values: Mapping[str, Any]
     origin: Origin
     # Relative paths (base-dir) resolve against this directory.
     anchor: str
     # The config file, for a config layer.
-    path: str | None = None
+    path: str | None
+
+    def __init__(
+        self,
+        values: Mapping[str, Any],
+        origin: Origin,
+        anchor: str,
+        path: str | None = None,
+    ) -> None:
+        self.values = values
+        self.origin = origin
+        self.anchor = anchor
+        self.path = path
 
     def where(self, key: str) -> str:
         if self.origin == "cli":

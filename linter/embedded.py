@@ -32,8 +32,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from bklint.linter.buildx_create import (
     IGNORING_DRIVERS,
@@ -44,6 +43,7 @@ from bklint.linter.buildx_create import (
 from bklint.linter.source import decode_bytes
 from bklint.rules.base import Edit, Finding, Fix, Position, Rule, Span
 from bklint.rules.document import line_starts
+from bklint.rules.record import Record
 from bklint.rules.regex import Regex
 
 CONFIG_KEY = "buildkitd.toml"
@@ -84,17 +84,52 @@ def might_embed(path: str, head: bytes | None = None) -> bool:
 # --- where the TOML sits in the YAML ------------------------------------------------------
 
 
-class BlockLayout(NamedTuple):
+class BlockLayout(tuple[int, int, int]):
     """A literal block scalar: its TOML lines are YAML lines ``first_line …`` indented by ``indent``."""
 
-    first_line: int  # YAML line of the first content line
-    last_line: int  # YAML line of the last line that holds TOML text (inclusive; first-1 when empty)
-    indent: int
+    __slots__ = ()
+
+    def __new__(cls, first_line: int, last_line: int, indent: int) -> BlockLayout:
+        return tuple.__new__(cls, (first_line, last_line, indent))
+
+    @property
+    def first_line(self) -> int:
+        return self[0]  # YAML line of the first content line
+
+    @property
+    def last_line(self) -> int:
+        return self[1]  # YAML line of the last line that holds TOML text (inclusive; first-1 when empty)
+
+    @property
+    def indent(self) -> int:
+        return self[2]
+
+    def __repr__(self) -> str:
+        return f"BlockLayout(first_line={self[0]!r}, last_line={self[1]!r}, indent={self[2]!r})"
 
 
-@dataclass(slots=True)
-class Embedded:
+class Embedded(Record):
     """One embedded config: its TOML text and how TOML positions map to the YAML file."""
+
+    __slots__ = (
+        "block",
+        "driver",
+        "driver_opts",
+        "flags",
+        "flags_input",
+        "image",
+        "image_version",
+        "inline_end",
+        "key_span",
+        "kind",
+        "last_line",
+        "segments",
+        "style",
+        "text",
+        "value_column",
+        "value_line",
+        "where",
+    )
 
     kind: str  # the key it came from: buildkitd-config-inline, config-inline, buildkitd.toml
     text: str
@@ -103,25 +138,63 @@ class Embedded:
     # Exact mapping: (offset in text, YAML line, YAML column) where each run of text that sits
     # on one YAML line starts; None = inexact (findings go to the key).
     segments: list[tuple[int, int, int]] | None
-    block: BlockLayout | None = None  # literal blocks: where fixes can be written back
-    flags: str | None = None  # the daemon flags it runs with, when known
-    where: str = ""
+    block: BlockLayout | None  # literal blocks: where fixes can be written back
+    flags: str | None  # the daemon flags it runs with, when known
+    where: str
     # The step's `buildkitd-flags` input (kind "buildkitd-flags"), when the user set it.
-    flags_input: Embedded | None = None
+    flags_input: Embedded | None
     # The release a pinned `image=moby/buildkit:vX.Y[.Z]` driver-opt runs ("" for a floating tag:
     # the newest), and that driver-opt as written; None when the step names no BuildKit image.
-    image_version: str | None = None
-    image: str = ""
+    image_version: str | None
+    image: str
     # The step's driver ("" = the action's default) and driver-opts, as `buildx create` gets them;
     # None when the driver is only known when the workflow runs.
-    driver: str | None = None
-    driver_opts: tuple[str, ...] = ()
+    driver: str | None
+    driver_opts: tuple[str, ...]
     # The YAML text the value occupies: its first line from ``value_column`` up to column
     # ``inline_end``, and the lines after it up to ``last_line`` (its comments are its own).
-    value_line: int = 0
-    value_column: int = 0
-    inline_end: int = 0
-    last_line: int = -1
+    value_line: int
+    value_column: int
+    inline_end: int
+    last_line: int
+
+    def __init__(
+        self,
+        kind: str,
+        text: str,
+        key_span: Span,
+        style: Style,
+        segments: list[tuple[int, int, int]] | None,
+        block: BlockLayout | None = None,
+        flags: str | None = None,
+        where: str = "",
+        flags_input: Embedded | None = None,
+        image_version: str | None = None,
+        image: str = "",
+        driver: str | None = None,
+        driver_opts: tuple[str, ...] = (),
+        value_line: int = 0,
+        value_column: int = 0,
+        inline_end: int = 0,
+        last_line: int = -1,
+    ) -> None:
+        self.kind = kind
+        self.text = text
+        self.key_span = key_span
+        self.style = style
+        self.segments = segments
+        self.block = block
+        self.flags = flags
+        self.where = where
+        self.flags_input = flags_input
+        self.image_version = image_version
+        self.image = image
+        self.driver = driver
+        self.driver_opts = driver_opts
+        self.value_line = value_line
+        self.value_column = value_column
+        self.inline_end = inline_end
+        self.last_line = last_line
 
     def owns(self, line: int, column: int) -> bool:
         """Whether a YAML position is inside the value (a `#` there is not a YAML comment)."""
@@ -150,19 +223,36 @@ class Embedded:
         return Span(start, max(start, end))
 
 
-@dataclass(slots=True)
-class Extraction:
-    configs: list[Embedded] = field(default_factory=list)
+class Extraction(Record):
+    __slots__ = ("config_files", "configs", "findings", "flag_inputs", "parsed", "run_steps")
+
+    configs: list[Embedded]
     # `buildkitd-flags` inputs, linted with the daemon-flag rules.
-    flag_inputs: list[Embedded] = field(default_factory=list)
+    flag_inputs: list[Embedded]
     # Findings about the YAML around the configs (BK601, BK602, BK603).
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding]
     # setup-buildx-action `buildkitd-config:` paths (text = the path as written), followed
     # with the step's flags and image like an inline config.
-    config_files: list[Embedded] = field(default_factory=list)
+    config_files: list[Embedded]
     # `run:` steps with a `docker buildx create` line, and their `working-directory`.
-    run_steps: list[tuple[Embedded, str]] = field(default_factory=list)
-    parsed: bool = True
+    run_steps: list[tuple[Embedded, str]]
+    parsed: bool
+
+    def __init__(
+        self,
+        configs: list[Embedded] | None = None,
+        flag_inputs: list[Embedded] | None = None,
+        findings: list[Finding] | None = None,
+        config_files: list[Embedded] | None = None,
+        run_steps: list[tuple[Embedded, str]] | None = None,
+        parsed: bool = True,
+    ) -> None:
+        self.configs = [] if configs is None else configs
+        self.flag_inputs = [] if flag_inputs is None else flag_inputs
+        self.findings = [] if findings is None else findings
+        self.config_files = [] if config_files is None else config_files
+        self.run_steps = [] if run_steps is None else run_steps
+        self.parsed = parsed
 
 
 def _leading_spaces(line: str) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
 
 from bklint.linter.gitignore import GitIgnore
 from bklint.linter.settings import Settings, any_path_matches, any_project_path_matches
@@ -16,9 +15,22 @@ DEFAULT_PATTERNS = ("buildkitd.toml", "*.buildkitd.toml", "buildkitd.default.tom
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
-class ReadResult(NamedTuple):
-    data: bytes | None
-    error: str | None = None
+class ReadResult(tuple[bytes | None, str | None]):
+    __slots__ = ()
+
+    def __new__(cls, data: bytes | None, error: str | None = None) -> ReadResult:
+        return tuple.__new__(cls, (data, error))
+
+    @property
+    def data(self) -> bytes | None:
+        return self[0]
+
+    @property
+    def error(self) -> str | None:
+        return self[1]
+
+    def __repr__(self) -> str:
+        return f"ReadResult(data={self[0]!r}, error={self[1]!r})"
 
 
 def is_config_name(name: str, extra: Iterable[str] = ()) -> bool:

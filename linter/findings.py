@@ -11,7 +11,6 @@ even run (:func:`enabled_rules`), but that is only a shortcut: the filter decide
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 
 from bklint.linter import noqa
 from bklint.linter.settings import Settings, enabled
@@ -103,5 +102,5 @@ def merge(findings: Sequence[Finding], extra: Iterable[Finding]) -> list[Finding
         kept = out[n]
         more = tuple(e for e in finding.elsewhere if e not in kept.elsewhere)
         if more:
-            out[n] = replace(kept, elsewhere=(*kept.elsewhere, *more))
+            out[n] = kept.evolve(elsewhere=(*kept.elsewhere, *more))
     return out

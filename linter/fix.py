@@ -22,8 +22,6 @@ import stat
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from bklint.linter.noqa import prose
 from bklint.linter.run import LintResult, lint_bytes, rules
@@ -31,6 +29,7 @@ from bklint.linter.settings import Settings
 from bklint.linter.source import UTF8_BOM
 from bklint.rules.base import Edit, Finding, Fix, Position, Severity
 from bklint.rules.document import line_starts, utf8
+from bklint.rules.record import Record
 from bklint.rules.toml_text import comments
 
 MAX_PASSES = 10
@@ -40,17 +39,34 @@ BOM_CODE = "BK002"
 FixFilter = Callable[[Finding], bool]
 
 
-@dataclass(slots=True)
-class FixOutcome:
+class FixOutcome(Record):
     """What fixing one file produced; ``data`` is the original bytes when ``error`` is set."""
+
+    __slots__ = ("applied", "data", "dropped", "error", "original", "result")
 
     original: bytes
     data: bytes
     result: LintResult
-    applied: list[str] = field(default_factory=list)
-    error: str | None = None
+    applied: list[str]
+    error: str | None
     # Fixes left out because their result failed ``judge``: "CODE: message: not applied: why".
-    dropped: list[str] = field(default_factory=list)
+    dropped: list[str]
+
+    def __init__(
+        self,
+        original: bytes,
+        data: bytes,
+        result: LintResult,
+        applied: list[str] | None = None,
+        error: str | None = None,
+        dropped: list[str] | None = None,
+    ) -> None:
+        self.original = original
+        self.data = data
+        self.result = result
+        self.applied = [] if applied is None else applied
+        self.error = error
+        self.dropped = [] if dropped is None else dropped
 
     @property
     def changed(self) -> bool:
@@ -159,10 +175,26 @@ def _styled(content: str, eol: str) -> str:
     return content.replace("\n", eol) if eol != "\n" else content
 
 
-class _Range(NamedTuple):
-    start: int
-    end: int
-    content: str
+class _Range(tuple[int, int, str]):
+    __slots__ = ()
+
+    def __new__(cls, start: int, end: int, content: str) -> _Range:
+        return tuple.__new__(cls, (start, end, content))
+
+    @property
+    def start(self) -> int:
+        return self[0]
+
+    @property
+    def end(self) -> int:
+        return self[1]
+
+    @property
+    def content(self) -> str:
+        return self[2]
+
+    def __repr__(self) -> str:
+        return f"_Range(start={self[0]!r}, end={self[1]!r}, content={self[2]!r})"
 
     def overlaps(self, other: _Range) -> bool:
         if self.start == self.end and other.start == other.end:
@@ -216,27 +248,47 @@ def _label(finding: Finding, fix: Fix) -> str:
     return f"{finding.code}: {fix.message}"
 
 
-@dataclass(slots=True)
-class _Candidate:
+class _Candidate(Record):
     """One fix of a pass; ``labels`` has one entry per finding offering the very same edits."""
+
+    __slots__ = ("labels", "ranges")
 
     labels: list[str]
     ranges: tuple[_Range, ...]
+
+    def __init__(self, labels: list[str], ranges: tuple[_Range, ...]) -> None:
+        self.labels = labels
+        self.ranges = ranges
 
     @property
     def key(self) -> tuple[str, tuple[_Range, ...]]:
         return self.labels[0], self.ranges
 
 
-@dataclass(slots=True)
-class _Plan:
+class _Plan(Record):
     """The fixes one pass may apply to ``text`` (none overlapping), and the BOM removal."""
+
+    __slots__ = ("bom", "bom_label", "candidates", "data", "text")
 
     data: bytes
     text: str
     bom: bool
-    candidates: list[_Candidate] = field(default_factory=list)
-    bom_label: str | None = None
+    candidates: list[_Candidate]
+    bom_label: str | None
+
+    def __init__(
+        self,
+        data: bytes,
+        text: str,
+        bom: bool,
+        candidates: list[_Candidate] | None = None,
+        bom_label: str | None = None,
+    ) -> None:
+        self.data = data
+        self.text = text
+        self.bom = bom
+        self.candidates = [] if candidates is None else candidates
+        self.bom_label = bom_label
 
     def render(self, chosen: list[_Candidate]) -> bytes:
         if not chosen and self.bom_label is None:
@@ -304,11 +356,36 @@ def fix_pass(data: bytes, result: LintResult, accept: FixFilter) -> tuple[bytes,
     return plan.render(plan.candidates), plan.labels(plan.candidates), sorted(ranges)
 
 
-class _Settled(NamedTuple):
-    data: bytes
-    result: LintResult
-    kept: list[_Candidate]
-    refused: list[tuple[_Candidate, str]]
+class _Settled(tuple[bytes, LintResult, list[_Candidate], list[tuple[_Candidate, str]]]):
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        data: bytes,
+        result: LintResult,
+        kept: list[_Candidate],
+        refused: list[tuple[_Candidate, str]],
+    ) -> _Settled:
+        return tuple.__new__(cls, (data, result, kept, refused))
+
+    @property
+    def data(self) -> bytes:
+        return self[0]
+
+    @property
+    def result(self) -> LintResult:
+        return self[1]
+
+    @property
+    def kept(self) -> list[_Candidate]:
+        return self[2]
+
+    @property
+    def refused(self) -> list[tuple[_Candidate, str]]:
+        return self[3]
+
+    def __repr__(self) -> str:
+        return f"_Settled(data={self[0]!r}, result={self[1]!r}, kept={self[2]!r}, refused={self[3]!r})"
 
 
 def _settle(plan: _Plan, before: LintResult, relint: Callable[[bytes], LintResult]) -> _Settled:

@@ -17,7 +17,6 @@ the run has been fixed, so a followed config is reported as it is on disk at the
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from bklint.linter.files import read_file
@@ -25,25 +24,45 @@ from bklint.linter.findings import apply as filter_findings
 from bklint.linter.gitignore import repo_root
 from bklint.rules.base import Finding, Span
 from bklint.rules.catalog.syntax import UnreadableFile
+from bklint.rules.record import FrozenRecord, Record
 
 if TYPE_CHECKING:
     from bklint.linter.run import LintResult
     from bklint.linter.settings import Settings
 
 
-@dataclass(frozen=True, slots=True)
-class BuilderContext:
+class BuilderContext(FrozenRecord):
     """What a builder gives a config besides its text: daemon flags and a pinned BuildKit release."""
 
-    flags: str | None = None
-    image: str = ""  # the `image=moby/buildkit:…` driver-opt as written
-    image_version: str | None = None  # "" for a floating tag (the newest); None: no image named
-    image_from: str = "driver-opts"  # how the user wrote it, for messages
+    __slots__ = ("added", "driver", "driver_opts", "flags", "image", "image_from", "image_version")
+
+    flags: str | None
+    image: str  # the `image=moby/buildkit:…` driver-opt as written
+    image_version: str | None  # "" for a floating tag (the newest); None: no image named
+    image_from: str  # how the user wrote it, for messages
     # The driver `buildx create` runs with ("" = its default) and its driver-opts; None when
     # the flags are not known to reach `buildx create` as written.
-    driver: str | None = None
-    driver_opts: tuple[str, ...] = ()
-    added: str = ""  # what `buildx create` added to ``flags`` (``resolved``)
+    driver: str | None
+    driver_opts: tuple[str, ...]
+    added: str  # what `buildx create` added to ``flags`` (``resolved``)
+
+    def __init__(
+        self,
+        flags: str | None = None,
+        image: str = "",
+        image_version: str | None = None,
+        image_from: str = "driver-opts",
+        driver: str | None = None,
+        driver_opts: tuple[str, ...] = (),
+        added: str = "",
+    ) -> None:
+        self.flags = flags
+        self.image = image
+        self.image_version = image_version
+        self.image_from = image_from
+        self.driver = driver
+        self.driver_opts = driver_opts
+        self.added = added
 
     def resolved(self, text: str) -> BuilderContext:
         """With the flag `buildx create` adds for a config of this ``text`` (``buildx_create.added_flag``)."""
@@ -55,7 +74,7 @@ class BuilderContext:
         if not flag:
             return self
         flags = f"{self.flags} {flag}" if (self.flags or "").strip() else flag
-        return replace(self, flags=flags, added=flag)
+        return self.evolve(flags=flags, added=flag)
 
     def settings(self, settings: Settings) -> Settings:
         """The flags, and the release the pinned image runs unless --target-version is given."""
@@ -72,9 +91,7 @@ class BuilderContext:
     def note(self, finding: Finding, settings: Settings) -> Finding:
         """Say which driver-opt set the release a version finding is judged for, and which flag buildx added."""
         if self.added and "--allow-insecure-entitlement" in finding.message:
-            finding = replace(
-                finding,
-                message=f"{finding.message} (`docker buildx create` adds `{self.added}` to the daemon flags "
+            finding = finding.evolve(message=f"{finding.message} (`docker buildx create` adds `{self.added}` to the daemon flags "
                 f"of a {self.driver or 'docker-container'} builder)",
             )
         version = self.image_version
@@ -83,7 +100,7 @@ class BuilderContext:
         minor = ".".join(version.split(".")[:2])
         if minor not in finding.message:
             return finding
-        return replace(finding, message=f"{finding.message} (BuildKit {version} from {self.image_from} `{self.image}`)")
+        return finding.evolve(message=f"{finding.message} (BuildKit {version} from {self.image_from} `{self.image}`)")
 
 
 def _allows_network_host(text: str) -> bool:
@@ -97,9 +114,10 @@ def _allows_network_host(text: str) -> bool:
     return entry is not None and isinstance(entry.value, list) and "network.host" in entry.value
 
 
-@dataclass(slots=True)
-class FollowedConfig:
+class FollowedConfig(Record):
     """A config file another file names, and where it names it."""
+
+    __slots__ = ("at", "builder", "by", "flags_reported", "note", "path")
 
     path: str
     builder: BuilderContext
@@ -107,7 +125,23 @@ class FollowedConfig:
     at: Span  # the path as written there
     note: str  # what the location is, e.g. "`docker buildx create --config` in this script"
     # The flags were linted against ``by`` (findings about them alone are reported there).
-    flags_reported: bool = False
+    flags_reported: bool
+
+    def __init__(
+        self,
+        path: str,
+        builder: BuilderContext,
+        by: str,
+        at: Span,
+        note: str,
+        flags_reported: bool = False,
+    ) -> None:
+        self.path = path
+        self.builder = builder
+        self.by = by
+        self.at = at
+        self.note = note
+        self.flags_reported = flags_reported
 
     def lint(self, settings: Settings) -> LintResult:
         from bklint.linter.run import LintResult, lint_source
@@ -122,14 +156,14 @@ class FollowedConfig:
         result = lint_source(source, self.path, builder.settings(settings))
         # No fixes: `--fix` fixes a config when it is checked itself, not through a script.
         result.findings = [
-            self._named(replace(builder.note(f, settings), fix=None))
+            self._named(builder.note(f, settings).evolve(fix=None))
             for f in result.findings
             if not (self.flags_reported and f.flags_span is not None)
         ]
         return result
 
     def _named(self, finding: Finding) -> Finding:
-        return replace(finding, elsewhere=(*finding.elsewhere, (self.by, self.at, self.note)))
+        return finding.evolve(elsewhere=(*finding.elsewhere, (self.by, self.at, self.note)))
 
 
 def locate(written: str, by: str, settings: Settings, workdir: str | None = None) -> tuple[str | None, list[str]]:

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bklint.linter.parse import ParseOutcome, parse, parse_part
 from bklint.rules.document import Document, TomlNode
+from bklint.rules.record import Record
 from bklint.rules.regex import Regex
 
 if TYPE_CHECKING:
@@ -31,33 +31,83 @@ MIN_INCREMENTAL_SIZE = 4096
 Path = tuple[str | int, ...]
 
 
-@dataclass(slots=True)
-class _Part:
+class _Part(Record):
+    __slots__ = ("data", "is_header", "node")
+
     data: dict[str, Any]
     node: TomlNode  # offsets relative to the part's start
     is_header: bool  # False only for the statements before the first header
 
+    def __init__(self, data: dict[str, Any], node: TomlNode, is_header: bool) -> None:
+        self.data = data
+        self.node = node
+        self.is_header = is_header
 
-@dataclass(slots=True)
-class ParseCache:
+
+class ParseCache(Record):
     """Per-document memo of part parses; holds only the parts of the last text parsed."""
 
-    values: dict[str, _Part | None] = field(default_factory=dict)
+    __slots__ = (
+        "changed",
+        "doc",
+        "last",
+        "moved",
+        "nodes",
+        "parts",
+        "plain_from",
+        "table_list",
+        "tables",
+        "text",
+        "values",
+    )
+
+    values: dict[str, _Part | None]
     # The part's source map moved to where it sits in the text.
-    nodes: dict[tuple[str, int], TomlNode] = field(default_factory=dict)
+    nodes: dict[tuple[str, int], TomlNode]
     # How the last parse went, for tests and benchmarks: "full" or "incremental".
-    last: str = ""
+    last: str
     # The parts of the last incremental parse, in order: (text, start, source map in place).
-    parts: list[tuple[str, int, TomlNode]] = field(default_factory=list)
+    parts: list[tuple[str, int, TomlNode]]
     # The tables of the last text that stand alone, by (text, start, line), and in file order
     # with the index of their part: linter/per_table.py.
-    tables: dict[tuple[str, int, int], Table] = field(default_factory=dict)
-    table_list: list[tuple[int, Table]] = field(default_factory=list)
+    tables: dict[tuple[str, int, int], Table]
+    table_list: list[tuple[int, Table]]
     # The last text parsed part by part and its result; ``changed``: the one part whose text
     # changed since the text before, when only it was parsed again (``_patched``).
-    text: str = ""
-    doc: Document | None = None
-    changed: int | None = None
+    text: str
+    doc: Document | None
+    changed: int | None
+    # When the last text's length changed: where the unchanged end of the text starts in it,
+    # and how far it moved, in characters and lines (``_moved_after``).
+    moved: tuple[int, int, int] | None
+    # ``_plain_from``, for the parts of the last text parsed part by part.
+    plain_from: tuple[int, str] | None
+
+    def __init__(
+        self,
+        values: dict[str, _Part | None] | None = None,
+        nodes: dict[tuple[str, int], TomlNode] | None = None,
+        last: str = "",
+        parts: list[tuple[str, int, TomlNode]] | None = None,
+        tables: dict[tuple[str, int, int], Table] | None = None,
+        table_list: list[tuple[int, Table]] | None = None,
+        text: str = "",
+        doc: Document | None = None,
+        changed: int | None = None,
+        moved: tuple[int, int, int] | None = None,
+        plain_from: tuple[int, str] | None = None,
+    ) -> None:
+        self.values = {} if values is None else values
+        self.nodes = {} if nodes is None else nodes
+        self.last = last
+        self.parts = [] if parts is None else parts
+        self.tables = {} if tables is None else tables
+        self.table_list = [] if table_list is None else table_list
+        self.text = text
+        self.doc = doc
+        self.changed = changed
+        self.moved = moved
+        self.plain_from = plain_from
 
 
 def parse_cached(text: str, cache: ParseCache | None) -> ParseOutcome:
@@ -66,6 +116,7 @@ def parse_cached(text: str, cache: ParseCache | None) -> ParseOutcome:
             cache.last = "full"
             cache.parts = []
         return parse(text)
+    cache.moved = None
     outcome = _patched(text, cache)
     if outcome is None:
         cache.changed = None
@@ -75,6 +126,8 @@ def parse_cached(text: str, cache: ParseCache | None) -> ParseOutcome:
         cache.nodes.clear()
         cache.parts = []
         cache.doc = None
+        cache.moved = None
+        cache.plain_from = None
         cache.last = "full"
         return parse(text)
     cache.text = text
@@ -84,29 +137,37 @@ def parse_cached(text: str, cache: ParseCache | None) -> ParseOutcome:
 
 
 def _patched(text: str, cache: ParseCache) -> ParseOutcome | None:
-    """The keystroke's fast path: an edit that keeps the length of the text, inside the body
-    of one `[map."key"]` table (its header line, its line count and the other parts as they
-    were), when nothing else in the file reaches that table. The previous result is copied
-    along the path to the table (two dicts) with the table's new parse put in; the rest of
-    the merge cannot change, so this is what ``_incremental`` would give, without its pass
-    over every part. Anything else: None."""
-    doc, parts = cache.doc, cache.parts
-    if doc is None or len(text) != len(cache.text) or not parts or text == cache.text:
+    """The keystroke's fast path: an edit inside the body of one `[map."key"]` table (its
+    header line and the other parts as they were), when nothing else in the file reaches
+    that table. The previous result is copied along the path to the table (two dicts) with
+    the table's new parse put in; the rest of the merge cannot change, so this is what
+    ``_incremental`` would give, without its pass over every part. When the edit changed
+    the text's length, every part after it must be such a table too (``_plain_from``): their
+    source maps are moved in place. Anything else: None."""
+    doc, parts, old = cache.doc, cache.parts, cache.text
+    if doc is None or not parts or text == old:
         return None
-    first, last = _differences(cache.text, text)
-    k = bisect.bisect_right(parts, first, key=_start) - 1
+    delta = len(text) - len(old)
+    prefix, suffix = _common(old, text)
+    k = bisect.bisect_right(parts, prefix, key=_start) - 1
     old_chunk, start, old_root = parts[k]
     end = start + len(old_chunk)
-    chunk = text[start:end]
     body = old_chunk.find("\n") + 1
-    if last >= end or body <= 0 or first < start + body or chunk.count("\n") != old_chunk.count("\n"):
+    if len(old) - suffix > end or body <= 0 or prefix < start + body:
         return None
+    chunk = text[start : end + delta]
     if any(m.start() for m in _HEADER_LINE.finditer(chunk)):
         return None  # a new header line: a new part
+    if end + delta < len(text) and text[end + delta - 1] != "\n":
+        return None  # the next header no longer starts a line
     shape = _table_shape(old_root)
     if shape is None:
         return None
     name, host, old_header = shape
+    if delta:
+        at, plain = _plain_from(cache)
+        if at > k + 1 or (at < len(parts) and plain != name):
+            return None
     holder = (doc.root.children or {}).get(name)
     if holder is None or holder.origin != "implicit" or (holder.children or {}).get(host) is not old_header:
         return None
@@ -126,10 +187,50 @@ def _patched(text: str, cache: ParseCache) -> ParseOutcome | None:
     cache.values[chunk] = part
     cache.nodes.pop((old_chunk, start), None)
     cache.nodes[(chunk, start)] = new_root
-    cache.parts = [*parts[:k], (chunk, start, new_root), *parts[k + 1 :]]
     cache.changed = k
-    starts = doc.line_starts if _newlines(chunk) == _newlines(old_chunk) else []
-    return ParseOutcome(Document(text, data, root, list(starts)))
+    lines = doc.line_starts
+    if not delta:
+        cache.parts = [*parts[:k], (chunk, start, new_root), *parts[k + 1 :]]
+        starts = lines if _newlines(chunk) == _newlines(old_chunk) else []
+        return ParseOutcome(Document(text, data, root, list(starts)))
+    cache.moved = (end + delta, delta, chunk.count("\n") - old_chunk.count("\n"))
+    _settle(cache, end)
+    after = parts[k + 1 :]
+    nodes = cache.nodes
+    for c, s, r in after:
+        del nodes[(c, s)]
+        _shift(r, delta)
+    after = [(c, s + delta, r) for c, s, r in after]
+    nodes.update(((c, s), r) for c, s, r in after)
+    cache.parts = [*parts[:k], (chunk, start, new_root), *after]
+    head = lines[: bisect.bisect_right(lines, start)]
+    inside = [start + i + 1 for i in _newlines(chunk)]
+    if inside and inside[-1] == start + len(chunk):
+        inside.pop()  # the next part's first line: in the tail
+    tail = [n + delta for n in lines[bisect.bisect_right(lines, end - 1) :]]
+    return ParseOutcome(Document(text, data, root, [*head, *inside, *tail]))
+
+
+def _plain_from(cache: ParseCache) -> tuple[int, str]:
+    """(the index of the first part from which on every part is a `[map."key"]` table of
+    one map, put in place by the merge as it is; that map). The map itself was made by an
+    earlier part, so moving these parts' source maps moves everything of the text's result
+    after them. Kept until ``_incremental`` runs again."""
+    if cache.plain_from is None:
+        doc = cache.doc
+        assert doc is not None
+        at, name = len(cache.parts), ""
+        children = doc.root.children or {}
+        for _, _, root in reversed(cache.parts):
+            shape = _table_shape(root)
+            if shape is None or (name and shape[0] != name):
+                break
+            holder = children.get(shape[0])
+            if holder is None or holder.origin != "implicit" or (holder.children or {}).get(shape[1]) is not shape[2]:
+                break
+            at, name = at - 1, shape[0]
+        cache.plain_from = (at, name)
+    return cache.plain_from
 
 
 def _start(part: tuple[str, int, TomlNode]) -> int:
@@ -140,25 +241,25 @@ def _newlines(text: str) -> list[int]:
     return [i for i, c in enumerate(text) if c == "\n"]
 
 
-def _differences(old: str, new: str) -> tuple[int, int]:
-    """The first and the last index where two texts of one length differ (they do)."""
-    lo, hi = 0, len(old)
-    while hi - lo > 64:  # binary search on slices: the comparisons run in C
-        mid = (lo + hi) // 2
-        if old[lo:mid] == new[lo:mid]:
+def _common(old: str, new: str) -> tuple[int, int]:
+    """(the length of the longest common prefix of two texts, that of their longest common
+    suffix not overlapping it)."""
+    prefix = _prefix(old, new)
+    rest = min(len(old), len(new)) - prefix
+    return prefix, _prefix(old[len(old) - rest :][::-1], new[len(new) - rest :][::-1])
+
+
+def _prefix(a: str, b: str) -> int:
+    """The length of the longest common prefix of ``a`` and ``b``: a binary search on
+    slices, whose comparisons run in C."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[lo:mid] == b[lo:mid]:
             lo = mid
         else:
-            hi = mid
-    first = next(i for i in range(lo, hi) if old[i] != new[i])
-    lo, hi = first, len(old)
-    while hi - lo > 64:
-        mid = (lo + hi) // 2
-        if old[mid:hi] == new[mid:hi]:
-            hi = mid
-        else:
-            lo = mid
-    last = next(i for i in range(hi - 1, lo - 1, -1) if old[i] != new[i])
-    return first, last
+            hi = mid - 1
+    return lo
 
 
 def _table_shape(root: TomlNode) -> tuple[str, str, TomlNode] | None:
@@ -190,13 +291,27 @@ def _incremental(text: str, cache: ParseCache) -> ParseOutcome | None:
     nodes: dict[tuple[str, int], TomlNode] = {}
     parts: list[tuple[_Part, TomlNode]] = []
     placed: list[tuple[str, int, TomlNode]] = []
+    old_nodes = dict(cache.nodes)
+    moved = _moved_after(cache.text, text)
+    cache.moved = moved
+    cache.plain_from = None
+    if moved is not None:
+        _settle(cache, moved[0] - moved[1])
     for start, end in bounds:
         chunk = text[start:end]
         part = values[chunk] = cache.values[chunk] if chunk in cache.values else _parse_part(chunk)
         if part is None:
             return None
         key = (chunk, start)
-        node = cache.nodes.get(key)
+        # Each placed source map serves one part: popped when taken.
+        node = old_nodes.pop(key, None) if moved is None or start < moved[0] else None
+        if node is None and moved is not None and start >= moved[0]:
+            node = old_nodes.pop((chunk, start - moved[1]), None)
+            if node is not None:
+                if node is part.node:  # the part's own map (it was at offset 0): never moved in place
+                    node = _moved(part.node, start)
+                else:
+                    _shift(node, moved[1])
         if node is None:
             node = _moved(part.node, start)
         nodes[key] = node
@@ -211,6 +326,25 @@ def _incremental(text: str, cache: ParseCache) -> ParseOutcome | None:
     data, root = merged
     return ParseOutcome(Document(text, data, root))
 
+
+def _moved_after(old: str, new: str) -> tuple[int, int, int] | None:
+    """How an edit that changed the text's length moved what follows it: (the offset in
+    ``new`` from which the text is the old text's end, moved by the delta; the delta in
+    characters; in lines). None when the length is the same or there is no old text."""
+    delta = len(new) - len(old)
+    if not delta or not old:
+        return None
+    suffix = _common(old, new)[1]
+    return len(new) - suffix, delta, new.count("\n") - old.count("\n")
+
+
+def _settle(cache: ParseCache, since: int) -> None:
+    """Before the source maps of the parts from offset ``since`` on are moved in place, the
+    tables on them compute the fixes they put off (a fix computed later would read moved
+    offsets against the text it was found in)."""
+    for (_, start, _), table in cache.tables.items():
+        if table.found and start >= since:
+            table.settle()
 
 def _parse_part(chunk: str) -> _Part | None:
     parsed = parse_part(chunk)
@@ -236,6 +370,36 @@ def _moved(root: TomlNode, delta: int) -> TomlNode:
                 node.items[i] = moved = _copy_node(item, delta)
                 stack.append(moved)
     return top
+
+
+def _shift(root: TomlNode, delta: int) -> None:
+    """Move every offset of the source map ``root`` by ``delta``, in place: the map of a part
+    the edit did not change, taken over by the new text (no recursion). The text it was
+    made for is gone: only the previous version's result, which nothing reads any more,
+    shares it."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.key_start >= 0:
+            node.key_start += delta
+        if node.key_end >= 0:
+            node.key_end += delta
+        if node.decl_start >= 0:
+            node.decl_start += delta
+        if node.decl_end >= 0:
+            node.decl_end += delta
+        if node.value_start >= 0:
+            node.value_start += delta
+        if node.value_end >= 0:
+            node.value_end += delta
+        if node.segments:
+            node.segments = tuple([(name, s + delta, e + delta) for name, s, e in node.segments])
+        if node.headers:
+            node.headers = [(s + delta, e + delta) for s, e in node.headers]
+        if node.children:
+            stack.extend(node.children.values())
+        if node.items:
+            stack.extend(node.items)
 
 
 class _Merge:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from bklint.rules.base import Edit, Finding, Fix, Span
 from bklint.rules.catalog.meta import UnusedNoqa
 from bklint.rules.document import Document
+from bklint.rules.record import Record
 from bklint.rules.regex import Regex
 
 _CODE = r"[A-Z]+[0-9]+"
@@ -21,17 +21,38 @@ _FILE = Regex(rf"^\s*#\s*bklint\s*:\s*noqa(?:\s*:\s*(?P<codes>{_CODE}(?:\s*,\s*{
 _HEADER = Regex(r"^\s*\[")
 
 
-@dataclass(slots=True)
-class Directive:
+class Directive(Record):
+    __slots__ = ("codes", "end", "last_line", "line", "scope", "start", "used", "used_blanket")
+
     line: int
     start: int  # column of "#"
     end: int
     codes: list[str] | None  # None = every code
     scope: str  # "line" | "table" | "file"
     # The last line the directive covers (tables: up to the next header).
-    last_line: int = 0
-    used: set[str] = field(default_factory=set)
-    used_blanket: bool = False
+    last_line: int
+    used: set[str]
+    used_blanket: bool
+
+    def __init__(
+        self,
+        line: int,
+        start: int,
+        end: int,
+        codes: list[str] | None,
+        scope: str,
+        last_line: int = 0,
+        used: set[str] | None = None,
+        used_blanket: bool = False,
+    ) -> None:
+        self.line = line
+        self.start = start
+        self.end = end
+        self.codes = codes
+        self.scope = scope
+        self.last_line = last_line
+        self.used = set() if used is None else used
+        self.used_blanket = used_blanket
 
 
 def parse_directives(text: str, doc: Document | None) -> list[Directive]:

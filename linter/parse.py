@@ -19,13 +19,13 @@ from __future__ import annotations
 import bisect
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from bklint.linter import scalars
 from bklint.linter.scalars import ScalarError, describe
 from bklint.rules.context import SyntaxKind, SyntaxProblem
 from bklint.rules.document import Document, Orphan, TomlNode, line_starts
+from bklint.rules.record import Record
 from bklint.rules.regex import Regex
 
 MAX_KEY_PARTS = 64
@@ -53,21 +53,36 @@ _AFTER = float("inf")
 _KIND = {_TABLE: "a table", _VALUE: "a value", _AOT: "an array of tables"}
 
 
-@dataclass(slots=True)
-class ParseOutcome:
+class ParseOutcome(Record):
     """A document (recovered around syntax errors) and the errors found."""
 
+    __slots__ = ("doc", "incomplete", "masked", "problems", "unfinished")
+
     doc: Document | None
-    problems: list[SyntaxProblem] = field(default_factory=list)
+    problems: list[SyntaxProblem]
     # Sorted, disjoint character ranges the parse could not read; nothing in them is judged.
-    masked: list[tuple[int, int]] = field(default_factory=list)
+    masked: list[tuple[int, int]]
     # Statements read whole but followed by stray text on their line (`size = 10GB` is `10`,
     # then `GB`). The loader decodes such a statement before it fails, so what it says of
     # the statement (a type error, an ignored key) stands; its value is not judged.
-    unfinished: list[tuple[int, int]] = field(default_factory=list)
+    unfinished: list[tuple[int, int]]
     # The tables holding something the parse could not read (or read only in part): rules
     # do not judge what they lack.
-    incomplete: list[TomlNode] = field(default_factory=list)
+    incomplete: list[TomlNode]
+
+    def __init__(
+        self,
+        doc: Document | None,
+        problems: list[SyntaxProblem] | None = None,
+        masked: list[tuple[int, int]] | None = None,
+        unfinished: list[tuple[int, int]] | None = None,
+        incomplete: list[TomlNode] | None = None,
+    ) -> None:
+        self.doc = doc
+        self.problems = [] if problems is None else problems
+        self.masked = [] if masked is None else masked
+        self.unfinished = [] if unfinished is None else unfinished
+        self.incomplete = [] if incomplete is None else incomplete
 
     def hides(self, offset: int) -> bool:
         return _within(self.masked, offset)

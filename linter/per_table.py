@@ -19,11 +19,11 @@ on every vector and corpus file and along random edits (tests/engine/test_increm
 from __future__ import annotations
 
 import bisect
+import copy
 import functools
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from bklint.rules.base import Finding, Rule
+from bklint.rules.base import Edit, Finding, Fix, Position, Rule, Span
 from bklint.rules.context import Context, RuleSettings
 from bklint.rules.schema.decode import Decoded, decode_split, decode_table
 from bklint.rules.schema.nodes import MapOf
@@ -37,9 +37,10 @@ if TYPE_CHECKING:
 _MAPS = {name for name, node in CONFIG.fields.items() if isinstance(node, MapOf)}
 
 
-@dataclass(slots=True, eq=False)
 class Table:
     """One standalone table of one version of the text, and what was computed for it."""
+
+    __slots__ = ("decoded", "failed", "findings", "found", "header", "judged", "key", "path", "settings")
 
     path: tuple[str, str]
     header: TomlNode
@@ -47,11 +48,33 @@ class Table:
     key: tuple[str, int, int]  # its text, offset and line
     # The findings of each "table" rule on this table alone (by code), for ``settings`` (by
     # identity) and the rules ``judged``; ``failed``: rules that raised on it.
-    findings: dict[str, list[Finding]] = field(default_factory=dict)
-    settings: RuleSettings | None = None
-    judged: tuple[str, ...] = ()
-    failed: bool = False
-    found: bool = False  # any finding, or a rule that raised
+    findings: dict[str, list[Finding]]
+    settings: RuleSettings | None
+    judged: tuple[str, ...]
+    failed: bool
+    found: bool  # any finding, or a rule that raised
+
+    def __init__(
+        self,
+        path: tuple[str, str],
+        header: TomlNode,
+        decoded: Decoded,
+        key: tuple[str, int, int],
+        findings: dict[str, list[Finding]] | None = None,
+        settings: RuleSettings | None = None,
+        judged: tuple[str, ...] = (),
+        failed: bool = False,
+        found: bool = False,
+    ) -> None:
+        self.path = path
+        self.header = header
+        self.decoded = decoded
+        self.key = key
+        self.findings = {} if findings is None else findings
+        self.settings = settings
+        self.judged = judged
+        self.failed = failed
+        self.found = found
 
     def judge(self, rules: list[Rule], codes: tuple[str, ...], ctx: Context) -> None:
         """Run ``rules`` (whose codes are ``codes``) on this table alone, unless already done."""
@@ -72,6 +95,47 @@ class Table:
         self.judged = codes
         self.found = self.failed or any(self.findings.values())
 
+    def settle(self) -> None:
+        """Compute the fixes the findings put off, while the source map still has the
+        offsets of the text they were found in (it is about to move, ``moved``)."""
+        try:
+            for found in self.findings.values():
+                for finding in found:
+                    if finding.fix is not None:
+                        finding.fix.edits  # noqa: B018 - computed and kept
+        except Exception:  # judged again where it now is
+            self.findings.clear()
+            self.settings = None
+
+    def moved(self, key: tuple[str, int, int], delta: int, lines: int) -> None:
+        """The same text, ``delta`` characters and ``lines`` lines further (its source map
+        was moved in place already, ``incremental._shift``): what points into it follows."""
+        self.key = key
+        for issue in self.decoded.issues:
+            start, end = issue.anchor
+            issue.anchor = (start + delta, end + delta)
+        if lines:
+            for code, found in self.findings.items():
+                self.findings[code] = [_moved_finding(f, lines) for f in found]
+
+
+def _moved_finding(finding: Finding, lines: int) -> Finding:
+    """``finding`` on a table ``lines`` lines further down (its columns are the same: a
+    table starts a line)."""
+    moved = copy.copy(finding)
+    moved.span = _moved_span(finding.span, lines)
+    moved.related = tuple((_moved_span(span, lines), note) for span, note in finding.related)
+    fix = finding.fix
+    if fix is not None:
+        edits = tuple(Edit(_moved_span(edit.span, lines), edit.content) for edit in fix.edits)
+        moved.fix = Fix(fix.message, edits, fix.applicability)
+    return moved
+
+
+def _moved_span(span: Span, lines: int) -> Span:
+    start, end = span
+    return Span(Position(start.line + lines, start.column), Position(end.line + lines, end.column))
+
 
 def split(doc: Document, cache: ParseCache) -> list[Table] | None:
     """The standalone tables of the text ``cache`` last parsed (``doc``), in file order;
@@ -85,13 +149,22 @@ def split(doc: Document, cache: ParseCache) -> list[Table] | None:
         return _one_changed(doc, cache, kept, listed, cache.changed)
     maps: dict[str, TomlNode | None] = {}
     seen: set[tuple[str, str]] = set()
+    moved = cache.moved
     count = doc.text.count
     line = previous = 0
     for index, (chunk, start, root) in enumerate(cache.parts):
         line += count("\n", previous, start)
         previous = start
         key = (chunk, start, line)
-        table = kept.get(key)
+        if moved is not None and start >= moved[0]:
+            table = kept.pop((chunk, start - moved[1], line - moved[2]), None)
+            if table is not None:
+                if _standalone(root) != (table.path, table.header):
+                    table = None  # its source map went to another part
+                else:
+                    table.moved(key, moved[1], moved[2])
+        else:
+            table = kept.pop(key, None)
         if table is None:
             found = _standalone(root)
             if found is None:
@@ -117,7 +190,7 @@ def _one_changed(
     doc: Document, cache: ParseCache, kept: dict[tuple[str, int, int], Table], listed: list[tuple[int, Table]], k: int
 ) -> list[Table] | None:
     """The incremental parse replaced only part ``k``, a `[map."key"]` table whose header
-    and line count it kept (``_patched``): only that table is decoded again."""
+    it kept (``_patched``), and moved the parts after it: only that table is decoded again."""
     at = bisect.bisect_left(listed, k, key=_index)
     if at == len(listed) or listed[at][0] != k:
         return None
@@ -128,9 +201,17 @@ def _one_changed(
         return None
     key = (chunk, start, old.key[2])
     table = Table(old.path, found[1], decode_table(doc, old.path), key)
-    cache.tables = {**kept, key: table}
-    del cache.tables[old.key]
-    cache.table_list = [*listed[:at], (k, table), *listed[at + 1 :]]
+    if cache.moved is None:
+        cache.tables = {**kept, key: table}
+        del cache.tables[old.key]
+        cache.table_list = [*listed[:at], (k, table), *listed[at + 1 :]]
+    else:  # the tables after it moved (their source maps did already)
+        _, delta, lines = cache.moved
+        parts = cache.parts
+        for i, after in listed[at + 1 :]:
+            after.moved((parts[i][0], parts[i][1], after.key[2] + lines), delta, lines)
+        cache.table_list = [*listed[:at], (k, table), *listed[at + 1 :]]
+        cache.tables = {t.key: t for _, t in cache.table_list}
     return [t for _, t in cache.table_list]
 
 

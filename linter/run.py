@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bklint.linter import noqa
@@ -16,6 +15,7 @@ from bklint.rules.catalog import finder, load, refs
 from bklint.rules.catalog.meta import InternalError
 from bklint.rules.context import Context, SourceText
 from bklint.rules.document import Document
+from bklint.rules.record import Record
 from bklint.rules.schema.decode import Decoded, decode
 
 if TYPE_CHECKING:
@@ -86,16 +86,33 @@ def active_rules(settings: Settings, path: str | None, ctx: Context | None = Non
     return active
 
 
-@dataclass(slots=True)
-class LintResult:
+class LintResult(Record):
+    __slots__ = ("context", "doc", "findings", "followed", "path", "source")
+
     path: str | None
     source: SourceText
-    findings: list[Finding] = field(default_factory=list)
-    doc: Document | None = None
-    context: Context | None = None
+    findings: list[Finding]
+    doc: Document | None
+    context: Context | None
     # Config files this file hands to a builder (a script's `--config`), linted by the
     # caller once every file of the run is final (linter/followed.py).
-    followed: list[FollowedConfig] = field(default_factory=list)
+    followed: list[FollowedConfig]
+
+    def __init__(
+        self,
+        path: str | None,
+        source: SourceText,
+        findings: list[Finding] | None = None,
+        doc: Document | None = None,
+        context: Context | None = None,
+        followed: list[FollowedConfig] | None = None,
+    ) -> None:
+        self.path = path
+        self.source = source
+        self.findings = [] if findings is None else findings
+        self.doc = doc
+        self.context = context
+        self.followed = [] if followed is None else followed
 
     @property
     def text(self) -> str:

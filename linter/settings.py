@@ -7,12 +7,12 @@ import functools
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from bklint.rules.base import Severity
 from bklint.rules.catalog import refs
 from bklint.rules.context import RuleSettings
+from bklint.rules.record import Record
 
 if TYPE_CHECKING:
     from bklint.rules.base import Rule, RuleRef
@@ -36,30 +36,78 @@ DEFAULT_EXCLUDE = (
 )
 
 
-@dataclass(slots=True)
-class Settings:
+class Settings(Record):
     """Everything a run is configured with; built only by ``linter/config.py``'s resolver."""
 
-    select: list[str] = field(default_factory=lambda: ["BK"])
-    extend_select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
+    __slots__ = (
+        "exclude",
+        "extend_exclude",
+        "extend_select",
+        "failure_threshold",
+        "files",
+        "fixable",
+        "ignore",
+        "per_file_ignores",
+        "respect_gitignore",
+        "root",
+        "rules",
+        "select",
+        "severity",
+        "unfixable",
+    )
+
+    select: list[str]
+    extend_select: list[str]
+    ignore: list[str]
     # glob -> codes ignored in matching files
-    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
-    severity: dict[str, Severity] = field(default_factory=dict)
-    rules: RuleSettings = field(default_factory=RuleSettings)
+    per_file_ignores: dict[str, list[str]]
+    severity: dict[str, Severity]
+    rules: RuleSettings
     # Extra file-name globs treated as buildkitd configs (discovery, language server).
-    files: list[str] = field(default_factory=list)
+    files: list[str]
     # The lowest severity that makes `bklint check` exit 1.
-    failure_threshold: Severity = Severity.WARNING
+    failure_threshold: Severity
     # per-file-ignores and exclude globs are relative to this directory (the config file's), as in ruff.
-    root: str | None = None
+    root: str | None
     # Discovery: globs never descended into or reported (None: the defaults, DEFAULT_EXCLUDE).
-    exclude: list[str] | None = None
-    extend_exclude: list[str] = field(default_factory=list)
-    respect_gitignore: bool = True
+    exclude: list[str] | None
+    extend_exclude: list[str]
+    respect_gitignore: bool
     # Rules whose fixes may be applied (default every rule) and rules whose never are.
-    fixable: list[str] = field(default_factory=lambda: ["ALL"])
-    unfixable: list[str] = field(default_factory=list)
+    fixable: list[str]
+    unfixable: list[str]
+
+    def __init__(
+        self,
+        select: list[str] | None = None,
+        extend_select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        per_file_ignores: dict[str, list[str]] | None = None,
+        severity: dict[str, Severity] | None = None,
+        rules: RuleSettings | None = None,
+        files: list[str] | None = None,
+        failure_threshold: Severity = Severity.WARNING,
+        root: str | None = None,
+        exclude: list[str] | None = None,
+        extend_exclude: list[str] | None = None,
+        respect_gitignore: bool = True,
+        fixable: list[str] | None = None,
+        unfixable: list[str] | None = None,
+    ) -> None:
+        self.select = ["BK"] if select is None else select
+        self.extend_select = [] if extend_select is None else extend_select
+        self.ignore = [] if ignore is None else ignore
+        self.per_file_ignores = {} if per_file_ignores is None else per_file_ignores
+        self.severity = {} if severity is None else severity
+        self.rules = RuleSettings() if rules is None else rules
+        self.files = [] if files is None else files
+        self.failure_threshold = failure_threshold
+        self.root = root
+        self.exclude = exclude
+        self.extend_exclude = [] if extend_exclude is None else extend_exclude
+        self.respect_gitignore = respect_gitignore
+        self.fixable = ["ALL"] if fixable is None else fixable
+        self.unfixable = [] if unfixable is None else unfixable
 
     def copy(self) -> Settings:
         return Settings(
@@ -68,7 +116,7 @@ class Settings:
             ignore=list(self.ignore),
             per_file_ignores={k: list(v) for k, v in self.per_file_ignores.items()},
             severity=dict(self.severity),
-            rules=replace(self.rules, options=dict(self.rules.options)),
+            rules=self.rules.evolve(options=dict(self.rules.options)),
             files=list(self.files),
             failure_threshold=self.failure_threshold,
             root=self.root,

@@ -16,8 +16,8 @@ This is not ``shlex``: the standard module gives no offsets and no command bound
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
+from bklint.rules.record import Record
 from bklint.rules.regex import Regex
 
 _BLANK = " \t\r"
@@ -31,15 +31,30 @@ _MAKE_PREFIX = Regex(r"^(\t[ \t]*)([@+-]+)")
 _JUST_PREFIX = Regex(r"^([ \t]+)([@-]+)")
 
 
-@dataclass(slots=True)
-class Word:
+class Word(Record):
     """One word after quote removal, with where each of its characters came from."""
+
+    __slots__ = ("end", "expanded", "origins", "start", "value")
 
     value: str
     start: int  # offsets in the text: the word as written, quotes included
     end: int
-    expanded: bool = False  # holds something only the running shell (or make, just) knows
-    origins: list[int] = field(default_factory=list)  # text offset of each value character
+    expanded: bool  # holds something only the running shell (or make, just) knows
+    origins: list[int]  # text offset of each value character
+
+    def __init__(
+        self,
+        value: str,
+        start: int,
+        end: int,
+        expanded: bool = False,
+        origins: list[int] | None = None,
+    ) -> None:
+        self.value = value
+        self.start = start
+        self.end = end
+        self.expanded = expanded
+        self.origins = [] if origins is None else origins
 
     def offsets(self, start: int, end: int) -> tuple[int, int]:
         """Text offsets of ``value[start:end]`` (the whole word when the slice is empty)."""
@@ -48,10 +63,15 @@ class Word:
         return self.origins[start], self.origins[min(end, len(self.origins)) - 1] + 1
 
 
-@dataclass(slots=True)
-class Script:
-    commands: list[list[Word]] = field(default_factory=list)
-    comments: list[int] = field(default_factory=list)  # offsets of the `#` that start comments
+class Script(Record):
+    __slots__ = ("commands", "comments")
+
+    commands: list[list[Word]]
+    comments: list[int]  # offsets of the `#` that start comments
+
+    def __init__(self, commands: list[list[Word]] | None = None, comments: list[int] | None = None) -> None:
+        self.commands = [] if commands is None else commands
+        self.comments = [] if comments is None else comments
 
 
 def blank_recipe_prefixes(text: str, dialect: str) -> str:

@@ -8,10 +8,17 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Literal, NamedTuple
 
+from bklint.rules.record import FrozenRecord, Record
+
+# Not `typing.TYPE_CHECKING`: importing `typing` costs `bklint check` start-up (mypy and
+# ruff treat any `TYPE_CHECKING` name as the flag). So do plain classes below, written out
+# rather than made by `dataclasses` or `NamedTuple`, whose class creation is the single
+# largest start-up cost (issue 15; tests/test_architecture.py keeps them off the path).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import ClassVar, Literal
+
     from bklint.rules.context import Context
     from bklint.rules.document import Document
     from bklint.rules.schema.decode import Decoded
@@ -39,16 +46,47 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r} (error, warning, info, hint)") from None
 
 
-class Position(NamedTuple):
-    """0-based line and column; the column counts code points (Python ``str`` indices)."""
+class Position(tuple[int, int]):
+    """0-based line and column; the column counts code points (Python ``str`` indices).
 
-    line: int
-    column: int
+    A tuple, so positions order, compare and hash as (line, column).
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, line: int, column: int) -> Position:
+        return tuple.__new__(cls, (line, column))
+
+    @property
+    def line(self) -> int:
+        return self[0]
+
+    @property
+    def column(self) -> int:
+        return self[1]
+
+    def __repr__(self) -> str:
+        return f"Position(line={self[0]}, column={self[1]})"
 
 
-class Span(NamedTuple):
-    start: Position
-    end: Position
+class Span(tuple[Position, Position]):
+    """A range of text, end exclusive; a tuple of its two positions."""
+
+    __slots__ = ()
+
+    def __new__(cls, start: Position, end: Position) -> Span:
+        return tuple.__new__(cls, (start, end))
+
+    @property
+    def start(self) -> Position:
+        return self[0]
+
+    @property
+    def end(self) -> Position:
+        return self[1]
+
+    def __repr__(self) -> str:
+        return f"Span(start={self[0]!r}, end={self[1]!r})"
 
     @classmethod
     def at(cls, line: int, column: int, end_line: int | None = None, end_column: int | None = None) -> Span:
@@ -63,14 +101,28 @@ class Span(NamedTuple):
 
 FILE_START = Span.at(0, 0)
 
-Applicability = Literal["safe", "unsafe"]
+if TYPE_CHECKING:
+    Applicability = Literal["safe", "unsafe"]
 
 
-class Edit(NamedTuple):
+class Edit(tuple[Span, str]):
     """Replace the text of ``span`` by ``content`` (an empty span inserts)."""
 
-    span: Span
-    content: str
+    __slots__ = ()
+
+    def __new__(cls, span: Span, content: str) -> Edit:
+        return tuple.__new__(cls, (span, content))
+
+    @property
+    def span(self) -> Span:
+        return self[0]
+
+    @property
+    def content(self) -> str:
+        return self[1]
+
+    def __repr__(self) -> str:
+        return f"Edit(span={self[0]!r}, content={self[1]!r})"
 
 
 class Fix:
@@ -120,24 +172,53 @@ class Fix:
         return f"Fix({self.message!r}, {self.applicability})"
 
 
-@dataclass(slots=True)
-class Finding:
-    code: str
-    name: str
-    severity: Severity
-    message: str
-    span: Span
-    fix: Fix | None = None
-    url: str | None = None
-    path: str | None = None
-    # Extra spans the message refers to (e.g. the first definition of a duplicate).
-    related: tuple[tuple[Span, str], ...] = ()
-    # Places in other files the finding concerns, as (path, span, note): the script or
-    # workflow step that hands this config to a builder (linter/followed.py).
-    elsewhere: tuple[tuple[str, Span, str], ...] = ()
-    # Character offsets of the words in the daemon-flags string the finding is about, so a
-    # front end linting a workflow's `buildkitd-flags` input can point at them.
-    flags_span: tuple[int, int] | None = None
+class Finding(Record):
+    """What a rule says about one place in a file."""
+
+    __slots__ = (
+        "code",
+        "elsewhere",
+        "fix",
+        "flags_span",
+        "message",
+        "name",
+        "path",
+        "related",
+        "severity",
+        "span",
+        "url",
+    )
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        severity: Severity,
+        message: str,
+        span: Span,
+        fix: Fix | None = None,
+        url: str | None = None,
+        path: str | None = None,
+        related: tuple[tuple[Span, str], ...] = (),
+        elsewhere: tuple[tuple[str, Span, str], ...] = (),
+        flags_span: tuple[int, int] | None = None,
+    ) -> None:
+        self.code = code
+        self.name = name
+        self.severity = severity
+        self.message = message
+        self.span = span
+        self.fix = fix
+        self.url = url
+        self.path = path
+        # Extra spans the message refers to (e.g. the first definition of a duplicate).
+        self.related = related
+        # Places in other files the finding concerns, as (path, span, note): the script or
+        # workflow step that hands this config to a builder (linter/followed.py).
+        self.elsewhere = elsewhere
+        # Character offsets of the words in the daemon-flags string the finding is about, so
+        # a front end linting a workflow's `buildkitd-flags` input can point at them.
+        self.flags_span = flags_span
 
     @property
     def sort_key(self) -> tuple[int, int, str]:
@@ -151,17 +232,29 @@ FLAGS_GIVEN = "--buildkitd-flags"
 EMBEDDING = "--embedding"
 
 
-class RuleRef(NamedTuple):
+class RuleRef(FrozenRecord):
     """What the engine knows of a rule before importing it: enough to select, filter and
     find it (rules/catalog/index.py is generated from the rule classes)."""
 
-    code: str
-    name: str
-    module: str  # under bklint.rules.catalog
-    severity: str
-    fixable: bool
-    options: tuple[str, ...]
-    triggers: tuple[str, ...]
+    __slots__ = ("code", "fixable", "module", "name", "options", "severity", "triggers")
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        module: str,  # under bklint.rules.catalog
+        severity: str,
+        fixable: bool,
+        options: tuple[str, ...],
+        triggers: tuple[str, ...],
+    ) -> None:
+        self.code = code
+        self.name = name
+        self.module = module
+        self.severity = severity
+        self.fixable = fixable
+        self.options = options
+        self.triggers = triggers
 
 
 class Rule:

@@ -27,10 +27,10 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple, TypeVar
+from typing import Any, Literal, TypeVar
 
 from bklint.rules.document import TomlNode
+from bklint.rules.record import FrozenRecord, Record
 from bklint.rules.regex import Regex
 from bklint.rules.schema.decode import Decoded
 
@@ -119,16 +119,31 @@ def resolve(value: str, base_dir: str) -> str:
 # -- what the config names ------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class PathRef:
+class PathRef(FrozenRecord):
     """One path value in the config, with where it is written."""
+
+    __slots__ = ("index", "kind", "node", "registry", "value")
 
     kind: RefKind
     value: str
     node: TomlNode
-    registry: str | None = None
+    registry: str | None
     # Position in the ``ca``/``tlsconfigdir`` list, or the keypair index.
-    index: int | None = None
+    index: int | None
+
+    def __init__(
+        self,
+        kind: RefKind,
+        value: str,
+        node: TomlNode,
+        registry: str | None = None,
+        index: int | None = None,
+    ) -> None:
+        self.kind = kind
+        self.value = value
+        self.node = node
+        self.registry = registry
+        self.index = index
 
     @property
     def label(self) -> str:
@@ -191,20 +206,40 @@ def _registry_refs(decoded: Decoded, reg: str) -> list[PathRef]:
     return refs
 
 
-class CopyItem(NamedTuple):
-    ref: PathRef
-    source: str  # the path buildx opens (resolved against the base directory)
-    dest: str  # relative to the prefix: certs/<registry>/<basename>
+class CopyItem(tuple[PathRef, str, str]):
+    __slots__ = ()
+
+    def __new__(cls, ref: PathRef, source: str, dest: str) -> CopyItem:
+        return tuple.__new__(cls, (ref, source, dest))
+
+    @property
+    def ref(self) -> PathRef:
+        return self[0]
+
+    @property
+    def source(self) -> str:
+        return self[1]  # the path buildx opens (resolved against the base directory)
+
+    @property
+    def dest(self) -> str:
+        return self[2]  # relative to the prefix: certs/<registry>/<basename>
+
+    def __repr__(self) -> str:
+        return f"CopyItem(ref={self[0]!r}, source={self[1]!r}, dest={self[2]!r})"
 
     def destination(self, prefix: str = DEFAULT_PREFIX) -> str:
         return go_join(prefix, self.dest)
 
 
-@dataclass(slots=True)
-class CopyPlan:
+class CopyPlan(Record):
     """The files buildx copies, in the order it writes them within each registry."""
 
-    items: list[CopyItem] = field(default_factory=list)
+    __slots__ = ("items",)
+
+    items: list[CopyItem]
+
+    def __init__(self, items: list[CopyItem] | None = None) -> None:
+        self.items = [] if items is None else items
 
     def by_destination(self) -> dict[str, list[CopyItem]]:
         out: dict[str, list[CopyItem]] = {}
@@ -233,15 +268,48 @@ def copy_plan(decoded: Decoded, base_dir: str) -> CopyPlan:
 Status = Literal["ok", "missing", "empty-path", "not-regular", "not-directory", "unreadable"]
 
 
-class FileInfo(NamedTuple):
+class FileInfo(tuple[str, Status, str, int, bytes | None, str]):
     """What a bounded look at a path found; ``data`` is at most ``COPY_LIMIT + 1`` bytes."""
 
-    path: str
-    status: Status
-    kind: str = "file"  # file, directory, FIFO, socket, device
-    size: int = 0
-    data: bytes | None = None
-    reason: str = ""
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        path: str,
+        status: Status,
+        kind: str = "file",
+        size: int = 0,
+        data: bytes | None = None,
+        reason: str = "",
+    ) -> FileInfo:
+        return tuple.__new__(cls, (path, status, kind, size, data, reason))
+
+    @property
+    def path(self) -> str:
+        return self[0]
+
+    @property
+    def status(self) -> Status:
+        return self[1]
+
+    @property
+    def kind(self) -> str:
+        return self[2]  # file, directory, FIFO, socket, device
+
+    @property
+    def size(self) -> int:
+        return self[3]
+
+    @property
+    def data(self) -> bytes | None:
+        return self[4]
+
+    @property
+    def reason(self) -> str:
+        return self[5]
+
+    def __repr__(self) -> str:
+        return f"FileInfo(path={self[0]!r}, status={self[1]!r}, kind={self[2]!r}, size={self[3]!r}, data={self[4]!r}, reason={self[5]!r})"
 
     @property
     def too_large(self) -> bool:
@@ -349,14 +417,43 @@ def _read(path: str) -> FileInfo:
     return FileInfo(path, "ok", size=max(st.st_size, len(data)), data=data)
 
 
-class DirInfo(NamedTuple):
+class DirInfo(tuple[str, Status, tuple[str, ...], bool, str]):
     """A ``tlsconfigdir`` folder as buildkitd's resolver reads it (bounded listing)."""
 
-    path: str
-    status: Status
-    names: tuple[str, ...] = ()
-    truncated: bool = False
-    reason: str = ""
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        path: str,
+        status: Status,
+        names: tuple[str, ...] = (),
+        truncated: bool = False,
+        reason: str = "",
+    ) -> DirInfo:
+        return tuple.__new__(cls, (path, status, names, truncated, reason))
+
+    @property
+    def path(self) -> str:
+        return self[0]
+
+    @property
+    def status(self) -> Status:
+        return self[1]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self[2]
+
+    @property
+    def truncated(self) -> bool:
+        return self[3]
+
+    @property
+    def reason(self) -> str:
+        return self[4]
+
+    def __repr__(self) -> str:
+        return f"DirInfo(path={self[0]!r}, status={self[1]!r}, names={self[2]!r}, truncated={self[3]!r}, reason={self[4]!r})"
 
 
 MAX_DIR_ENTRIES = 200
@@ -394,28 +491,102 @@ _PEM = re.compile(
 )
 
 
-class CertInfo(NamedTuple):
-    subject: str
-    not_before: _dt.datetime
-    not_after: _dt.datetime
-    is_ca: bool  # basicConstraints CA:TRUE
-    self_signed: bool
-    spki: bytes  # DER SubjectPublicKeyInfo, to match keys
+class CertInfo(tuple[str, _dt.datetime, _dt.datetime, bool, bool, bytes]):
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        subject: str,
+        not_before: _dt.datetime,
+        not_after: _dt.datetime,
+        is_ca: bool,
+        self_signed: bool,
+        spki: bytes,
+    ) -> CertInfo:
+        return tuple.__new__(cls, (subject, not_before, not_after, is_ca, self_signed, spki))
+
+    @property
+    def subject(self) -> str:
+        return self[0]
+
+    @property
+    def not_before(self) -> _dt.datetime:
+        return self[1]
+
+    @property
+    def not_after(self) -> _dt.datetime:
+        return self[2]
+
+    @property
+    def is_ca(self) -> bool:
+        return self[3]  # basicConstraints CA:TRUE
+
+    @property
+    def self_signed(self) -> bool:
+        return self[4]
+
+    @property
+    def spki(self) -> bytes:
+        return self[5]  # DER SubjectPublicKeyInfo, to match keys
+
+    def __repr__(self) -> str:
+        return f"CertInfo(subject={self[0]!r}, not_before={self[1]!r}, not_after={self[2]!r}, is_ca={self[3]!r}, self_signed={self[4]!r}, spki={self[5]!r})"
 
 
-class KeyInfo(NamedTuple):
-    block: str
-    spki: bytes | None  # None: unusable (encrypted or unparsable)
-    problem: str = ""
+class KeyInfo(tuple[str, bytes | None, str]):
+    __slots__ = ()
+
+    def __new__(cls, block: str, spki: bytes | None, problem: str = "") -> KeyInfo:
+        return tuple.__new__(cls, (block, spki, problem))
+
+    @property
+    def block(self) -> str:
+        return self[0]
+
+    @property
+    def spki(self) -> bytes | None:
+        return self[1]  # None: unusable (encrypted or unparsable)
+
+    @property
+    def problem(self) -> str:
+        return self[2]
+
+    def __repr__(self) -> str:
+        return f"KeyInfo(block={self[0]!r}, spki={self[1]!r}, problem={self[2]!r})"
 
 
-class PemInfo(NamedTuple):
+class PemInfo(tuple[tuple[str, ...], tuple[CertInfo | None, ...], tuple[KeyInfo, ...], bool]):
     """The PEM blocks of a file, as Go's ``encoding/pem`` would find them (in order)."""
 
-    blocks: tuple[str, ...] = ()
-    certs: tuple[CertInfo | None, ...] = ()  # one per CERTIFICATE block; None when unparsable
-    keys: tuple[KeyInfo, ...] = ()
-    inspected: bool = True  # False: cryptography is missing, certs and keys were not parsed
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        blocks: tuple[str, ...] = (),
+        certs: tuple[CertInfo | None, ...] = (),
+        keys: tuple[KeyInfo, ...] = (),
+        inspected: bool = True,
+    ) -> PemInfo:
+        return tuple.__new__(cls, (blocks, certs, keys, inspected))
+
+    @property
+    def blocks(self) -> tuple[str, ...]:
+        return self[0]
+
+    @property
+    def certs(self) -> tuple[CertInfo | None, ...]:
+        return self[1]  # one per CERTIFICATE block; None when unparsable
+
+    @property
+    def keys(self) -> tuple[KeyInfo, ...]:
+        return self[2]
+
+    @property
+    def inspected(self) -> bool:
+        return self[3]  # False: cryptography is missing, certs and keys were not parsed
+
+    def __repr__(self) -> str:
+        return f"PemInfo(blocks={self[0]!r}, certs={self[1]!r}, keys={self[2]!r}, inspected={self[3]!r})"
 
     @property
     def has_pem(self) -> bool:
@@ -430,13 +601,28 @@ class PemInfo(NamedTuple):
         return [c for c in self.certs if c is not None]
 
 
-@dataclass(slots=True)
-class Checked:
+class Checked(Record):
+    __slots__ = ("file", "folder", "path", "pem", "ref")
+
     ref: PathRef
     path: str  # resolved
-    file: FileInfo | None = None
-    folder: DirInfo | None = None
-    pem: PemInfo | None = None
+    file: FileInfo | None
+    folder: DirInfo | None
+    pem: PemInfo | None
+
+    def __init__(
+        self,
+        ref: PathRef,
+        path: str,
+        file: FileInfo | None = None,
+        folder: DirInfo | None = None,
+        pem: PemInfo | None = None,
+    ) -> None:
+        self.ref = ref
+        self.path = path
+        self.file = file
+        self.folder = folder
+        self.pem = pem
 
     @property
     def readable(self) -> bool:

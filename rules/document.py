@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from bklint.rules import toml_text
 from bklint.rules.base import Position, Span
@@ -21,26 +20,71 @@ NodeKind = Literal["table", "aot", "array", "value"]
 Origin = Literal["root", "header", "aot", "dotted", "inline", "implicit", "value"]
 
 
-@dataclass(slots=True, eq=False)
 class TomlNode:
+    __slots__ = (
+        "children",
+        "decl_end",
+        "decl_start",
+        "headers",
+        "items",
+        "key_end",
+        "key_start",
+        "kind",
+        "name",
+        "origin",
+        "segments",
+        "value_end",
+        "value_start",
+    )
+
     kind: NodeKind
     origin: Origin
-    name: str = ""
+    name: str
     # The key segment naming this node in its parent (first definition).
-    key_start: int = -1
-    key_end: int = -1
+    key_start: int
+    key_end: int
     # The whole declaration: "[a.b]" for headers, "a.b.c" for dotted keys.
-    decl_start: int = -1
-    decl_end: int = -1
+    decl_start: int
+    decl_end: int
     # The value as written (scalars, arrays, inline tables).
-    value_start: int = -1
-    value_end: int = -1
+    value_start: int
+    value_end: int
     # Key segments as written, with their spans, for the declaration (header or dotted key).
-    segments: tuple[tuple[str, int, int], ...] = ()
-    children: dict[str, TomlNode] | None = None
-    items: list[TomlNode] | None = None
+    segments: tuple[tuple[str, int, int], ...]
+    children: dict[str, TomlNode] | None
+    items: list[TomlNode] | None
     # Every header that names this table (a super-table may be declared after its children).
-    headers: list[tuple[int, int]] = field(default_factory=list)
+    headers: list[tuple[int, int]]
+
+    def __init__(
+        self,
+        kind: NodeKind,
+        origin: Origin,
+        name: str = "",
+        key_start: int = -1,
+        key_end: int = -1,
+        decl_start: int = -1,
+        decl_end: int = -1,
+        value_start: int = -1,
+        value_end: int = -1,
+        segments: tuple[tuple[str, int, int], ...] = (),
+        children: dict[str, TomlNode] | None = None,
+        items: list[TomlNode] | None = None,
+        headers: list[tuple[int, int]] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.origin = origin
+        self.name = name
+        self.key_start = key_start
+        self.key_end = key_end
+        self.decl_start = decl_start
+        self.decl_end = decl_end
+        self.value_start = value_start
+        self.value_end = value_end
+        self.segments = segments
+        self.children = children
+        self.items = items
+        self.headers = [] if headers is None else headers
 
     def child(self, name: str) -> TomlNode | None:
         return None if self.children is None else self.children.get(name)
@@ -58,25 +102,57 @@ class TomlNode:
         return 0, 0
 
 
-class Orphan(NamedTuple):
+class Orphan(tuple[TomlNode, dict[str, Any], TomlNode]):
     """A table whose header the parse refused because its name was taken (see ``orphans``)."""
 
-    node: TomlNode
-    data: dict[str, Any]
-    clash: TomlNode  # what took the name first
+    __slots__ = ()
+
+    def __new__(cls, node: TomlNode, data: dict[str, Any], clash: TomlNode) -> Orphan:
+        return tuple.__new__(cls, (node, data, clash))
+
+    @property
+    def node(self) -> TomlNode:
+        return self[0]
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self[1]
+
+    @property
+    def clash(self) -> TomlNode:
+        return self[2]  # what took the name first
+
+    def __repr__(self) -> str:
+        return f"Orphan(node={self[0]!r}, data={self[1]!r}, clash={self[2]!r})"
 
 
-@dataclass(slots=True, eq=False)
 class Document:
     """A parsed buildkitd.toml: text, values (Python's, as go-toml decodes them) and the source map."""
+
+    __slots__ = ("data", "line_starts", "orphans", "root", "text")
 
     text: str
     data: dict[str, Any]
     root: TomlNode
-    line_starts: list[int] = field(default_factory=list)
+    line_starts: list[int]
     # Tables under a header that the parse refused on a name already taken (`[a.b]` after
     # `b = {…}`): part of no value, walked only by the loader's decoder.
-    orphans: list[Orphan] = field(default_factory=list)
+    orphans: list[Orphan]
+
+    def __init__(
+        self,
+        text: str,
+        data: dict[str, Any],
+        root: TomlNode,
+        line_starts: list[int] | None = None,
+        orphans: list[Orphan] | None = None,
+    ) -> None:
+        self.text = text
+        self.data = data
+        self.root = root
+        self.line_starts = [] if line_starts is None else line_starts
+        self.orphans = [] if orphans is None else orphans
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         if not self.line_starts:

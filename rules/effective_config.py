@@ -16,10 +16,10 @@ comma-joined string (an AND that matches nothing) before.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bklint.rules.daemon_flags.overlay import effective
+from bklint.rules.record import FrozenRecord
 from bklint.rules.schema.nodes import Leaf, Struct
 from bklint.rules.schema.tree import CONFIG, WORKERS
 from bklint.rules.schema.tree import resolve as resolve_node
@@ -41,14 +41,21 @@ FILTERS = ("type==source.local", "type==exec.cachemount", "type==source.git.chec
 SIZE_KEYS = ("reservedSpace", "minFreeSpace", "maxUsedSpace")
 
 
-@dataclass(frozen=True, slots=True)
-class Value:
+class Value(FrozenRecord):
     """One key of the running config and where its value came from."""
+
+    __slots__ = ("leaf", "origin", "path", "value")
 
     path: Path
     value: Any
     origin: str  # "file", "flag --x=y", "default", "default GC policy …"
-    leaf: Leaf | None = None
+    leaf: Leaf | None
+
+    def __init__(self, path: Path, value: Any, origin: str, leaf: Leaf | None = None) -> None:
+        self.path = path
+        self.value = value
+        self.origin = origin
+        self.leaf = leaf
 
     @property
     def data(self) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import shlex
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from bklint.rules import toml_text
 from bklint.rules.base import Edit, Fix, Span
@@ -179,12 +179,25 @@ def top_level_insertion(doc: Document) -> int:
     return pos
 
 
-class Rename(NamedTuple):
+class Rename(tuple[tuple[Edit, ...], bool]):
     """A key renamed everywhere it is spelled; ``merges`` when a sibling already has the new
     name, so two tables become one (a change of structure: never a safe fix)."""
 
-    edits: tuple[Edit, ...]
-    merges: bool
+    __slots__ = ()
+
+    def __new__(cls, edits: tuple[Edit, ...], merges: bool) -> Rename:
+        return tuple.__new__(cls, (edits, merges))
+
+    @property
+    def edits(self) -> tuple[Edit, ...]:
+        return self[0]
+
+    @property
+    def merges(self) -> bool:
+        return self[1]
+
+    def __repr__(self) -> str:
+        return f"Rename(edits={self[0]!r}, merges={self[1]!r})"
 
 
 def rename_key(doc: Document, path: Path, new: str) -> Rename | None:

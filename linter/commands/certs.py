@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import sys
-from dataclasses import dataclass, field
 
 from bklint.linter import noqa
 from bklint.linter.cli import EXIT_FINDINGS, EXIT_OK, UsageError
@@ -49,6 +48,7 @@ from bklint.rules.buildx_certs import (
 from bklint.rules.catalog.keys.spelling import RegistryTableSpelling
 from bklint.rules.context import Context
 from bklint.rules.document import Document, format_path
+from bklint.rules.record import Record
 from bklint.rules.schema.decode import Decoded
 
 # The rules that model what buildx's copy does silently: a truncated file (BK305), an
@@ -62,18 +62,37 @@ class CertsError(Exception):
     """buildx would refuse this config (or bklint refuses to write): the reason."""
 
 
-@dataclass(slots=True)
-class CertsResult:
+class CertsResult(Record):
+    __slots__ = ("config", "findings", "outputs", "plan", "prefix", "secret", "warnings")
+
     config: str
     plan: CopyPlan
     prefix: str
     # The tree buildx would store: relative path -> bytes (the config included).
-    outputs: dict[str, bytes] = field(default_factory=dict)
+    outputs: dict[str, bytes]
     # BK305/BK313/BK314/BK315 as ``check`` reports them, after the finding filter.
-    findings: list[Finding] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    findings: list[Finding]
+    warnings: list[str]
     # Relative paths of files that hold private keys (written 0600).
-    secret: set[str] = field(default_factory=set)
+    secret: set[str]
+
+    def __init__(
+        self,
+        config: str,
+        plan: CopyPlan,
+        prefix: str,
+        outputs: dict[str, bytes] | None = None,
+        findings: list[Finding] | None = None,
+        warnings: list[str] | None = None,
+        secret: set[str] | None = None,
+    ) -> None:
+        self.config = config
+        self.plan = plan
+        self.prefix = prefix
+        self.outputs = {} if outputs is None else outputs
+        self.findings = [] if findings is None else findings
+        self.warnings = [] if warnings is None else warnings
+        self.secret = set() if secret is None else secret
 
     def files(self) -> list[dict[str, str]]:
         return [{"source": i.source, "destination": i.destination(self.prefix)} for i in self.plan.items]

@@ -12,7 +12,6 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import TextIO
 
 from bklint.linter.cli import EXIT_FINDINGS, EXIT_OK, UsageError, open_output
@@ -24,6 +23,7 @@ from bklint.linter.report import FORMATS, TEXT_FORMATS, ReportOptions, render
 from bklint.linter.run import LintResult, enabled_refs
 from bklint.linter.settings import Settings
 from bklint.rules.base import Severity
+from bklint.rules.record import Record
 
 FORMAT_ENV = "BKLINT_OUTPUT_FORMAT"
 
@@ -154,15 +154,30 @@ class Console:
             print(message, file=sys.stderr)
 
 
-@dataclass
-class Run:
+class Run(Record):
     """What one pass over the inputs found and did."""
 
-    results: list[tuple[LintResult, Settings]] = field(default_factory=list)
-    fixed: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
-    diffs: list[str] = field(default_factory=list)
-    fix_failed: bool = False
-    added: int = 0  # --add-noqa
+    __slots__ = ("added", "diffs", "fix_failed", "fixed", "results")
+
+    results: list[tuple[LintResult, Settings]]
+    fixed: list[tuple[str, tuple[str, ...]]]
+    diffs: list[str]
+    fix_failed: bool
+    added: int  # --add-noqa
+
+    def __init__(
+        self,
+        results: list[tuple[LintResult, Settings]] | None = None,
+        fixed: list[tuple[str, tuple[str, ...]]] | None = None,
+        diffs: list[str] | None = None,
+        fix_failed: bool = False,
+        added: int = 0,
+    ) -> None:
+        self.results = [] if results is None else results
+        self.fixed = [] if fixed is None else fixed
+        self.diffs = [] if diffs is None else diffs
+        self.fix_failed = fix_failed
+        self.added = added
 
     @property
     def fixes(self) -> int:

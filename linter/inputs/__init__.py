@@ -14,7 +14,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from bklint.linter.files import is_config_name, read_file, read_head
@@ -23,6 +22,7 @@ from bklint.linter.source import decode_bytes
 from bklint.rules.base import Span
 from bklint.rules.catalog.syntax import UnreadableFile
 from bklint.rules.context import SourceText
+from bklint.rules.record import Record
 
 if TYPE_CHECKING:
     from bklint.linter.fix import FixFilter, FixOutcome
@@ -109,15 +109,30 @@ def unreadable_text(source: SourceText, path: str | None, settings: Settings) ->
     return LintResult(path, source, findings)
 
 
-@dataclass(slots=True)
-class Input:
+class Input(Record):
     """One thing to check: a file, or stdin under the name ``--stdin-filename`` gives it."""
+
+    __slots__ = ("data", "error", "kind", "name", "stdin")
 
     name: str | None
     kind: Kind
     data: bytes | None
-    error: str | None = None
-    stdin: bool = False
+    error: str | None
+    stdin: bool
+
+    def __init__(
+        self,
+        name: str | None,
+        kind: Kind,
+        data: bytes | None,
+        error: str | None = None,
+        stdin: bool = False,
+    ) -> None:
+        self.name = name
+        self.kind = kind
+        self.data = data
+        self.error = error
+        self.stdin = stdin
 
     @classmethod
     def file(cls, path: str) -> Input:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bklint.linter import noqa
@@ -134,7 +133,7 @@ def _map_finding(embedded: Embedded, finding: Finding) -> Finding:
         where = f"line {finding.span.start.line + 1}, column {finding.span.start.column + 1} of the embedded config"
         return _on_key(embedded, finding, where)
     related = tuple((s, note) for s, note in ((embedded.span(r), note) for r, note in finding.related) if s is not None)
-    return replace(finding, span=mapped, fix=_map_fix(embedded, finding.fix), related=related)
+    return finding.evolve(span=mapped, fix=_map_fix(embedded, finding.fix), related=related)
 
 
 def _map_fix(embedded: Embedded, fix: Fix | None) -> Fix | None:
@@ -171,7 +170,7 @@ def lint_embedded(embedded: Embedded, path: str | None, settings: Settings) -> l
 
 def _on_key(embedded: Embedded, finding: Finding, note: str) -> Finding:
     """A finding that cannot point into the config: on its key, with ``note`` saying where it is."""
-    return replace(finding, message=f"{finding.message} ({note})", span=embedded.key_span, fix=None, related=())
+    return finding.evolve(message=f"{finding.message} ({note})", span=embedded.key_span, fix=None, related=())
 
 
 def lint_flags_input(flags: Embedded, path: str | None, settings: Settings) -> list[Finding]:
@@ -183,7 +182,7 @@ def lint_flags_input(flags: Embedded, path: str | None, settings: Settings) -> l
             start, end = (flags.offset_position(offset) for offset in finding.flags_span)
             if start is not None and end is not None:
                 span = Span(start, max(start, end))
-        out.append(replace(finding, span=span or flags.key_span, fix=None, related=()))
+        out.append(finding.evolve(span=span or flags.key_span, fix=None, related=()))
     return out
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
 from bklint.linter.run import LintResult
+from bklint.rules.record import FrozenRecord
 
 # format name -> module defining ``render(results, options) -> str``
 FORMATS: dict[str, str] = {
@@ -24,15 +24,30 @@ FORMATS: dict[str, str] = {
 TEXT_FORMATS = ("full", "concise")
 
 
-@dataclass(frozen=True, slots=True)
-class ReportOptions:
-    color: bool = False
-    show_fixes: bool = False
+class ReportOptions(FrozenRecord):
+    __slots__ = ("color", "fixed", "quiet", "show_fixes", "unsafe_fixes")
+
+    color: bool
+    show_fixes: bool
     # Fixes applied per file by --fix (path -> "CODE: message" lines), for --show-fixes.
-    fixed: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    unsafe_fixes: bool = False
+    fixed: tuple[tuple[str, tuple[str, ...]], ...]
+    unsafe_fixes: bool
     # -q: the findings only, no closing summary.
-    quiet: bool = False
+    quiet: bool
+
+    def __init__(
+        self,
+        color: bool = False,
+        show_fixes: bool = False,
+        fixed: tuple[tuple[str, tuple[str, ...]], ...] = (),
+        unsafe_fixes: bool = False,
+        quiet: bool = False,
+    ) -> None:
+        self.color = color
+        self.show_fixes = show_fixes
+        self.fixed = fixed
+        self.unsafe_fixes = unsafe_fixes
+        self.quiet = quiet
 
 
 class Renderer(Protocol):

@@ -15,26 +15,58 @@ moby/buildkit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from bklint.rules.daemon_flags.flag_values import go_parse_bool
 from bklint.rules.daemon_flags.table import FlagSpec, lookup
+from bklint.rules.record import Record
 
 if TYPE_CHECKING:
     from bklint.rules.base import Finding
 
 
-class Token(NamedTuple):
-    text: str
-    start: int  # offsets in the flags string
-    end: int
+class Token(tuple[str, int, int]):
+    __slots__ = ()
+
+    def __new__(cls, text: str, start: int, end: int) -> Token:
+        return tuple.__new__(cls, (text, start, end))
+
+    @property
+    def text(self) -> str:
+        return self[0]
+
+    @property
+    def start(self) -> int:
+        return self[1]  # offsets in the flags string
+
+    @property
+    def end(self) -> int:
+        return self[2]
+
+    def __repr__(self) -> str:
+        return f"Token(text={self[0]!r}, start={self[1]!r}, end={self[2]!r})"
 
 
-class Split(NamedTuple):
-    tokens: tuple[Token, ...]
-    error: str | None = None  # buildx refuses the flags: "failed to parse buildkit flags: …"
-    error_offset: int = 0
+class Split(tuple[tuple[Token, ...], str | None, int]):
+    __slots__ = ()
+
+    def __new__(cls, tokens: tuple[Token, ...], error: str | None = None, error_offset: int = 0) -> Split:
+        return tuple.__new__(cls, (tokens, error, error_offset))
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        return self[0]
+
+    @property
+    def error(self) -> str | None:
+        return self[1]  # buildx refuses the flags: "failed to parse buildkit flags: …"
+
+    @property
+    def error_offset(self) -> int:
+        return self[2]
+
+    def __repr__(self) -> str:
+        return f"Split(tokens={self[0]!r}, error={self[1]!r}, error_offset={self[2]!r})"
 
 
 _SPACE = " \t\r\n"
@@ -91,15 +123,40 @@ def split_flags(text: str) -> Split:
     return Split(tuple(tokens))
 
 
-class FlagUse(NamedTuple):
+class FlagUse(tuple[FlagSpec, str, str, int, int, int]):
     """One occurrence of a known flag."""
 
-    spec: FlagSpec
-    written: str  # the flag word as given, e.g. "--oci-worker-net=cni" or "-debug"
-    value: str  # the raw value ("true" for a bare boolean flag)
-    start: int
-    end: int  # offsets in the flags string, covering a separate value word too
-    order: int  # position among all flag uses
+    __slots__ = ()
+
+    def __new__(cls, spec: FlagSpec, written: str, value: str, start: int, end: int, order: int) -> FlagUse:
+        return tuple.__new__(cls, (spec, written, value, start, end, order))
+
+    @property
+    def spec(self) -> FlagSpec:
+        return self[0]
+
+    @property
+    def written(self) -> str:
+        return self[1]  # the flag word as given, e.g. "--oci-worker-net=cni" or "-debug"
+
+    @property
+    def value(self) -> str:
+        return self[2]  # the raw value ("true" for a bare boolean flag)
+
+    @property
+    def start(self) -> int:
+        return self[3]
+
+    @property
+    def end(self) -> int:
+        return self[4]  # offsets in the flags string, covering a separate value word too
+
+    @property
+    def order(self) -> int:
+        return self[5]  # position among all flag uses
+
+    def __repr__(self) -> str:
+        return f"FlagUse(spec={self[0]!r}, written={self[1]!r}, value={self[2]!r}, start={self[3]!r}, end={self[4]!r}, order={self[5]!r})"
 
     @property
     def shown(self) -> str:
@@ -110,28 +167,66 @@ class FlagUse(NamedTuple):
         return f"{name}={self.value}"
 
 
-class BadWord(NamedTuple):
+class BadWord(tuple[str, str, int, int]):
     """An unknown flag, a flag without its value, or a word buildkitd does not read."""
 
-    text: str
-    name: str
-    start: int
-    end: int
+    __slots__ = ()
+
+    def __new__(cls, text: str, name: str, start: int, end: int) -> BadWord:
+        return tuple.__new__(cls, (text, name, start, end))
+
+    @property
+    def text(self) -> str:
+        return self[0]
+
+    @property
+    def name(self) -> str:
+        return self[1]
+
+    @property
+    def start(self) -> int:
+        return self[2]
+
+    @property
+    def end(self) -> int:
+        return self[3]
+
+    def __repr__(self) -> str:
+        return f"BadWord(text={self[0]!r}, name={self[1]!r}, start={self[2]!r}, end={self[3]!r})"
 
 
-@dataclass(slots=True)
-class ParsedFlags:
+class ParsedFlags(Record):
+    __slots__ = ("missing_value", "positional", "split", "stopped", "text", "unknown", "uses")
+
     text: str
     split: Split
-    uses: list[FlagUse] = field(default_factory=list)
-    unknown: list[BadWord] = field(default_factory=list)
-    missing_value: list[BadWord] = field(default_factory=list)
+    uses: list[FlagUse]
+    unknown: list[BadWord]
+    missing_value: list[BadWord]
     # Words that are not flags. buildkitd (v0.31+) ignores them and goes on parsing;
     # releases up to v0.30 (urfave/cli v1, Go's flag package) stop at the first one and
     # ignore every flag after it too.
-    positional: list[BadWord] = field(default_factory=list)
+    positional: list[BadWord]
     # Where parsing stopped for good ("--", or a lone "-" after which v3 drops the rest).
-    stopped: BadWord | None = None
+    stopped: BadWord | None
+
+    def __init__(
+        self,
+        text: str,
+        split: Split,
+        uses: list[FlagUse] | None = None,
+        unknown: list[BadWord] | None = None,
+        missing_value: list[BadWord] | None = None,
+        positional: list[BadWord] | None = None,
+        stopped: BadWord | None = None,
+    ) -> None:
+        self.text = text
+        self.split = split
+        self.uses = [] if uses is None else uses
+        self.unknown = [] if unknown is None else unknown
+        self.missing_value = [] if missing_value is None else missing_value
+        self.positional = [] if positional is None else positional
+        self.stopped = stopped
 
     def of(self, name: str) -> list[FlagUse]:
         return [u for u in self.uses if u.spec.name == name]

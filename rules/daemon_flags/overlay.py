@@ -15,7 +15,6 @@ Read from moby/buildkit ``cmd/buildkitd/main.go`` (``applyMainFlags``),
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bklint.rules.base import FILE_START, Span
@@ -27,6 +26,7 @@ from bklint.rules.daemon_flags.flag_values import (
     parse_keepstorage,
 )
 from bklint.rules.daemon_flags.table import CONTAINERD, OCI, Path
+from bklint.rules.record import Record
 from bklint.rules.schema.tree import ENTITLEMENTS
 
 if TYPE_CHECKING:
@@ -37,23 +37,43 @@ ORIGIN = "--buildkitd-flags"
 FROM_FLAGS = f" (from {ORIGIN})"
 
 
-@dataclass(slots=True)
-class Setting:
+class Setting(Record):
     """A key's effective value and where it comes from."""
+
+    __slots__ = ("entry", "flag", "path", "replaced", "value")
 
     path: Path
     value: Any
-    entry: Entry | None = None  # the file's entry, when the value comes from the file
-    flag: FlagUse | None = None  # the flag that set it (flags win)
-    replaced: Entry | None = None  # the file entry a flag replaced
+    entry: Entry | None  # the file's entry, when the value comes from the file
+    flag: FlagUse | None  # the flag that set it (flags win)
+    replaced: Entry | None  # the file entry a flag replaced
+
+    def __init__(
+        self,
+        path: Path,
+        value: Any,
+        entry: Entry | None = None,
+        flag: FlagUse | None = None,
+        replaced: Entry | None = None,
+    ) -> None:
+        self.path = path
+        self.value = value
+        self.entry = entry
+        self.flag = flag
+        self.replaced = replaced
 
 
-@dataclass(slots=True)
-class Effective:
+class Effective(Record):
     """The config buildkitd runs with: the file's values, then the flags over them."""
 
-    settings: dict[Path, Setting] = field(default_factory=dict)
-    flags: ParsedFlags | None = None
+    __slots__ = ("flags", "settings")
+
+    settings: dict[Path, Setting]
+    flags: ParsedFlags | None
+
+    def __init__(self, settings: dict[Path, Setting] | None = None, flags: ParsedFlags | None = None) -> None:
+        self.settings = {} if settings is None else settings
+        self.flags = flags
 
     def get(self, *path: str | int) -> Setting | None:
         return self.settings.get(path)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import bisect
 import datetime as _dt
 from collections.abc import Container, Sequence
-from dataclasses import dataclass, field
 from itertools import chain
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from bklint.rules.document import Document, TomlNode, format_path
+from bklint.rules.record import Record
 from bklint.rules.schema.nodes import ArrayOf, Leaf, MapOf, Node, Struct
 from bklint.rules.schema.tree import CONFIG
 from bklint.rules.schema.values import (
@@ -31,25 +31,47 @@ Path = tuple[str | int, ...]
 IssueKind = Literal["unknown", "type", "value", "case", "case-duplicate", "crash"]
 
 
-@dataclass(slots=True)
-class Issue:
+class Issue(Record):
+    __slots__ = ("anchor", "canonical", "kind", "message", "node", "other", "parent", "path")
+
     kind: IssueKind
     path: Path  # as written in the file
     node: TomlNode
-    message: str = ""
+    message: str
     # For "unknown": the struct the key was looked up in (None inside an unknown subtree).
-    parent: Struct | None = None
+    parent: Struct | None
     # For "case"/"case-duplicate": the canonical spelling; for "type": the expected Go type.
-    canonical: str = ""
+    canonical: str
     # Where to point: (start, end) offsets.
-    anchor: tuple[int, int] = (0, 0)
+    anchor: tuple[int, int]
     # For "case-duplicate": the node that loses (the earlier spelling).
-    other: TomlNode | None = None
+    other: TomlNode | None
+
+    def __init__(
+        self,
+        kind: IssueKind,
+        path: Path,
+        node: TomlNode,
+        message: str = "",
+        parent: Struct | None = None,
+        canonical: str = "",
+        anchor: tuple[int, int] = (0, 0),
+        other: TomlNode | None = None,
+    ) -> None:
+        self.kind = kind
+        self.path = path
+        self.node = node
+        self.message = message
+        self.parent = parent
+        self.canonical = canonical
+        self.anchor = anchor
+        self.other = other
 
 
-@dataclass(slots=True)
-class Entry:
+class Entry(Record):
     """A leaf value the loader would store, with where it came from."""
+
+    __slots__ = ("node", "path", "schema", "value", "written")
 
     path: Path  # canonical: struct fields in their TOML tag spelling, map keys as written
     written: Path
@@ -57,19 +79,38 @@ class Entry:
     schema: Leaf
     value: Any
 
+    def __init__(self, path: Path, written: Path, node: TomlNode, schema: Leaf, value: Any) -> None:
+        self.path = path
+        self.written = written
+        self.node = node
+        self.schema = schema
+        self.value = value
 
-@dataclass(slots=True)
-class Decoded:
-    issues: list[Issue] = field(default_factory=list)
-    entries: dict[Path, Entry] = field(default_factory=dict)
+
+class Decoded(Record):
+    __slots__ = (
+        "_by_prefix",
+        "_children",
+        "alone",
+        "entries",
+        "incomplete",
+        "issues",
+        "memo",
+        "pieces",
+        "tables",
+        "tolerated",
+    )
+
+    issues: list[Issue]
+    entries: dict[Path, Entry]
     # Canonical table path -> the nodes that declare it (several when spellings differ by case).
-    tables: dict[Path, list[TomlNode]] = field(default_factory=dict)
+    tables: dict[Path, list[TomlNode]]
     # Tables (canonical paths) holding a statement the parse could not read: a rule may judge
     # the values they have, never what they seem to lack.
-    incomplete: set[Path] = field(default_factory=set)
+    incomplete: set[Path]
     # Headers the parse refused on a taken name that buildkitd's decoder takes all the same
     # (the name was taken in a table it skipped): only buildx refuses them.
-    tolerated: list[TomlNode] = field(default_factory=list)
+    tolerated: list[TomlNode]
 
     def value(self, *path: str | int, default: Any = None) -> Any:
         entry = self.entries.get(path)
@@ -84,17 +125,37 @@ class Decoded:
     # Indexes built on first use: rules ask per registry, and scanning every table or entry
     # each time made large files quadratic. Built after the runner has finished editing
     # ``entries``; nothing changes them while rules run.
-    _by_prefix: dict[Path, list[Entry]] | None = field(default=None, init=False, repr=False, compare=False)
+    _by_prefix: dict[Path, list[Entry]] | None
     # Values rules derive from the decoded config and share; see ``table_memo`` for values
     # derived from one registry's table.
-    memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    memo: dict[Any, Any]
     # For a whole file decoded by ``decode_split``: each standalone table's own decode.
-    alone: dict[tuple[str, str], Decoded] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _children: dict[Path, dict[str | int, None]] | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
+    alone: dict[tuple[str, str], Decoded]
+    _children: dict[Path, dict[str | int, None]] | None
     # For ``decode_split``, what this table decoded alone adds to a whole file's decode.
-    pieces: _Pieces | None = field(default=None, init=False, repr=False, compare=False)
+    pieces: _Pieces | None
+
+    def __init__(
+        self,
+        issues: list[Issue] | None = None,
+        entries: dict[Path, Entry] | None = None,
+        tables: dict[Path, list[TomlNode]] | None = None,
+        incomplete: set[Path] | None = None,
+        tolerated: list[TomlNode] | None = None,
+    ) -> None:
+        self.issues = [] if issues is None else issues
+        self.entries = {} if entries is None else entries
+        self.tables = {} if tables is None else tables
+        self.incomplete = set() if incomplete is None else incomplete
+        self.tolerated = [] if tolerated is None else tolerated
+        self._by_prefix = None
+        self.memo = {}
+        self.alone = {}
+        self._children = None
+        self.pieces = None
+
+    def _values(self) -> tuple[object, ...]:
+        return (self.issues, self.entries, self.tables, self.incomplete, self.tolerated)
 
     def table_memo(self, name: str, key: str) -> dict[Any, Any]:
         """Where to keep a value derived from the table `[name."key"]` alone (its parsed
@@ -150,15 +211,48 @@ def _children(tables: dict[Path, list[TomlNode]], depth: int) -> dict[Path, dict
     return index
 
 
-class _Pieces(NamedTuple):
+class _Pieces(tuple[tuple[str, str], list[tuple[Path, list[TomlNode]]], list[Path], list[Entry], dict[Path, list[Entry]], dict[Path, dict[str | int, None]]]):
     """What a `[map."key"]` table decoded alone adds to the whole file's decode and indexes."""
 
-    key: tuple[str, str]
-    deep: list[tuple[Path, list[TomlNode]]]  # its tables but the root and the map
-    shallow: list[Path]  # the map's path
-    values: list[Entry]
-    by_prefix: dict[Path, list[Entry]]  # Decoded.under below the map
-    children: dict[Path, dict[str | int, None]]  # Decoded._child_index below the map
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        key: tuple[str, str],
+        deep: list[tuple[Path, list[TomlNode]]],
+        shallow: list[Path],
+        values: list[Entry],
+        by_prefix: dict[Path, list[Entry]],
+        children: dict[Path, dict[str | int, None]],
+    ) -> _Pieces:
+        return tuple.__new__(cls, (key, deep, shallow, values, by_prefix, children))
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self[0]
+
+    @property
+    def deep(self) -> list[tuple[Path, list[TomlNode]]]:
+        return self[1]  # its tables but the root and the map
+
+    @property
+    def shallow(self) -> list[Path]:
+        return self[2]  # the map's path
+
+    @property
+    def values(self) -> list[Entry]:
+        return self[3]
+
+    @property
+    def by_prefix(self) -> dict[Path, list[Entry]]:
+        return self[4]  # Decoded.under below the map
+
+    @property
+    def children(self) -> dict[Path, dict[str | int, None]]:
+        return self[5]  # Decoded._child_index below the map
+
+    def __repr__(self) -> str:
+        return f"_Pieces(key={self[0]!r}, deep={self[1]!r}, shallow={self[2]!r}, values={self[3]!r}, by_prefix={self[4]!r}, children={self[5]!r})"
 
     @classmethod
     def of(cls, part: Decoded, name: str, header: TomlNode) -> _Pieces:
@@ -215,14 +309,31 @@ def toml_type(node: TomlNode, value: Any) -> str:
 # -- Go types, as far as go-toml's decoding depends on them -----------------------------
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class _GoType:
+    __slots__ = ("elem", "fields", "go", "kind", "leaf", "node")
+
     kind: str  # struct, text, map, slice, ptr, string, bool, int, float, time, any
     go: str  # the Go kind go-toml names in its messages ("int", "int64", "string", "slice"…)
-    elem: _GoType | None = None
-    fields: Struct | None = None  # struct and text types: the fields go-toml can set
-    node: Node | None = None  # the schema node this type belongs to (for messages)
-    leaf: Leaf | None = None  # set when a value of this type is the whole value of a key
+    elem: _GoType | None
+    fields: Struct | None  # struct and text types: the fields go-toml can set
+    node: Node | None  # the schema node this type belongs to (for messages)
+    leaf: Leaf | None  # set when a value of this type is the whole value of a key
+
+    def __init__(
+        self,
+        kind: str,
+        go: str,
+        elem: _GoType | None = None,
+        fields: Struct | None = None,
+        node: Node | None = None,
+        leaf: Leaf | None = None,
+    ) -> None:
+        self.kind = kind
+        self.go = go
+        self.elem = elem
+        self.fields = fields
+        self.node = node
+        self.leaf = leaf
 
 
 _ANY = _GoType("any", "interface")
@@ -316,8 +427,7 @@ def _a(t: _GoType) -> str:
     )
 
 
-@dataclass(slots=True)
-class _At:
+class _At(Record):
     """A place in the Go value being decoded, and where it is in the file.
 
     ``box[key]`` holds the value (a struct's fields, a map, a slice); ``tn`` is the TOML
@@ -325,14 +435,36 @@ class _At:
     their tag spelling, slice indices as Go sees them) and ``wpath`` the path as written.
     """
 
+    __slots__ = ("addressable", "box", "cpath", "key", "owner", "tn", "type", "wpath")
+
     box: Any
     key: Any
     type: _GoType
     tn: TomlNode | None
     cpath: Path
     wpath: Path
-    addressable: bool = True
-    owner: _At | None = None  # the key whose whole value this is part of (labels, sizes)
+    addressable: bool
+    owner: _At | None  # the key whose whole value this is part of (labels, sizes)
+
+    def __init__(
+        self,
+        box: Any,
+        key: Any,
+        type: _GoType,
+        tn: TomlNode | None,
+        cpath: Path,
+        wpath: Path,
+        addressable: bool = True,
+        owner: _At | None = None,
+    ) -> None:
+        self.box = box
+        self.key = key
+        self.type = type
+        self.tn = tn
+        self.cpath = cpath
+        self.wpath = wpath
+        self.addressable = addressable
+        self.owner = owner
 
     def get(self) -> Any:
         if isinstance(self.box, list):
@@ -355,14 +487,51 @@ class _Failed(Exception):
     """go-toml returned an error or panicked (already recorded as an issue)."""
 
 
-class _Statement(NamedTuple):
-    kind: Literal["table", "aot", "kv"]
-    offset: int
-    node: TomlNode
-    segments: tuple[tuple[str, int, int], ...]
-    value: Any  # the parsed value of a key/value statement
-    element: int = 0  # the element of its array an [[array table]] header opens
-    clash: TomlNode | None = None  # for a header the parse refused: what took its name first
+class _Statement(tuple[Literal["table", "aot", "kv"], int, TomlNode, tuple[tuple[str, int, int], ...], Any, int, TomlNode | None]):
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        kind: Literal["table", "aot", "kv"],
+        offset: int,
+        node: TomlNode,
+        segments: tuple[tuple[str, int, int], ...],
+        value: Any,
+        element: int = 0,
+        clash: TomlNode | None = None,
+    ) -> _Statement:
+        return tuple.__new__(cls, (kind, offset, node, segments, value, element, clash))
+
+    @property
+    def kind(self) -> Literal["table", "aot", "kv"]:
+        return self[0]
+
+    @property
+    def offset(self) -> int:
+        return self[1]
+
+    @property
+    def node(self) -> TomlNode:
+        return self[2]
+
+    @property
+    def segments(self) -> tuple[tuple[str, int, int], ...]:
+        return self[3]
+
+    @property
+    def value(self) -> Any:
+        return self[4]  # the parsed value of a key/value statement
+
+    @property
+    def element(self) -> int:
+        return self[5]  # the element of its array an [[array table]] header opens
+
+    @property
+    def clash(self) -> TomlNode | None:
+        return self[6]  # for a header the parse refused: what took its name first
+
+    def __repr__(self) -> str:
+        return f"_Statement(kind={self[0]!r}, offset={self[1]!r}, node={self[2]!r}, segments={self[3]!r}, value={self[4]!r}, element={self[5]!r}, clash={self[6]!r})"
 
 
 def _file_statements(doc: Document, skip: Container[int] = ()) -> list[_Statement]:

@@ -8,8 +8,9 @@ tree for the JSON Schema and the language server.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from bklint.rules.record import FrozenRecord
 
 # Go types as they appear in keys-by-version.json.
 SCALAR_TYPES = frozenset(
@@ -30,29 +31,72 @@ SCALAR_TYPES = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Leaf:
+class Leaf(FrozenRecord):
     """A key with a value (scalar, string list or free-form map)."""
+
+    __slots__ = (
+        "allowed",
+        "allowed_case_sensitive",
+        "default",
+        "deprecated",
+        "deprecated_since",
+        "doc",
+        "flag",
+        "go_name",
+        "go_type",
+        "name",
+        "names",
+        "since",
+    )
 
     name: str
     go_type: str
-    doc: str = ""
-    default: str | None = None
+    doc: str
+    default: str | None
     # Allowed values where buildkitd checks them (or silently drops others).
-    allowed: tuple[str, ...] = ()
-    allowed_case_sensitive: bool = True
+    allowed: tuple[str, ...]
+    allowed_case_sensitive: bool
     # First release that knows the key ("v0.13.0"); None = present since v0.10.0.
-    since: str | None = None
+    since: str | None
     # Replacement text when deprecated, e.g. 'log.level = "debug"'.
-    deprecated: str | None = None
-    deprecated_since: str | None = None
+    deprecated: str | None
+    deprecated_since: str | None
     # The buildkitd flag that overrides the key, if any.
-    flag: str | None = None
+    flag: str | None
     # Go field name for the untagged sigstore fields (matched by Go name).
-    go_name: str | None = None
+    go_name: str | None
     # The value names certificate or key files ("file") or folders of them ("dir"): read by
     # the certificate rules, linked, completed and resolved the same way everywhere.
-    names: Literal["", "file", "dir"] = ""
+    names: Literal["", "file", "dir"]
+
+    def __init__(
+        self,
+        name: str,
+        go_type: str,
+        doc: str = "",
+        default: str | None = None,
+        allowed: tuple[str, ...] = (),
+        allowed_case_sensitive: bool = True,
+        since: str | None = None,
+        deprecated: str | None = None,
+        deprecated_since: str | None = None,
+        flag: str | None = None,
+        go_name: str | None = None,
+        names: Literal["", "file", "dir"] = "",
+    ) -> None:
+        self.name = name
+        self.go_type = go_type
+        self.doc = doc
+        self.default = default
+        self.allowed = allowed
+        self.allowed_case_sensitive = allowed_case_sensitive
+        self.since = since
+        self.deprecated = deprecated
+        self.deprecated_since = deprecated_since
+        self.flag = flag
+        self.go_name = go_name
+        self.names = names
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         if self.go_type not in SCALAR_TYPES:
@@ -66,15 +110,30 @@ class Leaf:
         return literal_default(self.default)
 
 
-@dataclass(frozen=True, slots=True)
-class Struct:
+class Struct(FrozenRecord):
     """A table whose keys are struct fields (matched case-insensitively by go-toml v2)."""
 
+    __slots__ = ("doc", "fields", "go_type", "name", "since")
+
     name: str
-    fields: dict[str, Node] = field(default_factory=dict)
-    doc: str = ""
-    go_type: str = "struct"
-    since: str | None = None
+    fields: dict[str, Node]
+    doc: str
+    go_type: str
+    since: str | None
+
+    def __init__(
+        self,
+        name: str,
+        fields: dict[str, Node] | None = None,
+        doc: str = "",
+        go_type: str = "struct",
+        since: str | None = None,
+    ) -> None:
+        self.name = name
+        self.fields = {} if fields is None else fields
+        self.doc = doc
+        self.go_type = go_type
+        self.since = since
 
     def field_for(self, key: str) -> Node | None:
         """The field ``key`` decodes into, as go-toml v2 matches it (exact, then lower-case)."""
@@ -84,26 +143,56 @@ class Struct:
         return _lower_index(self).get(go_lower(key))
 
 
-@dataclass(frozen=True, slots=True)
-class MapOf:
+class MapOf(FrozenRecord):
     """A table with free-form keys (``registry.<host>``), each an instance of ``item``."""
 
+    __slots__ = ("doc", "go_type", "item", "name", "since")
+
     name: str
     item: Struct
-    doc: str = ""
-    go_type: str = "map"
-    since: str | None = None
+    doc: str
+    go_type: str
+    since: str | None
+
+    def __init__(
+        self,
+        name: str,
+        item: Struct,
+        doc: str = "",
+        go_type: str = "map",
+        since: str | None = None,
+    ) -> None:
+        self.name = name
+        self.item = item
+        self.doc = doc
+        self.go_type = go_type
+        self.since = since
 
 
-@dataclass(frozen=True, slots=True)
-class ArrayOf:
+class ArrayOf(FrozenRecord):
     """An array of tables (``[[worker.oci.gcpolicy]]``)."""
 
+    __slots__ = ("doc", "go_type", "item", "name", "since")
+
     name: str
     item: Struct
-    doc: str = ""
-    go_type: str = "slice"
-    since: str | None = None
+    doc: str
+    go_type: str
+    since: str | None
+
+    def __init__(
+        self,
+        name: str,
+        item: Struct,
+        doc: str = "",
+        go_type: str = "slice",
+        since: str | None = None,
+    ) -> None:
+        self.name = name
+        self.item = item
+        self.doc = doc
+        self.go_type = go_type
+        self.since = since
 
 
 Node = Leaf | Struct | MapOf | ArrayOf

@@ -7,8 +7,6 @@ integer/float/bool/date exactly as written), so parsing works on text, following
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from bklint.rules.regex import Regex
 
 INT64_MIN = -(2**63)
@@ -36,9 +34,22 @@ _DUR_UNITS = {
 _DUR_PART = Regex(r"(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)")
 
 
-class DiskSpace(NamedTuple):
-    bytes: int = 0
-    percentage: int = 0
+class DiskSpace(tuple[int, int]):
+    __slots__ = ()
+
+    def __new__(cls, bytes: int = 0, percentage: int = 0) -> DiskSpace:
+        return tuple.__new__(cls, (bytes, percentage))
+
+    @property
+    def bytes(self) -> int:
+        return self[0]
+
+    @property
+    def percentage(self) -> int:
+        return self[1]
+
+    def __repr__(self) -> str:
+        return f"DiskSpace(bytes={self[0]!r}, percentage={self[1]!r})"
 
     @property
     def is_set(self) -> bool:

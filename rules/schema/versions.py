@@ -17,7 +17,7 @@ known one (no key has ever been removed), and one older than v0.10.0 is refused.
 from __future__ import annotations
 
 import functools
-from typing import Any, NamedTuple
+from typing import Any
 
 from bklint.rules.regex import Regex
 
@@ -45,12 +45,28 @@ __all__ = [
 ]
 
 
-class Version(NamedTuple):
+class Version(tuple[int, int, int]):
     """A BuildKit release ``vMAJOR.MINOR.PATCH``; ordered like releases."""
 
-    major: int
-    minor: int
-    patch: int
+    __slots__ = ()
+
+    def __new__(cls, major: int, minor: int, patch: int) -> Version:
+        return tuple.__new__(cls, (major, minor, patch))
+
+    @property
+    def major(self) -> int:
+        return self[0]
+
+    @property
+    def minor(self) -> int:
+        return self[1]
+
+    @property
+    def patch(self) -> int:
+        return self[2]
+
+    def __repr__(self) -> str:
+        return f"Version(major={self[0]!r}, minor={self[1]!r}, patch={self[2]!r})"
 
     def __str__(self) -> str:
         return f"v{self.major}.{self.minor}.{self.patch}"
@@ -72,25 +88,57 @@ _VERSION_RE = Regex(r"v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+][0-9A-Za-z.+-]*)?")
 VersionLike = str | Version
 
 
-class Deprecation(NamedTuple):
+class Deprecation(tuple[str, str, str, bool]):
     """A key buildkitd still reads but wants replaced."""
 
-    path: str
+    __slots__ = ()
+
+    def __new__(cls, path: str, since: str, replacement: str, runtime_warning: bool) -> Deprecation:
+        return tuple.__new__(cls, (path, since, replacement, runtime_warning))
+
+    @property
+    def path(self) -> str:
+        return self[0]
+
     # Raw text from the data, e.g. "v0.17.0" or "v0.27.0 (deprecated in sigstore-go)".
-    since: str
-    replacement: str
+    @property
+    def since(self) -> str:
+        return self[1]
+
+    @property
+    def replacement(self) -> str:
+        return self[2]
+
     # True when buildkitd itself logs a warning at start (debug, trace).
-    runtime_warning: bool
+    @property
+    def runtime_warning(self) -> bool:
+        return self[3]
+
+    def __repr__(self) -> str:
+        return f"Deprecation(path={self[0]!r}, since={self[1]!r}, replacement={self[2]!r}, runtime_warning={self[3]!r})"
 
     @property
     def since_version(self) -> Version:
         return parse_version(self.since.split()[0])
 
 
-class _History(NamedTuple):
-    since: Version
+class _History(tuple[Version, tuple[tuple[Version, str], ...]]):
+    __slots__ = ()
+
+    def __new__(cls, since: Version, types: tuple[tuple[Version, str], ...]) -> _History:
+        return tuple.__new__(cls, (since, types))
+
+    @property
+    def since(self) -> Version:
+        return self[0]
+
     # (first release, Go type) in release order; the first entry starts at ``since``.
-    types: tuple[tuple[Version, str], ...]
+    @property
+    def types(self) -> tuple[tuple[Version, str], ...]:
+        return self[1]
+
+    def __repr__(self) -> str:
+        return f"_History(since={self[0]!r}, types={self[1]!r})"
 
     def type_at(self, version: Version) -> str | None:
         found: str | None = None
@@ -100,16 +148,61 @@ class _History(NamedTuple):
         return found
 
 
-class _Data(NamedTuple):
-    latest: Version
-    releases: dict[str, Version]
-    toml_library: tuple[tuple[Version, str], ...]
-    key_matching: dict[str, str]
-    keys: dict[str, _History]
-    tables: dict[str, _History]
-    untagged: dict[str, str]
-    deprecations: dict[str, Deprecation]
-    not_keys: dict[str, str]
+class _Data(tuple[Version, dict[str, Version], tuple[tuple[Version, str], ...], dict[str, str], dict[str, _History], dict[str, _History], dict[str, str], dict[str, Deprecation], dict[str, str]]):
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        latest: Version,
+        releases: dict[str, Version],
+        toml_library: tuple[tuple[Version, str], ...],
+        key_matching: dict[str, str],
+        keys: dict[str, _History],
+        tables: dict[str, _History],
+        untagged: dict[str, str],
+        deprecations: dict[str, Deprecation],
+        not_keys: dict[str, str],
+    ) -> _Data:
+        return tuple.__new__(cls, (latest, releases, toml_library, key_matching, keys, tables, untagged, deprecations, not_keys))
+
+    @property
+    def latest(self) -> Version:
+        return self[0]
+
+    @property
+    def releases(self) -> dict[str, Version]:
+        return self[1]
+
+    @property
+    def toml_library(self) -> tuple[tuple[Version, str], ...]:
+        return self[2]
+
+    @property
+    def key_matching(self) -> dict[str, str]:
+        return self[3]
+
+    @property
+    def keys(self) -> dict[str, _History]:
+        return self[4]
+
+    @property
+    def tables(self) -> dict[str, _History]:
+        return self[5]
+
+    @property
+    def untagged(self) -> dict[str, str]:
+        return self[6]
+
+    @property
+    def deprecations(self) -> dict[str, Deprecation]:
+        return self[7]
+
+    @property
+    def not_keys(self) -> dict[str, str]:
+        return self[8]
+
+    def __repr__(self) -> str:
+        return f"_Data(latest={self[0]!r}, releases={self[1]!r}, toml_library={self[2]!r}, key_matching={self[3]!r}, keys={self[4]!r}, tables={self[5]!r}, untagged={self[6]!r}, deprecations={self[7]!r}, not_keys={self[8]!r})"
 
 
 def _exact(text: str) -> Version:

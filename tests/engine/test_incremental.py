@@ -162,26 +162,36 @@ def test_split_lint_equals_full_lint(name: str, text: str) -> None:
 
 def test_split_lint_along_edits_equals_full_lint() -> None:
     rng = random.Random(11)
-    cache = ParseCache()
     text = _registries(60) + '[registry."Docker.io"]\nmirrors = ["http://m.local", "m.local/v2", " x"]\nhttp = 1\n'
     snippets = ["x", "\n", "[", "]", '"', "=", " ", "htpp = true\n", "insecure = true\n", 'mirrors = ["a:99999"]\n',
                 '[registry."localhost:5000"]\nca = ["c.pem"]\n', "[Registry.x]\n", 'registry."y".http = true\n']
-    split = 0
-    for _ in range(120):
+
+    def edit(text: str) -> str:
         pos = rng.randrange(len(text))
         op = rng.random()
         if op < 0.5:
-            edited = text[:pos] + rng.choice(snippets) + text[pos:]
-        elif op < 0.8:
-            edited = text[:pos] + text[pos + rng.randrange(1, 4) :]
-        else:
-            line = rng.choice([m.start() for m in re.finditer("htt[pt]", text)] or [0])
-            edited = text[:line] + ("htpp" if text[line:].startswith("http") else "http") + text[line + 4 :]
+            return text[:pos] + rng.choice(snippets) + text[pos:]
+        if op < 0.8:
+            return text[:pos] + text[pos + rng.randrange(1, 4) :]
+        line = rng.choice([m.start() for m in re.finditer("htt[pt]", text)] or [0])
+        return text[:line] + ("htpp" if text[line:].startswith("http") else "http") + text[line + 4 :]
+
+    assert _session(text, edit, 120) > 30  # most versions were linted table by table
+
+
+def _session(text: str, edit: Any, steps: int) -> int:
+    """Lint ``steps`` edits of ``text`` (``edit(text)`` makes one) with a warm cache, each
+    equal to a fresh lint; broken states are repaired again, as a user typing repairs them.
+    How many versions were linted table by table."""
+    cache = ParseCache()
+    split = 0
+    for _ in range(steps):
+        edited = edit(text)
         assert _judged(edited, cache) == _judged(edited, None)
         split += bool(cache.tables)
         if parse(edited).doc is not None and not parse(edited).problems:
             text = edited
-    assert split > 30, split  # most versions were linted table by table
+    return split
 
 
 def test_a_keystroke_decodes_and_judges_only_its_table(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -230,3 +240,52 @@ def test_the_split_decode_equals_the_whole_decode_indexes_included() -> None:
         assert [list(d) for d in whole._child_index().values()] == [list(full._child_index()[k]) for k in whole._child_index()]
         for prefix in {p[:n] for p in full.entries for n in range(len(p) + 1)} | {("registry",), ("nothing",)}:
             assert whole.under(*prefix) == full.under(*prefix)
+
+
+def _typed(text: str, rng: random.Random) -> str:
+    """``text`` after one keystroke of ordinary typing that changes its length: a character
+    typed or deleted, a line inserted or removed — anywhere, header lines included."""
+    pos = rng.randrange(len(text))
+    line = text.rfind("\n", 0, pos) + 1
+    op = rng.randrange(5)
+    if op == 0:
+        return text[:pos] + rng.choice("xp= \"[]1.") + text[pos:]
+    if op == 1:
+        return text[:pos] + text[pos + 1 :]
+    if op == 2:
+        return text[:line] + rng.choice(["htpp = true\n", "# note\n", "\n", 'mirrors = ["a:99999"]\n']) + text[line:]
+    if op == 3:
+        end = text.find("\n", pos)
+        return text[:line] + text[end + 1 :] if end >= 0 else text[:line]
+    return text[:0] + rng.choice(["# top\n", "\n", "x"]) + text  # everything moves, the first part too
+
+
+def test_length_changing_edits_equal_full_lint_findings_and_fixes_included() -> None:
+    rng = random.Random(23)
+    # Findings with fixes on many tables (BK101 typo keys, BK2xx mirrors), so kept findings move.
+    text = "[worker.oci]\nmax_parallelism = 4\n" + "".join(
+        f'[registry."r{i}.example.com"]\n' + ("htpp = true\n" if i % 3 == 0 else 'mirrors = ["http://m.local"]\n')
+        + ("\n" if i % 2 else "")
+        for i in range(120)
+    )
+    assert _session(text, lambda text: _typed(text, rng), 150) > 30
+
+
+def test_a_length_changing_keystroke_decodes_and_judges_only_its_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = ParseCache()
+    text = _registries(200)
+    lint_text(text, "buildkitd.toml", Settings(), cache)
+    decoded: list[tuple[str, ...]] = []
+    real = per_table.decode_table
+    monkeypatch.setattr(per_table, "decode_table", lambda doc, path: decoded.append(path) or real(doc, path))
+    at = text.index("http = true")
+    for edited in (
+        text[:at] + "x" + text[at:],  # a character typed: everything below moves
+        text[:at] + "# a new line\n" + text[at:],  # a line: everything below moves a line down
+        text,  # and back
+        text[:at] + text[at + 1 :],  # a character deleted
+    ):
+        decoded.clear()
+        assert _judged(edited, cache) == _judged(edited, None)
+        assert decoded == [("registry", "r0.example.com")]
+        assert len(cache.tables) == 200

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
 
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.gc.gcpolicy import GCRule, gc_rules, policy_label
@@ -20,10 +19,26 @@ FILTER_FIELDS = ("id", "parents", "description", "inuse", "mutable", "immutable"
 RECORD_TYPES = ("regular", "internal", "frontend", "source.local", "source.git.checkout", "exec.cachemount")
 
 
-class Selector(NamedTuple):
-    field: str
-    op: str  # "==", "!=", "~=" or "" (presence)
-    value: str
+class Selector(tuple[str, str, str]):
+    __slots__ = ()
+
+    def __new__(cls, field: str, op: str, value: str) -> Selector:
+        return tuple.__new__(cls, (field, op, value))
+
+    @property
+    def field(self) -> str:
+        return self[0]
+
+    @property
+    def op(self) -> str:
+        return self[1]  # "==", "!=", "~=" or "" (presence)
+
+    @property
+    def value(self) -> str:
+        return self[2]
+
+    def __repr__(self) -> str:
+        return f"Selector(field={self[0]!r}, op={self[1]!r}, value={self[2]!r})"
 
 
 class FilterError(ValueError):

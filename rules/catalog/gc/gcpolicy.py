@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from bklint.rules.document import TomlNode
+from bklint.rules.record import FrozenRecord
 from bklint.rules.schema.decode import Decoded, Entry
 from bklint.rules.schema.tree import WORKERS
 from bklint.rules.schema.values import DiskSpace
@@ -13,14 +13,21 @@ from bklint.rules.schema.values import DiskSpace
 SIZES = ("reservedSpace", "maxUsedSpace", "minFreeSpace")
 
 
-@dataclass(frozen=True, slots=True)
-class GCRule:
+class GCRule(FrozenRecord):
+    __slots__ = ("complete", "index", "node", "worker")
+
     worker: str
     index: int
     node: TomlNode
     # False when the parse could not read all of it: judge what it has, never what it lacks
     # (a size lost to a syntax error is not a rule without a size).
-    complete: bool = True
+    complete: bool
+
+    def __init__(self, worker: str, index: int, node: TomlNode, complete: bool = True) -> None:
+        self.worker = worker
+        self.index = index
+        self.node = node
+        self.complete = complete
 
     def path(self, key: str) -> tuple[str | int, ...]:
         return ("worker", self.worker, "gcpolicy", self.index, key)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import functools
 from collections.abc import Iterable
-from typing import NamedTuple
 
 from bklint.rules import toml_text
 from bklint.rules.document import Document, TomlNode, format_path
@@ -87,12 +86,28 @@ def _fits(written: TomlNode, target: Leaf | ArrayOf) -> bool:
     return written.kind == "value"
 
 
-class Diagnosis(NamedTuple):
+class Diagnosis(tuple[str, str | None, bool]):
     """What an ignored key most likely was meant to be."""
 
-    message: str
-    rename: str | None = None  # replacement for the last key segment
-    safe: bool = False
+    __slots__ = ()
+
+    def __new__(cls, message: str, rename: str | None = None, safe: bool = False) -> Diagnosis:
+        return tuple.__new__(cls, (message, rename, safe))
+
+    @property
+    def message(self) -> str:
+        return self[0]
+
+    @property
+    def rename(self) -> str | None:
+        return self[1]  # replacement for the last key segment
+
+    @property
+    def safe(self) -> bool:
+        return self[2]
+
+    def __repr__(self) -> str:
+        return f"Diagnosis(message={self[0]!r}, rename={self[1]!r}, safe={self[2]!r})"
 
 
 # Fuzzy did-you-mean costs ~0.2 ms a name; a hostile file with tens of thousands of unknown

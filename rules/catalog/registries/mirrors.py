@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from bklint.rules import toml_text
-from bklint.rules.base import Applicability, Edit, Finding, Fix, ParsedRule, Severity, register
+from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.registries.tables import (
     Mirror,
     is_self,
@@ -18,6 +18,10 @@ from bklint.rules.context import Context
 from bklint.rules.document import Document, TomlNode
 from bklint.rules.schema.decode import Decoded, Entry
 from bklint.rules.templates import templated
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from bklint.rules.base import Applicability
 
 
 def remove_element(doc: Document, array: TomlNode, index: int) -> Edit | None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from bklint.rules.base import Span
 from bklint.rules.document import Document, TomlNode
+from bklint.rules.record import FrozenRecord
 from bklint.rules.regex import Regex
 from bklint.rules.schema.decode import Decoded
 
@@ -20,9 +20,10 @@ _HOST_OK = Regex(r"^[A-Za-z0-9._~!$&'()*+,;=%-]+$")
 HUB_ALIASES = ("index.docker.io", "registry-1.docker.io")
 
 
-@dataclass(frozen=True, slots=True)
-class Mirror:
+class Mirror(FrozenRecord):
     """One element of a ``mirrors`` list and what the resolver makes of it."""
+
+    __slots__ = ("host", "index", "node", "path", "problem", "raw", "registry", "scheme")
 
     registry: str
     index: int
@@ -32,6 +33,26 @@ class Mirror:
     host: str  # as the resolver uses it (the raw string when parsing fails)
     path: str  # without trailing slashes, "" for none
     problem: str  # why the resolver cannot use it, "" when it can
+
+    def __init__(
+        self,
+        registry: str,
+        index: int,
+        raw: str,
+        node: TomlNode,
+        scheme: str,
+        host: str,
+        path: str,
+        problem: str,
+    ) -> None:
+        self.registry = registry
+        self.index = index
+        self.raw = raw
+        self.node = node
+        self.scheme = scheme
+        self.host = host
+        self.path = path
+        self.problem = problem
 
 
 def parse_mirror(raw: str) -> tuple[str, str, str, str]:
