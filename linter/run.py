@@ -11,7 +11,7 @@ from bklint.linter.parse import ParseOutcome, parse
 from bklint.linter.settings import Settings
 from bklint.linter.source import decode_bytes
 from bklint.rules.base import Finding, Rule, RuleRef
-from bklint.rules.catalog import load, refs, triggered
+from bklint.rules.catalog import finder, load, refs
 from bklint.rules.catalog.meta import InternalError
 from bklint.rules.context import Context, SourceText
 from bklint.rules.document import Document
@@ -19,6 +19,8 @@ from bklint.rules.record import Record
 from bklint.rules.schema.decode import Decoded, decode
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from bklint.linter.followed import FollowedConfig
     from bklint.linter.incremental import ParseCache
     from bklint.linter.per_table import Table
@@ -55,14 +57,33 @@ def enabled_refs(settings: Settings, path: str | None) -> list[RuleRef]:
     return cached[1]
 
 
+# Per list of enabled rules (``enabled_refs`` keeps one per settings): what finds the triggers
+# of its rules a file holds, and the active rules for each set of them. Files of a run hold
+# few distinct sets, so choosing a file's rules is one look-up, not a test per rule.
+_PLANS: dict[
+    int, tuple[list[RuleRef], Callable[[Document | None, bool], frozenset[str]], dict[frozenset[str], list[Rule]]]
+] = {}
+
+
 def active_rules(settings: Settings, path: str | None, ctx: Context | None = None) -> list[Rule]:
     """The enabled rules that may judge ``ctx`` (all enabled ones without it): a rule whose
-    triggers the file lacks says nothing about it, and is not even imported."""
+    triggers the file lacks says nothing about it, and is not even imported. The list is
+    shared between files: callers must not change it."""
+    enabled = enabled_refs(settings, path)
     if ctx is None:
-        return [instance(ref.code) for ref in enabled_refs(settings, path)]
-    flags = ctx.settings.buildkitd_flags is not None
-    seen: dict[str, bool] = {}
-    return [instance(ref.code) for ref in enabled_refs(settings, path) if triggered(ref, ctx.doc, flags, seen)]
+        return [instance(ref.code) for ref in enabled]
+    plan = _PLANS.get(id(enabled))
+    if plan is None or plan[0] is not enabled:
+        if len(_PLANS) > 64:  # per-file ignores make a list per file
+            _PLANS.clear()
+        plan = _PLANS[id(enabled)] = (enabled, finder(t for ref in enabled for t in ref.triggers), {})
+    found = plan[1](ctx.doc, ctx.settings.buildkitd_flags is not None)
+    active = plan[2].get(found)
+    if active is None:
+        active = plan[2][found] = [
+            instance(ref.code) for ref in enabled if not ref.triggers or not found.isdisjoint(ref.triggers)
+        ]
+    return active
 
 
 class LintResult(Record):
