@@ -364,6 +364,7 @@ class SettingsResolver:
         isolated: bool = False,
         strict: bool = True,
         anchor: Callable[[str | None], str] | None = None,
+        one_pass: bool = False,
     ) -> None:
         self.values = values
         self.origin = origin
@@ -374,6 +375,10 @@ class SettingsResolver:
         self._fixed = self._checked(lambda: load_config(config_path)) if config_path else None
         self._layers: dict[str, Layer | None] = {}
         self._cache: dict[tuple[str | None, str], Settings] = {}
+        # ``one_pass``: no config file appears or goes while this resolver lives (one pass of
+        # `bklint check` over its files), so each folder's is looked up once, not per file.
+        # The server's resolver lives long and looks every time.
+        self._found: dict[str, str | None] | None = {} if one_pass else None
         if strict:  # a bad option is an error before any file is read
             self.for_path(None)
 
@@ -412,7 +417,14 @@ class SettingsResolver:
     def config_for(self, path: str | None) -> Layer | None:
         if self._fixed is not None or self.isolated:
             return self._fixed
-        found = find_config(path if path else os.getcwd())
+        start = path if path else os.getcwd()
+        if self._found is None:
+            found = find_config(start)
+        else:
+            folder = start if os.path.isdir(start) else os.path.dirname(start)
+            if folder not in self._found:
+                self._found[folder] = find_config(folder)
+            found = self._found[folder]
         if found is None:
             return None
         if found not in self._layers:

@@ -60,22 +60,30 @@ def discover(paths: Iterable[str], settings: Settings) -> Iterator[str]:
 
     for path in paths:
         if not os.path.isdir(path):
-            if os.path.realpath(path) not in seen:
-                seen.add(os.path.realpath(path))
+            real = os.path.realpath(path)
+            if real not in seen:
+                seen.add(real)
                 yield path
             continue
         ignore = GitIgnore(path) if settings.respect_gitignore else None
         for dirpath, dirnames, filenames in os.walk(path):
             dirnames[:] = sorted(d for d in dirnames if not skip(os.path.join(dirpath, d), d, True))
+            # A file's real path is its folder's and its name, unless it is a link itself:
+            # the folder is resolved once, not once per file (a stat per component).
+            real_dir = os.path.realpath(dirpath)
             for name in sorted(filenames):
                 full = os.path.join(dirpath, name)
-                if skip(full, name, False) or os.path.realpath(full) in seen:
+                if skip(full, name, False):
                     continue
-                rel = os.path.relpath(full, path)
-                named = is_config_name(name, extra) or any_path_matches(rel, extra)
+                real = os.path.realpath(full) if os.path.islink(full) else os.path.join(real_dir, name)
+                if real in seen:
+                    continue
+                named = is_config_name(name, extra) or (
+                    bool(extra) and any_path_matches(os.path.relpath(full, path), extra)
+                )
                 # Files of other kinds (YAML workflows and manifests, scripts) that hold or name a config.
                 if named or (sniffed(name) and discovered(full)):
-                    seen.add(os.path.realpath(full))
+                    seen.add(real)
                     yield full
 
 

@@ -9,7 +9,7 @@ from bklint.linter.parse import ParseOutcome, parse
 from bklint.linter.settings import Settings
 from bklint.linter.source import decode_bytes
 from bklint.rules.base import Finding, Rule, RuleRef
-from bklint.rules.catalog import load, refs, triggered
+from bklint.rules.catalog import finder, load, refs
 from bklint.rules.catalog.meta import InternalError
 from bklint.rules.context import Context, SourceText
 from bklint.rules.document import Document
@@ -18,6 +18,8 @@ from bklint.rules.schema.decode import Decoded, decode
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from bklint.linter.followed import FollowedConfig
     from bklint.linter.incremental import ParseCache
     from bklint.linter.per_table import Table
@@ -54,14 +56,33 @@ def enabled_refs(settings: Settings, path: str | None) -> list[RuleRef]:
     return cached[1]
 
 
+# Per list of enabled rules (``enabled_refs`` keeps one per settings): what finds the triggers
+# of its rules a file holds, and the active rules for each set of them. Files of a run hold
+# few distinct sets, so choosing a file's rules is one look-up, not a test per rule.
+_PLANS: dict[
+    int, tuple[list[RuleRef], Callable[[Document | None, bool], frozenset[str]], dict[frozenset[str], list[Rule]]]
+] = {}
+
+
 def active_rules(settings: Settings, path: str | None, ctx: Context | None = None) -> list[Rule]:
     """The enabled rules that may judge ``ctx`` (all enabled ones without it): a rule whose
-    triggers the file lacks says nothing about it, and is not even imported."""
+    triggers the file lacks says nothing about it, and is not even imported. The list is
+    shared between files: callers must not change it."""
+    enabled = enabled_refs(settings, path)
     if ctx is None:
-        return [instance(ref.code) for ref in enabled_refs(settings, path)]
-    flags = ctx.settings.buildkitd_flags is not None
-    seen: dict[str, bool] = {}
-    return [instance(ref.code) for ref in enabled_refs(settings, path) if triggered(ref, ctx.doc, flags, seen)]
+        return [instance(ref.code) for ref in enabled]
+    plan = _PLANS.get(id(enabled))
+    if plan is None or plan[0] is not enabled:
+        if len(_PLANS) > 64:  # per-file ignores make a list per file
+            _PLANS.clear()
+        plan = _PLANS[id(enabled)] = (enabled, finder(t for ref in enabled for t in ref.triggers), {})
+    found = plan[1](ctx.doc, ctx.settings.buildkitd_flags is not None)
+    active = plan[2].get(found)
+    if active is None:
+        active = plan[2][found] = [
+            instance(ref.code) for ref in enabled if not ref.triggers or not found.isdisjoint(ref.triggers)
+        ]
+    return active
 
 
 class LintResult(Record):
@@ -119,7 +140,7 @@ def lint_source(
     except Exception as exc:  # a parser bug: say so, and let the text-level rules still run
         ctx = Context(path=path, source=source, settings=settings.rules)
         raw.append(InternalError.of("the parse", exc))
-    active = active_rules(settings, path, ctx)
+    active = _triggered(settings, path, ctx, cache)
     alone: dict[str, list[Table]] = {}
     if split is not None and ctx.decoded is not None:
         tables = split[0]
@@ -145,6 +166,19 @@ def lint_source(
         directives = []
         raw.append(InternalError.of("the noqa comments", exc))
     return LintResult(path, source, filter_findings(raw, settings, path, directives), ctx.doc, ctx)
+
+
+def _triggered(settings: Settings, path: str | None, ctx: Context, cache: ParseCache | None) -> list[Rule]:
+    """``active_rules``; on a keystroke that kept every key name (``ParseCache.same_keys``),
+    the previous version's, which the triggers cannot tell apart."""
+    if cache is None or ctx.doc is None:
+        return active_rules(settings, path, ctx)
+    kept = cache.rules
+    if cache.same_keys and kept is not None and kept[0] is settings and kept[1] == path:
+        return kept[2]
+    active = active_rules(settings, path, ctx)
+    cache.rules = (settings, path, active)
+    return active
 
 
 def lint_flags(flags: str, path: str | None, settings: Settings) -> list[Finding]:

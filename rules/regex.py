@@ -9,18 +9,34 @@ cost `bklint check` more start-up time than any module. A module-level pattern i
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable, Iterator
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+# The methods of a compiled pattern a ``Regex`` offers.
+_METHODS = ("findall", "finditer", "fullmatch", "match", "search", "split", "sub")
+
 
 class Regex:
-    """``re.compile(pattern, flags)``, compiled on first use; ``pattern`` is there at once."""
+    """``re.compile(pattern, flags)``, compiled on first use; ``pattern`` is there at once.
 
-    __slots__ = ("_compiled", "flags", "pattern")
+    Each method is a slot left empty until the first call: reading it then compiles the
+    pattern (``__getattr__``) and fills every slot with the compiled pattern's own bound
+    method, so from then on a match costs what ``re.Pattern.match`` costs (a wrapper method
+    cost as much again, and the parser and decoder match tens of times per file).
+    """
+
+    __slots__ = ("_compiled", "flags", "pattern", *_METHODS)
+
+    findall: Callable[..., list[Any]]
+    finditer: Callable[..., Iterator[re.Match[str]]]
+    fullmatch: Callable[..., re.Match[str] | None]
+    match: Callable[..., re.Match[str] | None]
+    search: Callable[..., re.Match[str] | None]
+    split: Callable[..., list[str | Any]]
+    sub: Callable[..., str]
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.pattern = pattern
@@ -30,29 +46,16 @@ class Regex:
     @property
     def compiled(self) -> re.Pattern[str]:
         if self._compiled is None:
-            self._compiled = re.compile(self.pattern, self.flags)
+            self._compiled = compiled = re.compile(self.pattern, self.flags)
+            for name in _METHODS:
+                setattr(self, name, getattr(compiled, name))
         return self._compiled
 
-    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.compiled.match(string, pos, endpos)
-
-    def fullmatch(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.compiled.fullmatch(string, pos, endpos)
-
-    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.compiled.search(string, pos, endpos)
-
-    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
-        return self.compiled.finditer(string, pos, endpos)
-
-    def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
-        return self.compiled.findall(string, pos, endpos)
-
-    def sub(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0) -> str:
-        return self.compiled.sub(repl, string, count)
-
-    def split(self, string: str, maxsplit: int = 0) -> list[str | Any]:
-        return self.compiled.split(string, maxsplit)
+    def __getattr__(self, name: str) -> Any:
+        """Only an unfilled method slot gets here: compile, which fills them all."""
+        if name not in _METHODS:
+            raise AttributeError(name)
+        return getattr(self.compiled, name)
 
     def __repr__(self) -> str:
         return f"Regex({self.pattern!r})"

@@ -217,7 +217,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace, fmt: str, stdin: bool, console: Console) -> int:
     try:
-        resolver = SettingsResolver(cli_values(args), "cli", config_path=args.config, isolated=args.isolated)
+        resolver = SettingsResolver(
+            cli_values(args), "cli", config_path=args.config, isolated=args.isolated, one_pass=True
+        )
         top = resolver.for_path(None)
         if not enabled_refs(top, None):
             console.warn("no rules are selected (check `select` and `ignore`)")
@@ -271,7 +273,12 @@ def _process(args: argparse.Namespace, stdin: bool, resolver: SettingsResolver, 
             done.results.append((result, settings))
             continue
         if not (args.fix or args.diff):
-            done.results.append((source.lint(settings), settings))
+            result = source.lint(settings)
+            # A report needs the findings and the text, not each file's syntax tree and
+            # decoded model: over many files, keeping them all made every full garbage
+            # collection walk them all again (and the memory grow with the run).
+            result.doc = result.context = None
+            done.results.append((result, settings))
             continue
         from bklint.linter.fix import default_filter
 
@@ -298,6 +305,8 @@ def _follow(done: Run, resolver: SettingsResolver) -> None:
     A config that was also checked on its own keeps one result: what both lints found is
     listed once, with the script as a location elsewhere (``linter/followed.py``).
     """
+    if not any(result.followed for result, _ in done.results):
+        return  # (resolving every checked path costs a stat per folder of it, per file)
     from bklint.linter.findings import merge
 
     own = {os.path.realpath(r.path): r for r, _ in done.results if r.path is not None and r.path != "-"}

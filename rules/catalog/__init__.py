@@ -9,7 +9,7 @@ only when one of its rules is enabled and the file holds what that rule looks at
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from bklint.rules.base import FLAGS_GIVEN, Rule, RuleRef, registered
 from bklint.rules.catalog.index import RULES
@@ -51,12 +51,55 @@ def triggered(ref: RuleRef, doc: Document | None, flags: bool, seen: dict[str, b
     for t in ref.triggers:
         found = seen.get(t) if seen is not None else None
         if found is None:
-            found = flags if t == FLAGS_GIVEN else doc is not None and has_path(doc.root, t.split("."))
+            found = holds(t, doc, flags)
             if seen is not None:
                 seen[t] = found
         if found:
             return True
     return False
+
+
+def finder(triggers: Iterable[str]) -> Callable[[Document | None, bool], frozenset[str]]:
+    """What answers, for one file, which of ``triggers`` it holds: the engine asks once per
+    file for the triggers of every enabled rule, then picks the rules by set
+    (``linter/run.py``). The triggers are taken apart once; a file's keys are walked once,
+    to the depth of the longest trigger, and each trigger is a set look-up (as ``has_path``
+    would answer it: names in any case, ``*`` for any name)."""
+    names = dict.fromkeys(triggers)
+    wanted = {t: tuple(t.split(".")) for t in names if t != FLAGS_GIVEN}
+    flag = FLAGS_GIVEN in names
+    depth = max((len(parts) for parts in wanted.values()), default=0)
+    # Per key depth, where its triggers have a `*` (a written path is also kept starred there).
+    masks: dict[int, set[tuple[bool, ...]]] = {}
+    for parts in wanted.values():
+        masks.setdefault(len(parts), set()).add(tuple(part == "*" for part in parts))
+
+    def found(doc: Document | None, flags: bool) -> frozenset[str]:
+        written: set[tuple[str, ...]] = set()
+        if doc is not None and depth:
+            stack: list[tuple[TomlNode, tuple[str, ...]]] = [(doc.root, ())]
+            while stack:
+                node, prefix = stack.pop()
+                for item in node.items or (node,):
+                    for name, child in (item.children or {}).items():
+                        path = (*prefix, name.lower())
+                        for mask in masks.get(len(path), ()):
+                            written.add(tuple("*" if star else part for star, part in zip(mask, path, strict=True)))
+                        if len(path) < depth:
+                            stack.append((child, path))
+        held = {t for t, parts in wanted.items() if parts in written}
+        if flag and flags:
+            held.add(FLAGS_GIVEN)
+        return frozenset(held)
+
+    return found
+
+
+def holds(trigger: str, doc: Document | None, flags: bool) -> bool:
+    """Whether a file (or the daemon flags) holds one trigger."""
+    if trigger == FLAGS_GIVEN:
+        return flags
+    return doc is not None and has_path(doc.root, trigger.split("."))
 
 
 def has_path(node: TomlNode, parts: list[str]) -> bool:

@@ -34,6 +34,15 @@ class GCRule(FrozenRecord):
 
 
 def gc_rules(decoded: Decoded, worker: str) -> list[GCRule]:
+    """The worker's GC rules in order, found once per decode (a dozen rules ask, and the
+    tables of a file with hundreds of registries are many)."""
+    found: list[GCRule] | None = decoded.memo.get(("gc.rules", worker))
+    if found is None:
+        found = decoded.memo[("gc.rules", worker)] = _gc_rules(decoded, worker)
+    return found
+
+
+def _gc_rules(decoded: Decoded, worker: str) -> list[GCRule]:
     out = []
     for path, nodes in decoded.tables.items():
         if (
