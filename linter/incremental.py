@@ -23,6 +23,8 @@ from bklint.rules.regex import Regex
 
 if TYPE_CHECKING:
     from bklint.linter.per_table import Table
+    from bklint.linter.settings import Settings
+    from bklint.rules.base import Rule
 
 _HEADER_LINE = Regex(r"^[ \t]*\[", re.MULTILINE)
 # Below this size a full parse is as cheap as the bookkeeping.
@@ -55,6 +57,8 @@ class ParseCache(Record):
         "nodes",
         "parts",
         "plain_from",
+        "rules",
+        "same_keys",
         "table_list",
         "tables",
         "text",
@@ -82,6 +86,11 @@ class ParseCache(Record):
     moved: tuple[int, int, int] | None
     # ``_plain_from``, for the parts of the last text parsed part by part.
     plain_from: tuple[int, str] | None
+    # Whether the last parse kept every key name of the text before (``_patched`` does when
+    # the table it replaced has the same keys): which rules a file triggers cannot change.
+    same_keys: bool
+    # The rules the last text triggered, for its settings and path (linter/run.py).
+    rules: tuple[Settings, str | None, list[Rule]] | None
 
     def __init__(
         self,
@@ -108,6 +117,8 @@ class ParseCache(Record):
         self.changed = changed
         self.moved = moved
         self.plain_from = plain_from
+        self.same_keys = False
+        self.rules = None
 
 
 def parse_cached(text: str, cache: ParseCache | None) -> ParseOutcome:
@@ -117,6 +128,7 @@ def parse_cached(text: str, cache: ParseCache | None) -> ParseOutcome:
             cache.parts = []
         return parse(text)
     cache.moved = None
+    cache.same_keys = False
     outcome = _patched(text, cache)
     if outcome is None:
         cache.changed = None
@@ -183,6 +195,7 @@ def _patched(text: str, cache: ParseCache) -> ParseOutcome | None:
     root.children[name] = moved = _copy_node(holder)
     assert moved.children is not None
     moved.children[host] = new_shape[2]
+    cache.same_keys = _keys(old_header) == _keys(new_shape[2])
     cache.values.pop(old_chunk, None)
     cache.values[chunk] = part
     cache.nodes.pop((old_chunk, start), None)
@@ -231,6 +244,12 @@ def _plain_from(cache: ParseCache) -> tuple[int, str]:
             at, name = at - 1, shape[0]
         cache.plain_from = (at, name)
     return cache.plain_from
+
+
+def _keys(node: TomlNode) -> tuple[Any, ...]:
+    """The key names below ``node``, nested as written."""
+    names = tuple((name, _keys(child)) for name, child in (node.children or {}).items())
+    return names + tuple(_keys(item) for item in node.items or ())
 
 
 def _start(part: tuple[str, int, TomlNode]) -> int:

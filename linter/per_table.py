@@ -19,7 +19,6 @@ on every vector and corpus file and along random edits (tests/engine/test_increm
 from __future__ import annotations
 
 import bisect
-import copy
 import functools
 from typing import TYPE_CHECKING, Literal
 
@@ -114,22 +113,24 @@ class Table:
         for issue in self.decoded.issues:
             start, end = issue.anchor
             issue.anchor = (start + delta, end + delta)
-        if lines:
+        if lines and self.found:
             for code, found in self.findings.items():
-                self.findings[code] = [_moved_finding(f, lines) for f in found]
+                if found:
+                    self.findings[code] = [_moved_finding(f, lines) for f in found]
 
 
 def _moved_finding(finding: Finding, lines: int) -> Finding:
     """``finding`` on a table ``lines`` lines further down (its columns are the same: a
     table starts a line)."""
-    moved = copy.copy(finding)
-    moved.span = _moved_span(finding.span, lines)
-    moved.related = tuple((_moved_span(span, lines), note) for span, note in finding.related)
     fix = finding.fix
     if fix is not None:
         edits = tuple(Edit(_moved_span(edit.span, lines), edit.content) for edit in fix.edits)
-        moved.fix = Fix(fix.message, edits, fix.applicability)
-    return moved
+        fix = Fix(fix.message, edits, fix.applicability)
+    return finding.evolve(
+        span=_moved_span(finding.span, lines),
+        related=tuple((_moved_span(span, lines), note) for span, note in finding.related),
+        fix=fix,
+    )
 
 
 def _moved_span(span: Span, lines: int) -> Span:

@@ -141,7 +141,7 @@ def lint_source(
     except Exception as exc:  # a parser bug: say so, and let the text-level rules still run
         ctx = Context(path=path, source=source, settings=settings.rules)
         raw.append(InternalError.of("the parse", exc))
-    active = active_rules(settings, path, ctx)
+    active = _triggered(settings, path, ctx, cache)
     alone: dict[str, list[Table]] = {}
     if split is not None and ctx.decoded is not None:
         tables = split[0]
@@ -167,6 +167,19 @@ def lint_source(
         directives = []
         raw.append(InternalError.of("the noqa comments", exc))
     return LintResult(path, source, filter_findings(raw, settings, path, directives), ctx.doc, ctx)
+
+
+def _triggered(settings: Settings, path: str | None, ctx: Context, cache: ParseCache | None) -> list[Rule]:
+    """``active_rules``; on a keystroke that kept every key name (``ParseCache.same_keys``),
+    the previous version's, which the triggers cannot tell apart."""
+    if cache is None or ctx.doc is None:
+        return active_rules(settings, path, ctx)
+    kept = cache.rules
+    if cache.same_keys and kept is not None and kept[0] is settings and kept[1] == path:
+        return kept[2]
+    active = active_rules(settings, path, ctx)
+    cache.rules = (settings, path, active)
+    return active
 
 
 def lint_flags(flags: str, path: str | None, settings: Settings) -> list[Finding]:

@@ -7,6 +7,7 @@ reads it instead of linting again.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from dataclasses import dataclass, field
@@ -72,8 +73,10 @@ class Converted:
     A keystroke changes a few findings of hundreds: the others are taken from here as they
     were sent last time, LSP object and JSON alike, instead of being converted again. A
     diagnostic's range depends only on its span and the text of the lines it names, so those
-    lines are part of the key; a text with bare ``\r`` (LSP numbers its lines differently)
-    is always converted afresh.
+    lines are part of the key, and its lines are counted from its first: a diagnostic below
+    a line the keystroke inserted or removed is the one sent last time, moved (its range
+    written again, the rest of its JSON kept). A text with bare ``\r`` (LSP numbers its
+    lines differently) is always converted afresh.
     """
 
     made: dict[tuple[Any, ...], _Made] = field(default_factory=dict)
@@ -110,6 +113,8 @@ def analyse(
     for finding in result.findings:
         key = _key(finding, lines, uri) if reuse else None
         made = previous.get(key) if key is not None else None
+        if made is not None and made[0].range.start.line != finding.span.start.line:
+            made = _moved(made, finding.span.start.line - made[0].range.start.line)
         if made is None:
             try:
                 diag = diagnostic(finding, lines, uri)
@@ -132,10 +137,13 @@ _CONVERTER = converters.get_converter()
 
 
 def _key(finding: Finding, lines: Lines, uri: str) -> tuple[Any, ...]:
-    """Everything ``diagnostic`` reads: the finding's fields and the lines its spans are on."""
+    """Everything ``diagnostic`` reads but where its first line is: the finding's fields, its
+    spans counted from that line, and the text of the lines they are on. A diagnostic of the
+    previous version under the same key is this one, moved by whole lines (``_moved``)."""
     spans = [finding.span, *(span for span, _ in finding.related)]
     count = len(lines.starts)
     texts = tuple(lines.line(n) if n < count else None for span in spans for n in (span.start.line, span.end.line))
+    base = finding.span.start.line
     return (
         finding.code,
         finding.name,
@@ -143,11 +151,39 @@ def _key(finding: Finding, lines: Lines, uri: str) -> tuple[Any, ...]:
         finding.message,
         finding.url,
         finding.fix is not None,
-        finding.span,
-        finding.related,
+        tuple((s.line - base, s.column, e.line - base, e.column) for s, e in spans),
+        tuple(note for _, note in finding.related),
         finding.elsewhere,
         uri,
         texts,
+    )
+
+
+def _moved(made: _Made, lines: int) -> _Made | None:
+    """A converted diagnostic ``lines`` lines further down: its range moved, its JSON text
+    with the range written again (the rest of the text is unchanged). None when it points
+    elsewhere in the document too (converted afresh)."""
+    diag, wire = made
+    if diag.related_information:
+        return None
+    start, end = diag.range.start, diag.range.end
+    old = _range_json(start.line, start.character, end.line, end.character)
+    if not wire.startswith(old):
+        return None
+    moved = types.Range(
+        types.Position(start.line + lines, start.character), types.Position(end.line + lines, end.character)
+    )
+    new = _range_json(start.line + lines, start.character, end.line + lines, end.character)
+    copied = copy.copy(diag)
+    copied.range = moved
+    return copied, new + wire[len(old) :]
+
+
+def _range_json(line: int, character: int, end_line: int, end_character: int) -> str:
+    """The start of a diagnostic's JSON text up to its range, as the converter writes it."""
+    return (
+        f'{{"range":{{"start":{{"line":{line},"character":{character}}},'
+        f'"end":{{"line":{end_line},"character":{end_character}}}}}'
     )
 
 

@@ -69,15 +69,17 @@ class LspTextDocument(TextDocument):
 
 
 def _shifted(starts: list[int], source: str, start: int, end: int, text: str) -> list[int] | None:
-    """The engine's line starts after replacing ``source[start:end]`` by ``text``, when the
-    edit neither adds nor removes a line break (a keystroke): no rescan of the document."""
-    if "\n" in text or "\n" in source[start:end] or "\r" in text or "\r" in source[start:end]:
+    """The engine's line starts after replacing ``source[start:end]`` by ``text`` (a keystroke,
+    a line inserted or removed): no rescan of the document. None near a ``\r``."""
+    if "\r" in text or "\r" in source[start:end]:
         return None
     delta = len(text) - (end - start)
-    if not delta:
+    if not delta and "\n" not in text and "\n" not in source[start:end]:
         return starts
     line = bisect.bisect_right(starts, start)
-    return [*starts[:line], *(s + delta for s in starts[line:])]
+    after = bisect.bisect_right(starts, end)  # the starts in (start, end] were removed with the text
+    inserted = [start + i + 1 for i, c in enumerate(text) if c == "\n"]
+    return [*starts[:line], *inserted, *(s + delta for s in starts[after:])]
 
 
 class LspWorkspace(Workspace):

@@ -34,22 +34,25 @@ class GCRule(FrozenRecord):
 
 
 def gc_rules(decoded: Decoded, worker: str) -> list[GCRule]:
-    """The worker's `[[worker.<name>.gcpolicy]]` rules in order (shared: do not change the list).
-
-    A dozen rules ask for them; every worker's are found in one pass over the tables and
-    kept in ``decoded.memo``."""
-    found: dict[str, list[GCRule]] | None = decoded.memo.get("gc.rules")
+    """The worker's GC rules in order, found once per decode (a dozen rules ask, and the
+    tables of a file with hundreds of registries are many)."""
+    found: list[GCRule] | None = decoded.memo.get(("gc.rules", worker))
     if found is None:
-        found = decoded.memo["gc.rules"] = {}
-        for path, nodes in decoded.tables.items():
-            if len(path) != 4 or path[0] != "worker" or path[2] != "gcpolicy" or not nodes:
-                continue
-            name, index = path[1], path[3]
-            if isinstance(name, str) and isinstance(index, int):
-                found.setdefault(name, []).append(GCRule(name, index, nodes[0], path not in decoded.incomplete))
-        for rules in found.values():
-            rules.sort(key=lambda r: r.index)
-    return found.get(worker, [])
+        found = decoded.memo[("gc.rules", worker)] = _gc_rules(decoded, worker)
+    return found
+
+
+def _gc_rules(decoded: Decoded, worker: str) -> list[GCRule]:
+    out = []
+    for path, nodes in decoded.tables.items():
+        if (
+            len(path) == 4
+            and path[:3] == ("worker", worker, "gcpolicy")
+            and isinstance(path[3], int)
+            and nodes
+        ):
+            out.append(GCRule(worker, path[3], nodes[0], path not in decoded.incomplete))
+    return sorted(out, key=lambda r: r.index)
 
 
 def size_at(decoded: Decoded, path: tuple[str | int, ...]) -> DiskSpace | None:
