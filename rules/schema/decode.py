@@ -1293,6 +1293,54 @@ def decode_split(doc: Document, alone: Sequence[tuple[str, TomlNode, Decoded]]) 
     return whole, rest
 
 
+def decode_split_again(
+    doc: Document, previous: Decoded, rest: Decoded, name: str, header: TomlNode, old: Decoded, new: Decoded
+) -> Decoded | None:
+    """``decode_split``'s whole decode for ``doc``, from that of the previous version
+    (``previous``), when only one of its tables changed — its decode alone went from ``old``
+    to ``new`` — and kept the same paths and no issues: the containers are copied and that
+    table's values put in, in place (the file order cannot have changed). The rest of the
+    file's decode is the previous one's (``rest``, its root table set to this document's).
+    None when the paths or issues changed."""
+    pieces = new.pieces = _Pieces.of(new, name, header)
+    was = old.pieces
+    holder = doc.root.child(name)
+    index, by_prefix = previous._children, previous._by_prefix
+    if (
+        was is None
+        or holder is None
+        or index is None
+        or by_prefix is None
+        or old.issues
+        or new.issues
+        or was.key != pieces.key
+        or was.shallow != pieces.shallow
+        or list(old.entries) != list(new.entries)
+        or [p for p, _ in was.deep] != [p for p, _ in pieces.deep]
+    ):
+        return None
+    entries = dict(previous.entries)
+    entries.update(new.entries)
+    tables = dict(previous.tables)
+    if () in tables:  # the root and the map are this document's (the parse copied them)
+        tables[()] = [doc.root]
+    tables[(name,)] = [holder]
+    tables.update(pieces.deep)
+    whole = Decoded(list(previous.issues), entries, tables)
+    whole.alone = dict(previous.alone)
+    whole.alone[pieces.key] = new
+    whole._children = index  # the same paths: the same keys below each
+    by_prefix = dict(by_prefix)
+    by_prefix[()] = list(entries.values())
+    swapped = {id(e): n for e, n in zip(old.entries.values(), new.entries.values(), strict=True)}
+    by_prefix[(name,)] = [swapped.get(id(e), e) for e in by_prefix.get((name,), ())]
+    by_prefix.update(pieces.by_prefix)
+    whole._by_prefix = by_prefix
+    if () in rest.tables:
+        rest.tables[()] = [doc.root]
+    return whole
+
+
 def misfit(doc: Document, schema: Node, node: TomlNode, value: Any) -> str | None:
     """Why the loader would refuse ``value`` (written at ``node``) for the field ``schema``; None if not.
 
