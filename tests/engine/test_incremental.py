@@ -254,7 +254,9 @@ def test_the_split_decode_stays_the_whole_decode_along_keystrokes() -> None:
     text = "[worker.oci]\nmax-parallelism = 4\n" + _registries(100).split("[worker.oci]")[0]
     again = 0
     for _ in range(120):
-        edited = _typed(text, rng) if rng.random() < 0.5 else text.replace("http = true", "http = false", 1)
+        at = rng.choice([m.start() for m in re.finditer("htt[pt] = ", text)] or [0])
+        toggled = text[:at] + ("htpp" if text[at:].startswith("http") else "http") + text[at + 4 :]  # entry <-> issue
+        edited = rng.choice([_typed(text, rng), toggled, text.replace("http = true", "http = false", 1)])
         result = lint_text(edited, "buildkitd.toml", Settings(), cache)
         assert result.doc is not None and result.context is not None
         if cache.tables and cache.decodes is not None and cache.decodes[0] is result.context.decoded:  # split
