@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
 
 from bklint.rules.base import FLAGS_GIVEN, Rule, RuleRef, registered
 from bklint.rules.catalog.index import RULES
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from bklint.rules.document import Document, TomlNode
 
@@ -62,32 +62,29 @@ def triggered(ref: RuleRef, doc: Document | None, flags: bool, seen: dict[str, b
 def finder(triggers: Iterable[str]) -> Callable[[Document | None, bool], frozenset[str]]:
     """What answers, for one file, which of ``triggers`` it holds: the engine asks once per
     file for the triggers of every enabled rule, then picks the rules by set
-    (``linter/run.py``). The triggers are taken apart once; a file's keys are walked once,
-    to the depth of the longest trigger, and each trigger is a set look-up (as ``has_path``
-    would answer it: names in any case, ``*`` for any name)."""
+    (``linter/run.py``). The triggers are taken apart once, and a file's keys are walked
+    once, only down paths some trigger still matches (as ``has_path`` matches: names in any
+    case, ``*`` for any name)."""
     names = dict.fromkeys(triggers)
-    wanted = {t: tuple(t.split(".")) for t in names if t != FLAGS_GIVEN}
+    by_parts = {tuple(t.split(".")): t for t in names if t != FLAGS_GIVEN}
     flag = FLAGS_GIVEN in names
-    depth = max((len(parts) for parts in wanted.values()), default=0)
-    # Per key depth, where its triggers have a `*` (a written path is also kept starred there).
-    masks: dict[int, set[tuple[bool, ...]]] = {}
-    for parts in wanted.values():
-        masks.setdefault(len(parts), set()).add(tuple(part == "*" for part in parts))
+    # Every leading part of a trigger: `registry`, `registry.*`, `registry.*.ca`.
+    prefixes = {parts[:n] for parts in by_parts for n in range(1, len(parts) + 1)}
 
     def found(doc: Document | None, flags: bool) -> frozenset[str]:
-        written: set[tuple[str, ...]] = set()
-        if doc is not None and depth:
-            stack: list[tuple[TomlNode, tuple[str, ...]]] = [(doc.root, ())]
+        held: set[str] = set()
+        if doc is not None and prefixes:
+            # A node, and the leading parts of triggers its path matches.
+            stack: list[tuple[TomlNode, list[tuple[str, ...]]]] = [(doc.root, [()])]
             while stack:
-                node, prefix = stack.pop()
+                node, matched = stack.pop()
                 for item in node.items or (node,):
                     for name, child in (item.children or {}).items():
-                        path = (*prefix, name.lower())
-                        for mask in masks.get(len(path), ()):
-                            written.add(tuple("*" if star else part for star, part in zip(mask, path, strict=True)))
-                        if len(path) < depth:
-                            stack.append((child, path))
-        held = {t for t, parts in wanted.items() if parts in written}
+                        low = name.lower()
+                        deeper = [p for q in matched for p in ((*q, low), (*q, "*")) if p in prefixes]
+                        if deeper:
+                            held.update(by_parts[p] for p in deeper if p in by_parts)
+                            stack.append((child, deeper))
         if flag and flags:
             held.add(FLAGS_GIVEN)
         return frozenset(held)

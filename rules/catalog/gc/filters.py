@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 
@@ -47,6 +48,17 @@ class FilterError(ValueError):
 
 def parse_filter(text: str) -> list[Selector]:
     """containerd's ``filters.Parse``: comma-separated ``field[op value]`` selectors."""
+    return list(_parsed(text))
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(text: str) -> tuple[Selector, ...]:
+    """``parse_filter``, once per text in a run: two rules parse every filter, and configs
+    repeat the same few filters."""
+    return tuple(_parse(text))
+
+
+def _parse(text: str) -> list[Selector]:
     if text == "":
         return []
     pos = 0
