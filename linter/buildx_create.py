@@ -18,12 +18,12 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING
 
 from bklint.linter.shell_words import Word
 from bklint.rules.record import Record
 from bklint.rules.regex import Regex
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from bklint.linter.followed import FollowedConfig
     from bklint.linter.settings import Settings

@@ -1,20 +1,24 @@
-"""The `bklint` command line: a thin argparse front over subcommand modules.
+"""The `bklint` command line: a thin front over subcommand modules.
 
 Each subcommand lives in ``bklint.linter.commands.<name>`` with ``add_arguments`` and
 ``run``; only the chosen one is imported and only its parser is built, so `bklint check`
-never loads the language server or pydantic, nor builds another command's options.
+never loads the language server or pydantic, nor builds another command's options. A
+command line of plain operands (`bklint check a.toml b.toml`, what pre-commit runs) needs
+no parser at all: the options take the defaults ``add_arguments`` declares
+(``linter/arguments.py`` reads them without argparse, whose import is a tenth of start-up).
 """
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from types import ModuleType
-from typing import TextIO
 
-from bklint.linter import __version__
+from bklint.linter.arguments import operands_only
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -46,28 +50,6 @@ def open_output(path: str | None) -> TextIO:
         raise UsageError(f"-o {path}: {exc.strerror or exc}") from None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """`bklint` itself: the list of commands, --help and --version (no command's options)."""
-    parser = argparse.ArgumentParser(
-        prog="bklint",
-        description="Lint, fix and migrate BuildKit's buildkitd.toml before the daemon reads it.",
-    )
-    parser.add_argument("--version", action="version", version=f"bklint {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (_, help_text) in COMMANDS.items():
-        sub.add_parser(name, help=help_text, description=help_text)
-    return parser
-
-
-def command_parser(name: str) -> tuple[argparse.ArgumentParser, ModuleType]:
-    """The parser of one command, and its module: only the command in use is built."""
-    module = importlib.import_module(f"bklint.linter.commands.{COMMANDS[name][0]}")
-    help_text = COMMANDS[name][1]
-    parser = argparse.ArgumentParser(prog=f"bklint {name}", description=help_text)
-    module.add_arguments(parser)
-    return parser, module
-
-
 # Options whose values are themselves command lines ("--config=/x --debug"): argparse would
 # read such a value as an option, so they are joined to their option before parsing.
 _FREE_FORM = ("--buildkitd-flags",)
@@ -89,12 +71,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = _join_free_form(list(sys.argv[1:] if argv is None else argv))
     command = args_list[0] if args_list else None
     if command not in COMMANDS:  # no command, --help, --version or a typo: bklint's own parser says
+        from bklint.linter.parsers import build_parser
+
         top = build_parser()
         top.parse_args(args_list)
         top.print_help(sys.stderr)
         return EXIT_USAGE
-    parser, module = command_parser(command)
-    args = parser.parse_args(args_list[1:])
+    module = importlib.import_module(f"bklint.linter.commands.{COMMANDS[command][0]}")
+    args: Any = operands_only(module, args_list[1:])
+    if args is None:  # options, or operands a parser must check: argparse reads them
+        from bklint.linter.parsers import command_parser
+
+        args = command_parser(command, module).parse_args(args_list[1:])
     args.command = command
     try:
         code: int = module.run(args)

@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
 
 from bklint.linter.settings import Settings, unknown_selectors
 from bklint.rules.base import Severity
 from bklint.rules.catalog import refs
 from bklint.rules.record import FrozenRecord
 
-CONFIG_NAMES = ("bklint.toml", ".bklint.toml", "pyproject.toml")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
 
-Origin = Literal["cli", "config", "editor"]
+    Origin = Literal["cli", "config", "editor"]
+
+CONFIG_NAMES = ("bklint.toml", ".bklint.toml", "pyproject.toml")
 
 
 class Problem(tuple[str, str, bool]):

@@ -32,7 +32,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from typing import Any, Literal
 
 from bklint.linter.buildx_create import (
     IGNORING_DRIVERS,
@@ -45,6 +44,12 @@ from bklint.rules.base import Edit, Finding, Fix, Position, Rule, Span
 from bklint.rules.document import line_starts
 from bklint.rules.record import Record
 from bklint.rules.regex import Regex
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    Style = Literal["literal", "folded", "plain", "double", "single"]
 
 CONFIG_KEY = "buildkitd.toml"
 INLINE_INPUTS = ("buildkitd-config-inline", "config-inline")
@@ -66,8 +71,6 @@ _USES = Regex(r"^\s*[\w.-]+(?:/[\w.-]+)*/setup-buildx-action(?:@(?P<ref>\S+))?\s
 # `uses: owner/setup-buildx-action@<sha> # pin v2.4.0`: the version a SHA stands for.
 _PIN_COMMENT = Regex(r"#.*?\b(v\d+(?:\.\d+){0,2})\b")
 _VERSION = Regex(r"^(?:v(?P<major>\d+)(?:\.(?P<minor>\d+))?|(?P<major2>\d+)\.(?P<minor2>\d+))(?:\.\d+)*$")
-
-Style = Literal["literal", "folded", "plain", "double", "single"]
 
 
 def might_embed(path: str, head: bytes | None = None) -> bool:

@@ -17,7 +17,6 @@ the run has been fixed, so a followed config is reported as it is on disk at the
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
 from bklint.linter.files import read_file
 from bklint.linter.findings import apply as filter_findings
@@ -26,6 +25,7 @@ from bklint.rules.base import Finding, Span
 from bklint.rules.catalog.syntax import UnreadableFile
 from bklint.rules.record import FrozenRecord, Record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from bklint.linter.run import LintResult
     from bklint.linter.settings import Settings

@@ -12,8 +12,8 @@ nothing below it can be re-included — git's rule too. Outside a repository the
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathspec.pattern import Pattern
 

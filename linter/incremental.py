@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import TYPE_CHECKING, Any
 
 from bklint.linter.parse import ParseOutcome, parse, parse_part
 from bklint.rules.document import Document, TomlNode
 from bklint.rules.record import Record
 from bklint.rules.regex import Regex
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from bklint.linter.per_table import Table
     from bklint.linter.settings import Settings
     from bklint.rules.base import Rule

@@ -19,14 +19,19 @@ from __future__ import annotations
 import bisect
 import functools
 from collections.abc import Callable
-from typing import Any
 
 from bklint.linter import scalars
 from bklint.linter.scalars import ScalarError, describe
-from bklint.rules.context import SyntaxKind, SyntaxProblem
+from bklint.rules.context import SyntaxProblem
 from bklint.rules.document import Document, Orphan, TomlNode, line_starts
 from bklint.rules.record import Record
 from bklint.rules.regex import Regex
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from bklint.rules.context import SyntaxKind
 
 MAX_KEY_PARTS = 64
 MAX_NESTING = 10_000

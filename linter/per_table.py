@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-from typing import TYPE_CHECKING, Literal
 
 from bklint.rules.base import Edit, Finding, Fix, Position, Rule, Span
 from bklint.rules.context import Context, RuleSettings
@@ -28,7 +27,10 @@ from bklint.rules.schema.decode import Decoded, decode_split, decode_table
 from bklint.rules.schema.nodes import MapOf
 from bklint.rules.schema.tree import CONFIG
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Literal
+
     from bklint.linter.incremental import ParseCache
     from bklint.rules.document import Document, TomlNode
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bklint.linter import noqa
 from bklint.linter.findings import apply as filter_findings
 from bklint.linter.findings import enabled_rules
@@ -18,6 +16,7 @@ from bklint.rules.document import Document
 from bklint.rules.record import Record
 from bklint.rules.schema.decode import Decoded, decode
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
 

@@ -9,14 +9,15 @@ lands where the loader's error does.
 
 from __future__ import annotations
 
-import datetime as _dt
 import math
-from typing import TYPE_CHECKING
 
 from bklint.rules.regex import Regex
 from bklint.rules.schema.values import INT64_MAX, INT64_MIN
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import datetime as _dt
+
     from bklint.rules.context import SyntaxKind
 
 
@@ -64,6 +65,9 @@ def check_comment(text: str, start: int, end: int) -> None:
 
 def literal(text: str, start: int, end: int) -> str:
     """The body ``text[start:end]`` of a 'literal string' (no escapes, no line breaks)."""
+    body = text[start:end]
+    if body.isascii() and body.isprintable():
+        return body  # nothing to refuse: most strings, without compiling the control-character pattern
     m = _CONTROL.search(text, start, end)
     if m is not None:
         raise ScalarError(m.start(), f"{describe(text[m.start()])} is not allowed in a string")
@@ -339,6 +343,8 @@ DATE_KINDS = ("datetime", "local-datetime", "local-date", "local-time")
 
 
 def date_time(text: str, start: int, end: int, kind: str) -> _dt.date | _dt.time | _dt.datetime:
+    import datetime as _dt  # TOML date-times are rare in a buildkitd.toml: imported on first use
+
     token = text[start:end]
     if kind == "local-date":
         year, month, day = _date(token, start)
@@ -385,6 +391,8 @@ def _date(token: str, start: int) -> tuple[int, int, int]:
 
 
 def _date_value(year: int, month: int, day: int) -> _dt.date:
+    import datetime as _dt
+
     # go-toml accepts year 0, which Python's date cannot hold; 2000 is a leap year like 0,
     # and no rule reads the year of a date.
     return _dt.date(year or 2000, month, day)
@@ -392,6 +400,8 @@ def _date_value(year: int, month: int, day: int) -> _dt.date:
 
 def _time(token: str, i: int, start: int) -> tuple[_dt.time, int]:
     """Parse HH:MM:SS[.fraction] at ``token[i:]``; return it and the index after it."""
+    import datetime as _dt
+
     if len(token) - i < 8:
         raise ScalarError(start + i, "a time must look like HH:MM:SS")
     hour = _digits(token, i, 2, start)
@@ -421,6 +431,8 @@ def _time(token: str, i: int, start: int) -> tuple[_dt.time, int]:
 
 
 def _offset(zone: str, start: int) -> _dt.tzinfo:
+    import datetime as _dt
+
     if len(zone) != 6:
         raise ScalarError(start, "a time zone offset must be Z or look like +07:00")
     if zone[0] not in "+-":

@@ -7,13 +7,13 @@ import functools
 import os
 import re
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 from bklint.rules.base import Severity
 from bklint.rules.catalog import refs
 from bklint.rules.context import RuleSettings
 from bklint.rules.record import Record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from bklint.rules.base import Rule, RuleRef
 

@@ -27,14 +27,22 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterator
-from typing import Any, Literal, TypeVar
 
 from bklint.rules.document import TomlNode
 from bklint.rules.record import FrozenRecord, Record
 from bklint.rules.regex import Regex
 from bklint.rules.schema.decode import Decoded
 
-T = TypeVar("T")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal, TypeVar
+
+    T = TypeVar("T")
+
+    RefKind = Literal["ca", "key", "cert", "tlsconfigdir", "grpc-cert", "grpc-key", "grpc-ca"]
+
+    Status = Literal["ok", "missing", "empty-path", "not-regular", "not-directory", "unreadable"]
+
 
 MIB = 1024 * 1024
 # buildx reads every copied file (and the config) through a 1 MiB LimitReader.
@@ -44,7 +52,6 @@ CONFIG_NAME = "buildkitd.toml"
 
 _INVALID_DIR_CHARS = Regex(r"[^a-zA-Z0-9.-]+")
 
-RefKind = Literal["ca", "key", "cert", "tlsconfigdir", "grpc-cert", "grpc-key", "grpc-ca"]
 _FIELD = {
     "ca": "ca",
     "key": "key",
@@ -265,10 +272,8 @@ def copy_plan(decoded: Decoded, base_dir: str) -> CopyPlan:
 
 # -- reading files --------------------------------------------------------------------------
 
-Status = Literal["ok", "missing", "empty-path", "not-regular", "not-directory", "unreadable"]
 
-
-class FileInfo(tuple[str, Status, str, int, bytes | None, str]):
+class FileInfo(tuple[str, "Status", str, int, bytes | None, str]):
     """What a bounded look at a path found; ``data`` is at most ``COPY_LIMIT + 1`` bytes."""
 
     __slots__ = ()
@@ -417,7 +422,7 @@ def _read(path: str) -> FileInfo:
     return FileInfo(path, "ok", size=max(st.st_size, len(data)), data=data)
 
 
-class DirInfo(tuple[str, Status, tuple[str, ...], bool, str]):
+class DirInfo(tuple[str, "Status", tuple[str, ...], bool, str]):
     """A ``tlsconfigdir`` folder as buildkitd's resolver reads it (bounded listing)."""
 
     __slots__ = ()

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Literal
 
 from bklint.rules.record import Record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Literal
+
     from bklint.rules.buildx_certs import Checked, DirInfo, FileInfo, PemInfo
     from bklint.rules.daemon_flags.command_line import ParsedFlags
     from bklint.rules.daemon_flags.overlay import Effective
     from bklint.rules.document import Document
     from bklint.rules.schema.decode import Decoded
     from bklint.rules.schema.versions import Version
+
+    # What refuses a syntax problem, which decides who reads the file anyway:
+    # "syntax": go-toml refuses it wherever it stands (buildkitd and buildx alike);
+    # "value": a scalar go-toml checks only when it decodes it (underscores, leading zeros,
+    #     64-bit range, impossible dates, bare-dot floats): buildkitd skips it under a key it
+    #     ignores, buildx's generic parse refuses it;
+    # "duplicate-key": a key defined twice, tolerated by buildkitd inside a table it ignores;
+    # "limit": beyond what bklint checks (BK011).
+    SyntaxKind = Literal["syntax", "value", "duplicate-key", "limit"]
 
 
 class DecodeProblem(tuple[str, str, int]):
@@ -72,17 +83,7 @@ class SourceText(tuple[str, tuple[DecodeProblem, ...], bool]):
         return not any(p.kind in ("utf16", "invalid-utf8", "binary") for p in self.problems)
 
 
-# What refuses a syntax problem, which decides who reads the file anyway:
-# "syntax": go-toml refuses it wherever it stands (buildkitd and buildx alike);
-# "value": a scalar go-toml checks only when it decodes it (underscores, leading zeros,
-#     64-bit range, impossible dates, bare-dot floats): buildkitd skips it under a key it
-#     ignores, buildx's generic parse refuses it;
-# "duplicate-key": a key defined twice, tolerated by buildkitd inside a table it ignores;
-# "limit": beyond what bklint checks (BK011).
-SyntaxKind = Literal["syntax", "value", "duplicate-key", "limit"]
-
-
-class SyntaxProblem(tuple[str, int, int, SyntaxKind]):
+class SyntaxProblem(tuple[str, int, int, "SyntaxKind"]):
     __slots__ = ()
 
     def __new__(cls, message: str, line: int, column: int, kind: SyntaxKind = "syntax") -> SyntaxProblem:

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
-from typing import Any, Literal
 
 from bklint.rules import toml_text
 from bklint.rules.base import Position, Span
 
-NodeKind = Literal["table", "aot", "array", "value"]
-# How a table came to exist: a [header], a dotted key, an inline table, an [[aot]] element,
-# or only as a parent of one of those (implicit).
-Origin = Literal["root", "header", "aot", "dotted", "inline", "implicit", "value"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    NodeKind = Literal["table", "aot", "array", "value"]
+
+    # How a table came to exist: a [header], a dotted key, an inline table, an [[aot]] element,
+    # or only as a parent of one of those (implicit).
+    Origin = Literal["root", "header", "aot", "dotted", "inline", "implicit", "value"]
 
 
 class TomlNode:
@@ -102,7 +106,7 @@ class TomlNode:
         return 0, 0
 
 
-class Orphan(tuple[TomlNode, dict[str, Any], TomlNode]):
+class Orphan(tuple[TomlNode, "dict[str, Any]", TomlNode]):
     """A table whose header the parse refused because its name was taken (see ``orphans``)."""
 
     __slots__ = ()

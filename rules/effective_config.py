@@ -16,8 +16,6 @@ comma-joined string (an AND that matches nothing) before.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from bklint.rules.daemon_flags.overlay import effective
 from bklint.rules.record import FrozenRecord
 from bklint.rules.schema.nodes import Leaf, Struct
@@ -26,7 +24,10 @@ from bklint.rules.schema.tree import resolve as resolve_node
 from bklint.rules.schema.values import DiskSpace, go_duration
 from bklint.rules.schema.versions import LATEST, Version
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from bklint.rules.context import Context
 
 Path = tuple[str | int, ...]

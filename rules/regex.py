@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # The methods of a compiled pattern a ``Regex`` offers.
 _METHODS = ("findall", "finditer", "fullmatch", "match", "search", "split", "sub")

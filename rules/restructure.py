@@ -8,15 +8,16 @@ rewrites a line the change did not need, and comments, quoting and order survive
 
 from __future__ import annotations
 
-import difflib
-import shlex
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
 
 from bklint.rules import toml_text
 from bklint.rules.base import Edit, Fix, Span
 from bklint.rules.document import Document, TomlNode, line_starts
 from bklint.rules.regex import Regex
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 if TYPE_CHECKING:  # tomlkit is imported only when a fix is actually computed
     import tomlkit
@@ -47,6 +48,8 @@ def text_edits(old: str, new: str) -> tuple[Edit, ...]:
     for line in old_lines:
         old_off.append(old_off[-1] + len(line))
     edits: list[Edit] = []
+    import difflib  # fixes only; `bklint check` without --fix never needs it
+
     matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -317,6 +320,8 @@ def gha_command(value: Any) -> tuple[list[str], bool] | None:
         if not value.strip():
             return [], True
         try:
+            import shlex
+
             return shlex.split(value), False
         except ValueError:
             return None

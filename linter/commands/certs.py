@@ -16,7 +16,6 @@ next to it and renamed into place.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -50,6 +49,11 @@ from bklint.rules.context import Context
 from bklint.rules.document import Document, format_path
 from bklint.rules.record import Record
 from bklint.rules.schema.decode import Decoded
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
 
 # The rules that model what buildx's copy does silently: a truncated file (BK305), an
 # incomplete keypair (BK313), files landing on one destination (BK314), paths never copied (BK315).

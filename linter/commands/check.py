@@ -7,12 +7,10 @@ Every input — a TOML config, a YAML file with embedded configs, stdin — is a
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from typing import TextIO
 
 from bklint.linter.cli import EXIT_FINDINGS, EXIT_OK, UsageError, open_output
 from bklint.linter.config import OPTIONS, ConfigError, SettingsResolver
@@ -24,6 +22,11 @@ from bklint.linter.run import LintResult, enabled_refs
 from bklint.linter.settings import Settings
 from bklint.rules.base import Severity
 from bklint.rules.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from typing import TextIO
 
 FORMAT_ENV = "BKLINT_OUTPUT_FORMAT"
 

@@ -7,14 +7,17 @@ value says where it came from. The values come from ``bklint.rules.effective_con
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-from typing import Any
 
 from bklint.linter.cli import EXIT_OK, UsageError
 from bklint.rules.effective_config import Path, Value, resolve
 from bklint.rules.schema.values import DiskSpace, human_bytes
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from typing import Any
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

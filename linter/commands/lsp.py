@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
+
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -11,7 +11,6 @@ and keys whose meaning changes across v0.28 are listed.
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 from bklint.linter.cli import EXIT_FINDINGS, EXIT_OK, UsageError
@@ -23,6 +22,11 @@ from bklint.linter.source import UTF8_BOM, decode_bytes
 from bklint.rules.base import Edit, Finding
 from bklint.rules.catalog.deprecations.target_version import legacy_integer_issues, v1_accepts
 from bklint.rules.schema import versions
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
 
 MIGRATION_CODES = ("BK401", "BK402", "BK403", "BK404", "BK405", "BK410", "BK411", "BK412", "BK413")
 

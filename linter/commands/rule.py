@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
-
 from bklint.linter.cli import UsageError
 from bklint.linter.run import rules
 from bklint.rules.base import Rule, iter_rules, rule_named
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

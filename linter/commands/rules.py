@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 
 from bklint.rules.base import Rule, iter_rules
 from bklint.rules.catalog import index_source, load_all
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

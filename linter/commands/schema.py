@@ -7,11 +7,15 @@ validates with it agrees with `bklint check` on unknown keys and wrong types; wi
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 
 from bklint.linter.cli import EXIT_OK, UsageError, open_output
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
-
 from bklint.linter import __version__
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import TYPE_CHECKING, Protocol
 
 from bklint.linter.files import is_config_name, read_file, read_head
 from bklint.linter.findings import apply as filter_findings
@@ -24,34 +23,36 @@ from bklint.rules.catalog.syntax import UnreadableFile
 from bklint.rules.context import SourceText
 from bklint.rules.record import Record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Protocol
+
     from bklint.linter.fix import FixFilter, FixOutcome
     from bklint.linter.incremental import ParseCache
     from bklint.linter.run import LintResult
     from bklint.linter.settings import Settings
 
+    class Kind(Protocol):
+        """What one kind of file knows: how to lint it and how to fix it."""
 
-class Kind(Protocol):
-    """What one kind of file knows: how to lint it and how to fix it."""
+        name: str
 
-    name: str
+        def lint(
+            self, source: SourceText, path: str | None, settings: Settings, cache: ParseCache | None = None
+        ) -> LintResult:
+            """Findings in the file's own coordinates, through the one finding filter.
 
-    def lint(
-        self, source: SourceText, path: str | None, settings: Settings, cache: ParseCache | None = None
-    ) -> LintResult:
-        """Findings in the file's own coordinates, through the one finding filter.
+            ``cache`` (the language server's, one per open document) may make a re-lint cheaper.
+            """
+            ...
 
-        ``cache`` (the language server's, one per open document) may make a re-lint cheaper.
-        """
-        ...
+        def fix(self, data: bytes, path: str | None, settings: Settings, accept: FixFilter) -> FixOutcome:
+            """The fixed bytes (the original ones and ``error`` set when fixing is not safe)."""
+            ...
 
-    def fix(self, data: bytes, path: str | None, settings: Settings, accept: FixFilter) -> FixOutcome:
-        """The fixed bytes (the original ones and ``error`` set when fixing is not safe)."""
-        ...
-
-    def discovered(self, path: str) -> bool:
-        """Directory discovery: whether a file not named like a config holds configs anyway."""
-        ...
+        def discovered(self, path: str) -> bool:
+            """Directory discovery: whether a file not named like a config holds configs anyway."""
+            ...
 
 
 # (ends of file names, module with ``KIND``); files matching none are TOML configs.

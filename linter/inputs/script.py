@@ -23,7 +23,6 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_right
-from typing import TYPE_CHECKING
 
 from bklint.linter import noqa
 from bklint.linter.buildx_create import find_creates, judge, mentions_create
@@ -34,6 +33,7 @@ from bklint.linter.source import decode_bytes
 from bklint.rules.base import Finding, Position, Span
 from bklint.rules.document import line_starts
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from bklint.linter.fix import FixFilter, FixOutcome
     from bklint.linter.incremental import ParseCache

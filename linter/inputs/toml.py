@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bklint.linter.run import LintResult, lint_source
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from bklint.linter.fix import FixFilter, FixOutcome
     from bklint.linter.incremental import ParseCache

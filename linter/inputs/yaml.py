@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from bklint.linter import noqa
 from bklint.linter.embedded import (
@@ -40,6 +39,7 @@ from bklint.rules.context import SourceText
 from bklint.rules.regex import Regex
 from bklint.rules.toml_text import basic_string
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from bklint.linter.fix import FixFilter, FixOutcome
     from bklint.linter.incremental import ParseCache

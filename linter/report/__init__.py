@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from typing import Protocol
 
 from bklint.linter.run import LintResult
 from bklint.rules.record import FrozenRecord
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class Renderer(Protocol):
+        def __call__(self, results: Sequence[LintResult], options: ReportOptions) -> str: ...
 
 # format name -> module defining ``render(results, options) -> str``
 FORMATS: dict[str, str] = {
@@ -48,10 +54,6 @@ class ReportOptions(FrozenRecord):
         self.fixed = fixed
         self.unsafe_fixes = unsafe_fixes
         self.quiet = quiet
-
-
-class Renderer(Protocol):
-    def __call__(self, results: Sequence[LintResult], options: ReportOptions) -> str: ...
 
 
 def render(fmt: str, results: Sequence[LintResult], options: ReportOptions) -> str:

@@ -13,13 +13,16 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
 from bklint.linter.report import ReportOptions
 from bklint.linter.report.common import ordered
 from bklint.linter.report.sarif import relative_path
 from bklint.linter.run import LintResult
 from bklint.rules.base import Severity
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # GitLab's levels: info, minor, major, critical, blocker.
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info", Severity.HINT: "info"}

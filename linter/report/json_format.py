@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
 
 from bklint.linter.report import ReportOptions
 from bklint.linter.report.common import display_path, ordered, related, row_col
 from bklint.linter.run import LintResult
 from bklint.rules.base import Finding, Position, Span
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _loc(pos: Position) -> dict[str, int]:

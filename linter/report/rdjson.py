@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
 
 from bklint.linter.report import ReportOptions
 from bklint.linter.report.common import applicable, ordered
 from bklint.linter.report.sarif import relative_path
 from bklint.linter.run import LintResult
 from bklint.rules.base import Position, Severity, Span
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SEVERITIES = {Severity.ERROR: "ERROR", Severity.WARNING: "WARNING", Severity.INFO: "INFO", Severity.HINT: "INFO"}
 

@@ -13,7 +13,6 @@ import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from bklint.linter import __version__
@@ -21,6 +20,10 @@ from bklint.linter.report import ReportOptions
 from bklint.linter.report.common import ordered
 from bklint.linter.run import LintResult, rules
 from bklint.rules.base import Finding, Rule, Severity, Span
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/bklint/bklint"

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
 
 from bklint.rules.base import FLAGS_GIVEN, Rule, RuleRef, registered
 from bklint.rules.catalog.index import RULES
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from bklint.rules.document import Document, TomlNode
 

@@ -15,12 +15,11 @@ moby/buildkit.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bklint.rules.daemon_flags.flag_values import go_parse_bool
 from bklint.rules.daemon_flags.table import FlagSpec, lookup
 from bklint.rules.record import Record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from bklint.rules.base import Finding
 

@@ -6,11 +6,10 @@ Read from moby/buildkit ``cmd/buildkitd/main.go`` and ``util.go`` (``stringToGCC
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bklint.rules.schema.tree import LOG_LEVELS
 from bklint.rules.schema.values import INT64_MAX, DiskSpace
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from bklint.rules.daemon_flags.command_line import FlagUse
 

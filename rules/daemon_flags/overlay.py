@@ -15,7 +15,6 @@ Read from moby/buildkit ``cmd/buildkitd/main.go`` (``applyMainFlags``),
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
 
 from bklint.rules.base import FILE_START, Span
 from bklint.rules.daemon_flags.command_line import FlagUse, ParsedFlags
@@ -29,7 +28,10 @@ from bklint.rules.daemon_flags.table import CONTAINERD, OCI, Path
 from bklint.rules.record import Record
 from bklint.rules.schema.tree import ENTITLEMENTS
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from bklint.rules.context import Context
     from bklint.rules.schema.decode import Entry
 

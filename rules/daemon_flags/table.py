@@ -9,17 +9,19 @@ Read from moby/buildkit ``cmd/buildkitd/main.go``, ``main_oci_worker.go`` and
 
 from __future__ import annotations
 
-import difflib
-from typing import TYPE_CHECKING, Any, Literal
-
 from bklint.rules.schema.tree import leaf
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Literal
+
     from bklint.rules.context import Context
 
+    FlagKind = Literal["bool", "string", "int", "slice"]
+
+    How = Literal["set", "replace", "merge", "blank", "none"]
+
 Path = tuple[str | int, ...]
-FlagKind = Literal["bool", "string", "int", "slice"]
-How = Literal["set", "replace", "merge", "blank", "none"]
 
 # The file buildx copies the config to and names with a --config it puts before the user's flags.
 BUILDX_CONFIG_PATH = "/etc/buildkit/buildkitd.toml"
@@ -27,7 +29,7 @@ OCI = ("worker", "oci")
 CONTAINERD = ("worker", "containerd")
 
 
-class FlagSpec(tuple[str, FlagKind, str, tuple[Path, ...], How, str, bool, bool, bool]):
+class FlagSpec(tuple[str, "FlagKind", str, tuple[Path, ...], "How", str, bool, bool, bool]):
     """One buildkitd flag and what it does to the config."""
 
     __slots__ = ()
@@ -218,6 +220,8 @@ def lookup(name: str, *, windows: bool = False) -> FlagSpec | None:
 def suggest(name: str) -> str | None:
     """The buildkitd flag a misspelt name most likely meant."""
     names = [s.name for s in _TABLE if not s.windows_only and not s.exits]
+    import difflib  # only once an unknown flag needs a suggestion
+
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
     return close[0] if close else None
 

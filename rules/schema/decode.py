@@ -9,10 +9,8 @@ turn these facts into findings; nothing here decides wording or severity for the
 from __future__ import annotations
 
 import bisect
-import datetime as _dt
 from collections.abc import Container, Sequence
 from itertools import chain
-from typing import Any, Literal
 
 from bklint.rules.document import Document, TomlNode, format_path
 from bklint.rules.record import Record
@@ -27,8 +25,13 @@ from bklint.rules.schema.values import (
     parse_duration,
 )
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    IssueKind = Literal["unknown", "type", "value", "case", "case-duplicate", "crash"]
+
 Path = tuple[str | int, ...]
-IssueKind = Literal["unknown", "type", "value", "case", "case-duplicate", "crash"]
 
 
 class Issue(Record):
@@ -297,6 +300,8 @@ def toml_type(node: TomlNode, value: Any) -> str:
         return "a float"
     if isinstance(value, str):
         return "a string"
+    import datetime as _dt  # only TOML date-times get here; most files have none
+
     if isinstance(value, _dt.datetime):
         return "a date-time"
     if isinstance(value, _dt.date):
@@ -487,7 +492,7 @@ class _Failed(Exception):
     """go-toml returned an error or panicked (already recorded as an issue)."""
 
 
-class _Statement(tuple[Literal["table", "aot", "kv"], int, TomlNode, tuple[tuple[str, int, int], ...], Any, int, TomlNode | None]):
+class _Statement(tuple["Literal['table', 'aot', 'kv']", int, TomlNode, tuple[tuple[str, int, int], ...], "Any", int, TomlNode | None]):
     __slots__ = ()
 
     def __new__(

@@ -7,10 +7,11 @@ tree for the JSON Schema and the language server.
 
 from __future__ import annotations
 
-import json
-from typing import Any, Literal
-
 from bklint.rules.record import FrozenRecord
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
 
 # Go types as they appear in keys-by-version.json.
 SCALAR_TYPES = frozenset(
@@ -237,6 +238,8 @@ def literal_default(text: str | None) -> Any:
     if head in ("true", "false"):
         return head == "true"
     try:
+        import json  # a few defaults only, on demand
+
         return json.loads(head)
     except ValueError:
         pass

@@ -129,6 +129,8 @@ def ram_in_bytes(text: str) -> int | None:
 
 
 def go_parse_float(text: str) -> float | None:
+    if text.isascii() and text.isdigit():  # "10" of "10GB": the common case, without the pattern
+        return float(text)
     if not _GO_FLOAT.fullmatch(text):
         return None
     clean = text.replace("_", "")

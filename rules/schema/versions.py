@@ -17,9 +17,12 @@ known one (no key has ever been removed), and one older than v0.10.0 is refused.
 from __future__ import annotations
 
 import functools
-from typing import Any
 
 from bklint.rules.regex import Regex
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "FIRST",

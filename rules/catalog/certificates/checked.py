@@ -3,8 +3,6 @@ and the base class of rules that report on those paths."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from bklint.rules.base import ParsedRule
 from bklint.rules.buildx_certs import (
     Checked,
@@ -19,6 +17,10 @@ from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
 from bklint.rules.schema.tree import path_keys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Copied registry files and grpc.tls files are PEM files; tlsconfigdir is a folder.
 CA_KINDS = ("ca", "grpc-ca")

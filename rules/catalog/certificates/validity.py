@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable
-from typing import Any, ClassVar
 
 from bklint.rules.base import Finding, Severity, register
 from bklint.rules.buildx_certs import (
@@ -22,6 +21,10 @@ from bklint.rules.catalog.certificates.checked import (
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 
 def _day(when: _dt.datetime) -> str:

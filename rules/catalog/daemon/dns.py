@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterable
 
 from bklint.rules import toml_text
+from bklint.rules.addresses import ip_address
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.daemon.values import string_items
 from bklint.rules.context import Context
 from bklint.rules.document import Document
 from bklint.rules.schema.decode import Decoded
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ipaddress import IPv4Address, IPv6Address
 
 
 @register
@@ -62,11 +66,8 @@ class InvalidNameserver(ParsedRule):
             )
 
 
-def _parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        return ipaddress.ip_address(text.split("%", 1)[0] if ":" in text else text)
-    except ValueError:
-        return None
+def _parse_ip(text: str) -> IPv4Address | IPv6Address | None:
+    return ip_address(text.split("%", 1)[0] if ":" in text else text)
 
 
 @register

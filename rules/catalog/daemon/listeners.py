@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterable
 
 from bklint.rules import toml_text
+from bklint.rules.addresses import is_loopback_name
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.daemon.values import string_items
 from bklint.rules.context import Context
@@ -22,15 +22,6 @@ def _tcp_host(address: str) -> str:
     if rest.startswith("["):
         return rest[1 : rest.find("]")] if "]" in rest else rest
     return rest.rsplit(":", 1)[0] if ":" in rest else rest
-
-
-def _is_loopback_name(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @register
@@ -130,7 +121,7 @@ class TcpWithoutTls(ParsedRule):
             if not value.startswith("tcp://"):
                 continue
             host = _tcp_host(value)
-            if _is_loopback_name(host):
+            if is_loopback_name(host):
                 continue
             yield self.finding(
                 f"{value!r} accepts unauthenticated connections from the network (no `[grpc.tls]` cert/key): anyone "
@@ -166,7 +157,7 @@ class DebugAddressExposed(ParsedRule):
         if "://" in value and not value.startswith("tcp://"):
             return  # unix:// and friends are local
         host = _tcp_host(value if "://" in value else f"tcp://{value}")
-        if _is_loopback_name(host):
+        if is_loopback_name(host):
             return
         where = "every interface" if host in ("", "0.0.0.0", "::") else f"`{host}`"
         yield self.finding(

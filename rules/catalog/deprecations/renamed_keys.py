@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from bklint.rules import restructure
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
@@ -14,6 +13,7 @@ from bklint.rules.schema.decode import Decoded, Entry
 from bklint.rules.schema.tree import WORKERS
 from bklint.rules.schema.versions import Version
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # imported lazily, only when a fix is computed
     import tomlkit
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from bklint.rules import restructure, toml_text
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
@@ -12,6 +11,10 @@ from bklint.rules.context import Context
 from bklint.rules.document import Document, TomlNode, format_path
 from bklint.rules.schema.decode import Decoded, Issue
 from bklint.rules.schema.versions import Version
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 V0_27 = Version(0, 27, 0)
 

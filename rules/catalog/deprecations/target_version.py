@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
 
 from bklint.rules import restructure
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
@@ -13,6 +12,10 @@ from bklint.rules.schema import versions
 from bklint.rules.schema.decode import Decoded, Entry, Issue
 from bklint.rules.schema.values import DiskSpace
 from bklint.rules.schema.versions import Version
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 if TYPE_CHECKING:  # imported lazily, only when a fix is computed
     pass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 from collections.abc import Iterable
 
@@ -154,6 +153,8 @@ def _closest(key: str, fields: tuple[str, ...]) -> str | None:
     norm = _norm(key)
     # `cdiEnabled` is not `enabled`: a word put before a known name says it is about something else.
     candidates = [f for f in fields if not (norm.endswith(_norm(f)) and len(norm) > len(_norm(f)))]
+    import difflib  # only once an unknown key needs a suggestion
+
     close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.8) or difflib.get_close_matches(
         key.lower(), [f.lower() for f in candidates], n=1, cutoff=0.8
     )

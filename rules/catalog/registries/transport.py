@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import functools
-import ipaddress
 from collections.abc import Iterable
 
+from bklint.rules.addresses import is_loopback_name
 from bklint.rules.base import Finding, ParsedRule, Severity, register
 from bklint.rules.catalog.registries.tables import (
     Mirror,
@@ -35,12 +35,7 @@ def is_loopback(host: str) -> bool:
         name = host[1:end]
     elif host.count(":") == 1:
         name = host.split(":", 1)[0]
-    if name == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
+    return is_loopback_name(name)
 
 
 def _entry_true(decoded: Decoded, host: str, key: str) -> Entry | None:

@@ -1,0 +1,34 @@
+"""A command line of plain operands skips argparse: it must give exactly what argparse gives."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from bklint.linter.arguments import operands_only
+from bklint.linter.cli import COMMANDS
+from bklint.linter.parsers import command_parser
+
+OPERAND_LINES = ([], ["buildkitd.toml"], ["a.toml", "conf/b.toml", "C:/x y.toml", ""])
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.parametrize("line", OPERAND_LINES, ids=len)
+def test_plain_operands_give_what_argparse_gives(command: str, line: list[str]) -> None:
+    module = importlib.import_module(f"bklint.linter.commands.{COMMANDS[command][0]}")
+    fast = operands_only(module, line)
+    if fast is None:
+        return  # the command's operands need a parser: argparse reads them
+    assert vars(fast) == vars(command_parser(command, module).parse_args(line))
+
+
+def test_check_with_only_file_operands_needs_no_parser() -> None:
+    module = importlib.import_module("bklint.linter.commands.check")
+    assert operands_only(module, ["a.toml", "b.toml"]) is not None
+
+
+@pytest.mark.parametrize("line", [["-"], ["--fix", "a.toml"], ["a.toml", "-q"], ["-1"]])
+def test_anything_that_looks_like_an_option_goes_to_argparse(line: list[str]) -> None:
+    module = importlib.import_module("bklint.linter.commands.check")
+    assert operands_only(module, line) is None
