@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from bklint.linter.per_table import Table
     from bklint.linter.settings import Settings
     from bklint.rules.base import Rule
+    from bklint.rules.schema.decode import Decoded
 
 _HEADER_LINE = Regex(r"^[ \t]*\[", re.MULTILINE)
 # Below this size a full parse is as cheap as the bookkeeping.
@@ -53,12 +54,14 @@ class ParseCache(Record):
 
     __slots__ = (
         "changed",
+        "decodes",
         "doc",
         "last",
         "moved",
         "nodes",
         "parts",
         "plain_from",
+        "replaced",
         "rules",
         "same_keys",
         "table_list",
@@ -93,6 +96,10 @@ class ParseCache(Record):
     same_keys: bool
     # The rules the last text triggered, for its settings and path (linter/run.py).
     rules: tuple[Settings, str | None, list[Rule]] | None
+    # linter/per_table.py: the one table ``split`` replaced in the last text (before, after),
+    # and the last text's whole decode and that of the rest without its standalone tables.
+    replaced: tuple[Table, Table] | None
+    decodes: tuple[Decoded, Decoded] | None
 
     def __init__(
         self,
@@ -121,6 +128,8 @@ class ParseCache(Record):
         self.plain_from = plain_from
         self.same_keys = False
         self.rules = None
+        self.replaced = None
+        self.decodes = None
 
 
 def parse_cached(text: str, cache: ParseCache | None) -> ParseOutcome:

@@ -23,7 +23,7 @@ import functools
 
 from bklint.rules.base import Edit, Finding, Fix, Position, Rule, Span
 from bklint.rules.context import Context, RuleSettings
-from bklint.rules.schema.decode import Decoded, decode_split, decode_table
+from bklint.rules.schema.decode import Decoded, decode_split, decode_split_again, decode_table
 from bklint.rules.schema.nodes import MapOf
 from bklint.rules.schema.tree import CONFIG
 
@@ -145,7 +145,7 @@ def split(doc: Document, cache: ParseCache) -> list[Table] | None:
     None when the file must be linted whole. Tables kept from the previous version (same
     text, offset and line) are reused; the others are decoded now."""
     kept, listed = cache.tables, cache.table_list
-    cache.tables, cache.table_list = {}, []
+    cache.tables, cache.table_list, cache.replaced = {}, [], None
     if cache.last != "incremental" or not cache.parts:
         return None
     if cache.changed is not None and listed:
@@ -215,6 +215,7 @@ def _one_changed(
             after.moved((parts[i][0], parts[i][1], after.key[2] + lines), delta, lines)
         cache.table_list = [*listed[:at], (k, table), *listed[at + 1 :]]
         cache.tables = {t.key: t for _, t in cache.table_list}
+    cache.replaced = (old, table)
     return [t for _, t in cache.table_list]
 
 
@@ -222,9 +223,21 @@ def _index(entry: tuple[int, Table]) -> int:
     return entry[0]
 
 
-def decode_with(doc: Document, tables: list[Table]) -> tuple[Decoded, Decoded]:
-    """(the whole file's decode, the decode of the rest without ``tables``)."""
-    return decode_split(doc, [(t.path[0], t.header, t.decoded) for t in tables])
+def decode_with(doc: Document, tables: list[Table], cache: ParseCache | None = None) -> tuple[Decoded, Decoded]:
+    """(the whole file's decode, the decode of the rest without ``tables``). With the
+    ``cache`` that split them, when ``split`` replaced one table only, the previous
+    version's decodes are reused (``decode_split_again``)."""
+    previous = cache.decodes if cache is not None else None
+    if cache is not None and cache.replaced is not None and previous is not None:
+        old, new = cache.replaced
+        whole = decode_split_again(doc, previous[0], previous[1], new.path[0], new.header, old.decoded, new.decoded)
+        if whole is not None:
+            cache.decodes = (whole, previous[1])
+            return cache.decodes
+    decodes = decode_split(doc, [(t.path[0], t.header, t.decoded) for t in tables])
+    if cache is not None:
+        cache.decodes = decodes
+    return decodes
 
 
 def _standalone(root: TomlNode) -> tuple[tuple[str, str], TomlNode] | Literal[False] | None:

@@ -169,13 +169,21 @@ def lint_source(
 
 
 def _triggered(settings: Settings, path: str | None, ctx: Context, cache: ParseCache | None) -> list[Rule]:
-    """``active_rules``; on a keystroke that kept every key name (``ParseCache.same_keys``),
-    the previous version's, which the triggers cannot tell apart."""
+    """``active_rules``, or on a keystroke inside one table (``ParseCache.changed``) the
+    previous version's when that table triggers no rule outside them: a rule the file no
+    longer triggers may run then, and says nothing (every rule is held to its triggers,
+    tests/engine/test_triggers.py), so the findings are the same."""
     if cache is None or ctx.doc is None:
         return active_rules(settings, path, ctx)
     kept = cache.rules
-    if cache.same_keys and kept is not None and kept[0] is settings and kept[1] == path:
-        return kept[2]
+    if kept is not None and kept[0] is settings and kept[1] == path and cache.changed is not None:
+        if cache.same_keys:
+            return kept[2]
+        alone = Document("", {}, cache.parts[cache.changed][2], [0])  # the table's keys, nothing else
+        known = {id(rule) for rule in kept[2]}
+        local = active_rules(settings, path, Context(path, ctx.source, ctx.settings, doc=alone))
+        if all(id(rule) in known for rule in local):
+            return kept[2]
     active = active_rules(settings, path, ctx)
     cache.rules = (settings, path, active)
     return active
@@ -221,7 +229,7 @@ def _context(
 
         tables = per_table.split(outcome.doc, cache)
         if tables is not None:
-            ctx.decoded, rest_decoded = per_table.decode_with(outcome.doc, tables)
+            ctx.decoded, rest_decoded = per_table.decode_with(outcome.doc, tables, cache)
             rest = Context(path=path, source=source, settings=settings.rules, syntax=ctx.syntax, doc=ctx.doc)
             rest.decoded = rest_decoded
             return ctx, (tables, rest)

@@ -1298,6 +1298,81 @@ def decode_split(doc: Document, alone: Sequence[tuple[str, TomlNode, Decoded]]) 
     return whole, rest
 
 
+def decode_split_again(
+    doc: Document, previous: Decoded, rest: Decoded, name: str, header: TomlNode, old: Decoded, new: Decoded
+) -> Decoded | None:
+    """``decode_split``'s whole decode for ``doc``, from that of the previous version
+    (``previous``), when only one of its tables changed — its decode alone went from ``old``
+    to ``new`` — and kept its tables' paths: the containers are copied and that table's
+    entries and issues put in where its old ones were (each table's are contiguous, in file
+    order). The rest of the file's decode is the previous one's (``rest``, its root table
+    set to this document's). None when it cannot tell where they go (the table had no
+    entries, or had no issues and the issues are not in the order of their anchors)."""
+    pieces = new.pieces = _Pieces.of(new, name, header)
+    was = old.pieces
+    holder = doc.root.child(name)
+    index, by_prefix = previous._children, previous._by_prefix
+    if (
+        was is None
+        or holder is None
+        or index is None
+        or by_prefix is None
+        or not old.entries
+        or was.key != pieces.key
+        or was.shallow != pieces.shallow
+        or [p for p, _ in was.deep] != [p for p, _ in pieces.deep]
+    ):
+        return None
+    items = list(previous.entries.items())
+    first = next(iter(old.entries))
+    at = next((n for n, (path, _) in enumerate(items) if path == first), -1)
+    if at < 0:
+        return None
+    entries = dict(chain(items[:at], new.entries.items(), items[at + len(old.entries) :]))
+    issues = _issues_again(previous.issues, old.issues, new.issues, header.decl_start)
+    if issues is None:
+        return None
+    tables = dict(previous.tables)
+    if () in tables:  # the root and the map are this document's (the parse copied them)
+        tables[()] = [doc.root]
+    tables[(name,)] = [holder]
+    tables.update(pieces.deep)
+    whole = Decoded(issues, entries, tables)
+    whole.alone = dict(previous.alone)
+    whole.alone[pieces.key] = new
+    whole._children = index  # the same tables: the same keys below each
+    in_map = by_prefix.get((name,), [])
+    start = next((n for n, e in enumerate(in_map) if e is old.entries[first]), -1)
+    if start < 0:
+        return None
+    by_prefix = dict(by_prefix)
+    for path in was.by_prefix:
+        del by_prefix[path]
+    by_prefix.update(pieces.by_prefix)
+    by_prefix[()] = list(entries.values())
+    by_prefix[(name,)] = [*in_map[:start], *pieces.values, *in_map[start + len(was.values) :]]
+    whole._by_prefix = by_prefix
+    if () in rest.tables:
+        rest.tables[()] = [doc.root]
+    return whole
+
+
+def _issues_again(issues: list[Issue], old: list[Issue], new: list[Issue], start: int) -> list[Issue] | None:
+    """``issues`` with a table's ``old`` ones replaced by its ``new`` ones: where the old ones
+    were, or, when it had none, before the first issue anchored after the table's start
+    (``start``) provided the issues are in the order of their anchors. None otherwise."""
+    if old:
+        at = next((n for n, issue in enumerate(issues) if issue is old[0]), -1)
+        return None if at < 0 else [*issues[:at], *new, *issues[at + len(old) :]]
+    if not new:
+        return list(issues)
+    anchors = [issue.anchor[0] for issue in issues]
+    if anchors != sorted(anchors) or any(a <= 0 for a in anchors):
+        return None
+    at = bisect.bisect_right(anchors, start)
+    return [*issues[:at], *new, *issues[at:]]
+
+
 def misfit(doc: Document, schema: Node, node: TomlNode, value: Any) -> str | None:
     """Why the loader would refuse ``value`` (written at ``node``) for the field ``schema``; None if not.
 

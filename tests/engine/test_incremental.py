@@ -232,14 +232,39 @@ def test_the_split_decode_equals_the_whole_decode_indexes_included() -> None:
         if tables is None:
             continue
         whole, _ = per_table.decode_with(outcome.doc, tables)
-        full = decode(outcome.doc)
-        assert list(whole.entries.items()) == list(full.entries.items())
-        assert list(whole.tables.items()) == list(full.tables.items())
-        assert whole.issues == full.issues
-        assert whole._child_index() == full._child_index()
-        assert [list(d) for d in whole._child_index().values()] == [list(full._child_index()[k]) for k in whole._child_index()]
-        for prefix in {p[:n] for p in full.entries for n in range(len(p) + 1)} | {("registry",), ("nothing",)}:
-            assert whole.under(*prefix) == full.under(*prefix)
+        _same_decode(whole, decode(outcome.doc))
+
+
+def _same_decode(whole: Any, full: Any) -> None:
+    assert list(whole.entries.items()) == list(full.entries.items())
+    assert list(whole.tables.items()) == list(full.tables.items())
+    assert whole.issues == full.issues
+    assert whole._child_index() == full._child_index()
+    assert [list(d) for d in whole._child_index().values()] == [list(full._child_index()[k]) for k in whole._child_index()]
+    for prefix in {p[:n] for p in full.entries for n in range(len(p) + 1)} | {("registry",), ("nothing",)}:
+        assert whole.under(*prefix) == full.under(*prefix)
+
+
+def test_the_split_decode_stays_the_whole_decode_along_keystrokes() -> None:
+    """A keystroke in one table reuses the previous version's decodes (``decode_split_again``)."""
+    from bklint.rules.schema.decode import decode
+
+    rng = random.Random(31)
+    cache = ParseCache()
+    text = "[worker.oci]\nmax-parallelism = 4\n" + _registries(100).split("[worker.oci]")[0]
+    again = 0
+    for _ in range(120):
+        at = rng.choice([m.start() for m in re.finditer("htt[pt] = ", text)] or [0])
+        toggled = text[:at] + ("htpp" if text[at:].startswith("http") else "http") + text[at + 4 :]  # entry <-> issue
+        edited = rng.choice([_typed(text, rng), toggled, text.replace("http = true", "http = false", 1)])
+        result = lint_text(edited, "buildkitd.toml", Settings(), cache)
+        assert result.doc is not None and result.context is not None
+        if cache.tables and cache.decodes is not None and cache.decodes[0] is result.context.decoded:  # split
+            _same_decode(result.context.decoded, decode(result.doc))
+            again += cache.replaced is not None
+        if parse(edited).doc is not None and not parse(edited).problems:
+            text = edited
+    assert again > 20, again
 
 
 def _typed(text: str, rng: random.Random) -> str:
