@@ -189,13 +189,13 @@ def _patched(text: str, cache: ParseCache) -> ParseOutcome | None:
     name, host, old_header = shape
     if prefix < start + body and prefix < old_header.segments[0][2]:
         return None  # the header line before the key's end: the map itself may move
+    holder = (doc.root.children or {}).get(name)
+    if holder is None or holder.origin != "implicit" or (holder.children or {}).get(host) is not old_header:
+        return None
     if delta:
         at, plain = _plain_from(cache)
         if at > k + 1 or (at < len(parts) and plain != name):
             return None
-    holder = (doc.root.children or {}).get(name)
-    if holder is None or holder.origin != "implicit" or (holder.children or {}).get(host) is not old_header:
-        return None
     part = cache.values.get(chunk) or _parse_part(chunk)
     new_root = _moved(part.node, start) if part is not None else None
     new_shape = _table_shape(new_root) if new_root is not None else None
