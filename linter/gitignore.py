@@ -23,6 +23,7 @@ class GitIgnore:
 
     def __init__(self, start: str) -> None:
         self._specs: dict[str, list[Pattern]] = {}
+        self._chains: dict[str, list[str]] = {}
         start = os.path.abspath(start)
         self.root = repo_root(start) or start
 
@@ -44,8 +45,14 @@ class GitIgnore:
         """Whether git would ignore ``path`` (its parent folders are taken as not ignored)."""
         path = os.path.abspath(path)
         verdict: bool | None = None
-        for folder in _folders(self.root, os.path.dirname(path)):
+        parent = os.path.dirname(path)
+        chain = self._chains.get(parent)
+        if chain is None:  # the folders whose ignore files apply, once per folder of files
+            chain = self._chains[parent] = _folders(self.root, parent)
+        for folder in chain:
             patterns = self._patterns(folder)
+            if not patterns:
+                continue
             rel = os.path.relpath(path, folder).replace(os.sep, "/") + ("/" if is_dir else "")
             for pattern in patterns:
                 if pattern.include is not None and pattern.match_file(rel) is not None:

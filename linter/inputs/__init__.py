@@ -70,7 +70,8 @@ def kind_for(name: str | None, data: bytes | None = None) -> Kind:
     module = next((m for ends, m in KINDS if lowered.endswith(ends)), None)
     if module is None:
         module = SCRIPT_KIND if _shell_script(name, data) else DEFAULT_KIND
-    kind: Kind = importlib.import_module(module).KIND
+    loaded = sys.modules.get(module)  # (asked per file: import_module costs more than the look-up)
+    kind: Kind = (loaded if loaded is not None else importlib.import_module(module)).KIND
     return kind
 
 

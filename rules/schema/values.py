@@ -7,6 +7,8 @@ integer/float/bool/date exactly as written), so parsing works on text, following
 
 from __future__ import annotations
 
+import functools
+
 from bklint.rules.regex import Regex
 
 INT64_MIN = -(2**63)
@@ -73,6 +75,10 @@ def strip_quotes(text: str) -> str:
     return text
 
 
+# The parsers below are pure and their results immutable, and the configs of one run repeat
+# the same few sizes and durations (each read by the decoder, then again by several rules):
+# each text is parsed once per run.
+@functools.lru_cache(maxsize=1024)
 def parse_disk_space(raw: str) -> DiskSpace:
     """Parse as ``DiskSpace.UnmarshalText``; raise ``ValueError_`` where buildkitd fails."""
     text = strip_quotes(raw)
@@ -92,6 +98,7 @@ def parse_disk_space(raw: str) -> DiskSpace:
     return DiskSpace(bytes=size)
 
 
+@functools.lru_cache(maxsize=1024)
 def ram_in_bytes(text: str) -> int | None:
     """docker/go-units ``RAMInBytes`` (binary multipliers); None where it returns an error."""
     sep = max(text.rfind(c) for c in "0123456789. ")
@@ -142,6 +149,7 @@ def _go_float_to_int64(value: float) -> int:
     return int(value)
 
 
+@functools.lru_cache(maxsize=1024)
 def parse_duration(raw: str) -> int:
     """Parse as buildkitd's ``Duration.UnmarshalText``; the result is in nanoseconds."""
     text = strip_quotes(raw)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from bklint.rules.document import TomlNode
 from bklint.rules.record import FrozenRecord
 from bklint.rules.schema.decode import Decoded, Entry
@@ -66,11 +64,18 @@ def policy_label(rule: GCRule) -> str:
     return f"`[[worker.{rule.worker}.gcpolicy]]` #{rule.index + 1}"
 
 
-def size_entries(decoded: Decoded) -> Iterator[Entry]:
-    for worker in WORKERS:
-        for entry in decoded.under("worker", worker):
-            if isinstance(entry.value, DiskSpace) and entry.value.is_set:
-                yield entry
+def size_entries(decoded: Decoded) -> list[Entry]:
+    """Every size set under a worker, found once per decode (four rules ask; shared: do not
+    change the list)."""
+    found: list[Entry] | None = decoded.memo.get("gc.sizes")
+    if found is None:
+        found = decoded.memo["gc.sizes"] = [
+            entry
+            for worker in WORKERS
+            for entry in decoded.under("worker", worker)
+            if isinstance(entry.value, DiskSpace) and entry.value.is_set
+        ]
+    return found
 
 
 def gc_off(decoded: Decoded, worker: str) -> bool:
