@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from bklint.rules.record import FrozenRecord, Record
 
-# Not `typing.TYPE_CHECKING`: importing `typing` costs `bklint check` start-up (mypy and
-# ruff treat any `TYPE_CHECKING` name as the flag). So do plain classes below, written out
-# rather than made by `dataclasses` or `NamedTuple`, whose class creation is the single
-# largest start-up cost (issue 15; tests/test_architecture.py keeps them off the path).
+# Not `typing.TYPE_CHECKING`: importing `typing` costs `bklint check` start-up, and mypy and
+# ruff treat any name `TYPE_CHECKING` as the flag. For the same reason the records below are
+# written out (rules/record.py) rather than made by `dataclasses` or `NamedTuple`
+# (issue 15; tests/test_architecture.py keeps those modules off the check path).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import ClassVar, Literal
