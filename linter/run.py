@@ -9,7 +9,7 @@ from bklint.linter.parse import ParseOutcome, parse
 from bklint.linter.settings import Settings
 from bklint.linter.source import decode_bytes
 from bklint.rules.base import Finding, Rule, RuleRef
-from bklint.rules.catalog import finder, load, refs
+from bklint.rules.catalog import finder, given, load, refs
 from bklint.rules.catalog.meta import InternalError
 from bklint.rules.context import Context, SourceText
 from bklint.rules.document import Document
@@ -60,7 +60,8 @@ def enabled_refs(settings: Settings, path: str | None) -> list[RuleRef]:
 # of its rules a file holds, and the active rules for each set of them. Files of a run hold
 # few distinct sets, so choosing a file's rules is one look-up, not a test per rule.
 _PLANS: dict[
-    int, tuple[list[RuleRef], Callable[[Document | None, bool], frozenset[str]], dict[frozenset[str], list[Rule]]]
+    int,
+    tuple[list[RuleRef], Callable[[Document | None, frozenset[str]], frozenset[str]], dict[frozenset[str], list[Rule]]],
 ] = {}
 
 
@@ -76,7 +77,7 @@ def active_rules(settings: Settings, path: str | None, ctx: Context | None = Non
         if len(_PLANS) > 64:  # per-file ignores make a list per file
             _PLANS.clear()
         plan = _PLANS[id(enabled)] = (enabled, finder(t for ref in enabled for t in ref.triggers), {})
-    found = plan[1](ctx.doc, ctx.settings.buildkitd_flags is not None)
+    found = plan[1](ctx.doc, given(ctx.settings))
     active = plan[2].get(found)
     if active is None:
         active = plan[2][found] = [

@@ -227,6 +227,11 @@ class Finding(Record):
 
 # The trigger of rules that judge the daemon flags (`--buildkitd-flags`), not a key.
 FLAGS_GIVEN = "--buildkitd-flags"
+# The trigger of rules that speak only when the file is judged for a named release
+# (`--target-version`, or the image a builder runs): without one they are not even imported.
+TARGET_GIVEN = "--target-version"
+# Triggers the run's settings hold, not the file (``rules.catalog.given``).
+SETTINGS_TRIGGERS = (FLAGS_GIVEN, TARGET_GIVEN)
 # The trigger of rules about the YAML around an embedded config: the YAML kind reports
 # them itself, so no TOML file triggers them.
 EMBEDDING = "--embedding"

@@ -11,11 +11,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable
 
-from bklint.rules.base import FLAGS_GIVEN, Rule, RuleRef, registered
+from bklint.rules.base import FLAGS_GIVEN, SETTINGS_TRIGGERS, TARGET_GIVEN, Rule, RuleRef, registered
 from bklint.rules.catalog.index import RULES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from bklint.rules.context import RuleSettings
     from bklint.rules.document import Document, TomlNode
 
 
@@ -42,16 +43,26 @@ def load_all() -> None:
         importlib.import_module(info.name)
 
 
-def triggered(ref: RuleRef, doc: Document | None, flags: bool, seen: dict[str, bool] | None = None) -> bool:
+def given(settings: RuleSettings) -> frozenset[str]:
+    """The triggers a run's settings hold rather than the file: daemon flags, a target release."""
+    held = set()
+    if settings.buildkitd_flags is not None:
+        held.add(FLAGS_GIVEN)
+    if settings.target_version:
+        held.add(TARGET_GIVEN)
+    return frozenset(held)
+
+
+def triggered(ref: RuleRef, doc: Document | None, settings: frozenset[str], seen: dict[str, bool] | None = None) -> bool:
     """Whether a file may get findings from ``ref``: it has no triggers, or the file (or the
-    daemon flags) holds one of them. ``seen`` keeps the answer per trigger for one file:
+    run's settings, ``given``) holds one of them. ``seen`` keeps the answer per trigger for one file:
     many rules share a trigger, and `registry.*.ca` in a file without one visits every registry."""
     if not ref.triggers:
         return True
     for t in ref.triggers:
         found = seen.get(t) if seen is not None else None
         if found is None:
-            found = holds(t, doc, flags)
+            found = holds(t, doc, settings)
             if seen is not None:
                 seen[t] = found
         if found:
@@ -59,19 +70,19 @@ def triggered(ref: RuleRef, doc: Document | None, flags: bool, seen: dict[str, b
     return False
 
 
-def finder(triggers: Iterable[str]) -> Callable[[Document | None, bool], frozenset[str]]:
+def finder(triggers: Iterable[str]) -> Callable[[Document | None, frozenset[str]], frozenset[str]]:
     """What answers, for one file, which of ``triggers`` it holds: the engine asks once per
     file for the triggers of every enabled rule, then picks the rules by set
     (``linter/run.py``). The triggers are taken apart once, and a file's keys are walked
     once, only down paths some trigger still matches (as ``has_path`` matches: names in any
     case, ``*`` for any name)."""
     names = dict.fromkeys(triggers)
-    by_parts = {tuple(t.split(".")): t for t in names if t != FLAGS_GIVEN}
-    flag = FLAGS_GIVEN in names
+    by_parts = {tuple(t.split(".")): t for t in names if t not in SETTINGS_TRIGGERS}
+    from_settings = frozenset(t for t in names if t in SETTINGS_TRIGGERS)
     # Every leading part of a trigger: `registry`, `registry.*`, `registry.*.ca`.
     prefixes = {parts[:n] for parts in by_parts for n in range(1, len(parts) + 1)}
 
-    def found(doc: Document | None, flags: bool) -> frozenset[str]:
+    def found(doc: Document | None, settings: frozenset[str]) -> frozenset[str]:
         held: set[str] = set()
         if doc is not None and prefixes:
             # A node, and the leading parts of triggers its path matches.
@@ -85,17 +96,16 @@ def finder(triggers: Iterable[str]) -> Callable[[Document | None, bool], frozens
                         if deeper:
                             held.update(by_parts[p] for p in deeper if p in by_parts)
                             stack.append((child, deeper))
-        if flag and flags:
-            held.add(FLAGS_GIVEN)
+        held.update(from_settings & settings)
         return frozenset(held)
 
     return found
 
 
-def holds(trigger: str, doc: Document | None, flags: bool) -> bool:
-    """Whether a file (or the daemon flags) holds one trigger."""
-    if trigger == FLAGS_GIVEN:
-        return flags
+def holds(trigger: str, doc: Document | None, settings: frozenset[str]) -> bool:
+    """Whether a file (or the run's settings, ``given``) holds one trigger."""
+    if trigger in SETTINGS_TRIGGERS:
+        return trigger in settings
     return doc is not None and has_path(doc.root, trigger.split("."))
 
 

@@ -10,8 +10,9 @@ import pytest
 from bklint.linter.run import build_context, instance, rules
 from bklint.linter.settings import Settings
 from bklint.linter.source import decode_bytes
-from bklint.rules.base import RuleRef
-from bklint.rules.catalog import finder, has_path, holds, refs, triggered
+from bklint.rules.base import FLAGS_GIVEN, TARGET_GIVEN, RuleRef
+from bklint.rules.catalog import finder, given, has_path, holds, refs, triggered
+from bklint.rules.context import RuleSettings
 from bklint.rules.document import Document
 from tests.conftest import TESTS
 
@@ -50,7 +51,7 @@ def test_a_rule_says_nothing_about_a_file_without_its_triggers(chunk: int) -> No
     for name, data in texts:
         ctx = build_context(decode_bytes(data), "buildkitd.toml", settings)
         for ref in silent:
-            if triggered(ref, ctx.doc, flags=False):
+            if triggered(ref, ctx.doc, frozenset()):
                 continue
             found = list(instance(ref.code).check(ctx))
             if found:
@@ -75,8 +76,16 @@ def test_paths_match_in_any_case_through_tables_dotted_keys_and_arrays() -> None
 
 def test_flag_rules_run_when_flags_are_given_even_without_a_file() -> None:
     flag_rule = next(ref for ref in refs().values() if ref.code == "BK502")
-    assert triggered(flag_rule, None, flags=True)
-    assert not triggered(flag_rule, None, flags=False)
+    assert triggered(flag_rule, None, frozenset({FLAGS_GIVEN}))
+    assert not triggered(flag_rule, None, frozenset())
+
+
+def test_target_version_rules_run_only_for_a_named_release() -> None:
+    """Without a target release they say nothing, so a plain check does not import them."""
+    targeted = [ref for ref in refs().values() if ref.triggers == (TARGET_GIVEN,)]
+    assert {ref.code for ref in targeted} >= {"BK410", "BK411", "BK412", "BK413"}
+    assert all(triggered(ref, None, given(RuleSettings(target_version="v0.12"))) for ref in targeted)
+    assert not any(triggered(ref, None, given(RuleSettings())) for ref in targeted)
 
 
 def test_the_engine_finds_the_triggers_a_file_holds_as_has_path_does() -> None:
@@ -88,7 +97,7 @@ def test_the_engine_finds_the_triggers_a_file_holds_as_has_path_does() -> None:
     wrong = []
     for name, data in _texts():
         doc = build_context(decode_bytes(data), "buildkitd.toml", Settings()).doc
-        for flags in (False, True):
-            if find(doc, flags) != {t for t in names if holds(t, doc, flags)}:
+        for settings in (frozenset(), frozenset({FLAGS_GIVEN}), frozenset({FLAGS_GIVEN, TARGET_GIVEN})):
+            if find(doc, settings) != {t for t in names if holds(t, doc, settings)}:
                 wrong.append(name)
     assert wrong == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from bklint.rules import restructure
-from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
+from bklint.rules.base import TARGET_GIVEN, Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.context import Context
 from bklint.rules.document import Document, TomlNode, format_path
 from bklint.rules.schema import versions
@@ -35,6 +35,7 @@ class TargetRule(ParsedRule):
     (any release when None): it judges the file as that release reads it."""
 
     before: Version | None = None
+    triggers = (TARGET_GIVEN,)
 
     def check_parsed(self, ctx: Context, doc: Document, decoded: Decoded) -> Iterable[Finding]:
         version = ctx.target_version()
