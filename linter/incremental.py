@@ -160,9 +160,9 @@ def parse_cached(text: str, cache: ParseCache | None) -> ParseOutcome:
 
 
 def _patched(text: str, cache: ParseCache) -> ParseOutcome | None:
-    """The keystroke's fast path: an edit inside the body of one `[map."key"]` table (its
-    header line and the other parts as they were), when nothing else in the file reaches
-    that table. The previous result is copied along the path to the table (two dicts) with
+    """The keystroke's fast path: an edit inside one `[map."key"]` table (after the map's
+    name on its header line; the other parts as they were), when nothing else in the file
+    reaches that table (a new key, not another table's, takes the old one's place). The previous result is copied along the path to the table (two dicts) with
     the table's new parse put in; the rest of the merge cannot change, so this is what
     ``_incremental`` would give, without its pass over every part. When the edit changed
     the text's length, every part after it must be such a table too (``_plain_from``): their
@@ -176,37 +176,48 @@ def _patched(text: str, cache: ParseCache) -> ParseOutcome | None:
     old_chunk, start, old_root = parts[k]
     end = start + len(old_chunk)
     body = old_chunk.find("\n") + 1
-    if len(old) - suffix > end or body <= 0 or prefix < start + body:
+    if len(old) - suffix > end or body <= 0:
         return None
     chunk = text[start : end + delta]
-    if any(m.start() for m in _HEADER_LINE.finditer(chunk)):
-        return None  # a new header line: a new part
+    if [m.start() for m in _HEADER_LINE.finditer(chunk)] != [0]:
+        return None  # no longer a header line, or a new one: other parts
     if end + delta < len(text) and text[end + delta - 1] != "\n":
         return None  # the next header no longer starts a line
     shape = _table_shape(old_root)
     if shape is None:
         return None
     name, host, old_header = shape
+    if prefix < start + body and prefix < old_header.segments[0][2]:
+        return None  # the header line before the key's end: the map itself may move
+    holder = (doc.root.children or {}).get(name)
+    if holder is None or holder.origin != "implicit" or (holder.children or {}).get(host) is not old_header:
+        return None
     if delta:
         at, plain = _plain_from(cache)
         if at > k + 1 or (at < len(parts) and plain != name):
             return None
-    holder = (doc.root.children or {}).get(name)
-    if holder is None or holder.origin != "implicit" or (holder.children or {}).get(host) is not old_header:
-        return None
     part = cache.values.get(chunk) or _parse_part(chunk)
     new_root = _moved(part.node, start) if part is not None else None
     new_shape = _table_shape(new_root) if new_root is not None else None
-    if part is None or new_root is None or new_shape is None or new_shape[:2] != (name, host):
+    if part is None or new_root is None or new_shape is None or new_shape[0] != name:
         return None
+    new_host = new_shape[1]
+    if new_host != host and new_host in (holder.children or {}):
+        return None  # a second table of that name
     data = dict(doc.data)
-    data[name] = {**data[name], host: part.data[name][host]}
     root = _copy_node(doc.root)
     assert root.children is not None
     root.children[name] = moved = _copy_node(holder)
     assert moved.children is not None
-    moved.children[host] = new_shape[2]
-    cache.same_keys = _keys(old_header) == _keys(new_shape[2])
+    if new_host == host:
+        data[name] = {**data[name], host: part.data[name][host]}
+        moved.children[host] = new_shape[2]
+    else:  # renamed in place: the same position among the map's keys
+        data[name] = {(new_host if k == host else k): v for k, v in data[name].items()}
+        data[name][new_host] = part.data[name][new_host]
+        moved.children = {(new_host if k == host else k): v for k, v in moved.children.items()}
+        moved.children[new_host] = new_shape[2]
+    cache.same_keys = new_host == host and _keys(old_header) == _keys(new_shape[2])
     cache.values.pop(old_chunk, None)
     cache.values[chunk] = part
     cache.nodes.pop((old_chunk, start), None)

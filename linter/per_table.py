@@ -200,10 +200,10 @@ def _one_changed(
     old = listed[at][1]
     chunk, start, root = cache.parts[k]
     found = _standalone(root)
-    if not isinstance(found, tuple) or found[0] != old.path:
+    if not isinstance(found, tuple) or found[0][0] != old.path[0]:
         return None
     key = (chunk, start, old.key[2])
-    table = Table(old.path, found[1], decode_table(doc, old.path), key)
+    table = Table(found[0], found[1], decode_table(doc, found[0]), key)  # maybe renamed (``_patched``)
     if cache.moved is None:
         cache.tables = {**kept, key: table}
         del cache.tables[old.key]
