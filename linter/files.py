@@ -6,8 +6,11 @@ import os
 import stat
 from collections.abc import Iterable, Iterator
 
-from bklint.linter.gitignore import GitIgnore
 from bklint.linter.settings import Settings, any_path_matches, any_project_path_matches
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from bklint.linter.gitignore import GitIgnore
 
 # buildkitd.default.toml: the config buildx applies to new builders (see linter/buildx_default.py).
 DEFAULT_PATTERNS = ("buildkitd.toml", "*.buildkitd.toml", "buildkitd.default.toml")
@@ -65,7 +68,12 @@ def discover(paths: Iterable[str], settings: Settings) -> Iterator[str]:
                 seen.add(real)
                 yield path
             continue
-        ignore = GitIgnore(path) if settings.respect_gitignore else None
+        if settings.respect_gitignore:
+            from bklint.linter.gitignore import GitIgnore  # folders only: a named file is always checked
+
+            ignore = GitIgnore(path)
+        else:
+            ignore = None
         for dirpath, dirnames, filenames in os.walk(path):
             dirnames[:] = sorted(d for d in dirnames if not skip(os.path.join(dirpath, d), d, True))
             # A file's real path is its folder's and its name, unless it is a link itself:

@@ -689,13 +689,19 @@ class _Decoder:
 
     def register(self, at: _At) -> None:
         """Note a table (struct, registry map, array element) the statement reached."""
-        if at.tn is None or at.owner is not None or at.type.leaf is not None:
+        tn, t = at.tn, at.type
+        if tn is None or at.owner is not None or t.leaf is not None:
             return  # not a table of the schema: a key's value (labels, free-form options)
-        if at.type.kind not in ("struct", "map", "slice"):
+        if t.kind not in ("struct", "map", "slice"):
             return
-        nodes = self.out.tables.setdefault(at.cpath, [])
-        if not any(n is at.tn for n in nodes):
-            nodes.append(at.tn)
+        nodes = self.out.tables.get(at.cpath)
+        if nodes is None:
+            self.out.tables[at.cpath] = [tn]
+            return
+        for n in nodes:  # (a statement reaches the tables above it again and again)
+            if n is tn:
+                return
+        nodes.append(tn)
 
     def forget(self, cpath: Path) -> None:
         """A slice emptied again (or a map entry replaced): drop what was recorded below it."""
@@ -933,11 +939,12 @@ class _Decoder:
 
     # -- key/value statements (go-toml: handleKeyValue*, handleValue) -------------------
     def key_value(self, st: _Statement, at: _At) -> None:
+        parts = len(st.segments)
         try:
-            for i in range(len(st.segments) - 1):
+            for i in range(parts - 1):
                 at = self.kv_part(st, i, at, last=False)
-            if st.segments:
-                at = self.kv_part(st, len(st.segments) - 1, at, last=True)
+            if parts:
+                at = self.kv_part(st, parts - 1, at, last=True)
             self.value(st.node, st.value, at)
         except _Missing as missing:
             self.missing(st, missing)

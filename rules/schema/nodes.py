@@ -11,7 +11,7 @@ from bklint.rules.record import FrozenRecord
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Literal
+    from typing import Any, ClassVar, Literal
 
 # Go types as they appear in keys-by-version.json.
 SCALAR_TYPES = frozenset(
@@ -144,56 +144,38 @@ class Struct(FrozenRecord):
         return _lower_index(self).get(go_lower(key))
 
 
-class MapOf(FrozenRecord):
+class _Tables(FrozenRecord):
+    """What `MapOf` and `ArrayOf` share: tables that are each an instance of ``item``."""
+
+    __slots__ = ("doc", "go_type", "item", "name", "since")
+
+    GO_TYPE: ClassVar[str]
+    name: str
+    item: Struct
+    doc: str
+    go_type: str
+    since: str | None
+
+    def __init__(self, name: str, item: Struct, doc: str = "", go_type: str = "", since: str | None = None) -> None:
+        self.name = name
+        self.item = item
+        self.doc = doc
+        self.go_type = go_type or self.GO_TYPE
+        self.since = since
+
+
+class MapOf(_Tables):
     """A table with free-form keys (``registry.<host>``), each an instance of ``item``."""
 
-    __slots__ = ("doc", "go_type", "item", "name", "since")
-
-    name: str
-    item: Struct
-    doc: str
-    go_type: str
-    since: str | None
-
-    def __init__(
-        self,
-        name: str,
-        item: Struct,
-        doc: str = "",
-        go_type: str = "map",
-        since: str | None = None,
-    ) -> None:
-        self.name = name
-        self.item = item
-        self.doc = doc
-        self.go_type = go_type
-        self.since = since
+    __slots__ = ()
+    GO_TYPE = "map"
 
 
-class ArrayOf(FrozenRecord):
+class ArrayOf(_Tables):
     """An array of tables (``[[worker.oci.gcpolicy]]``)."""
 
-    __slots__ = ("doc", "go_type", "item", "name", "since")
-
-    name: str
-    item: Struct
-    doc: str
-    go_type: str
-    since: str | None
-
-    def __init__(
-        self,
-        name: str,
-        item: Struct,
-        doc: str = "",
-        go_type: str = "slice",
-        since: str | None = None,
-    ) -> None:
-        self.name = name
-        self.item = item
-        self.doc = doc
-        self.go_type = go_type
-        self.since = since
+    __slots__ = ()
+    GO_TYPE = "slice"
 
 
 Node = Leaf | Struct | MapOf | ArrayOf
