@@ -166,11 +166,10 @@ class Decoded(Record):
         was decoded table by table (the server), so the value lives as long as the table is
         unchanged, across keystrokes; otherwise a memo of this decode's for that table."""
         part = self.alone.get((name, key)) if self.alone else None
-        if part is not None:
-            return part.table_memo(name, key)
-        own: dict[Any, Any] | None = self.memo.get(("table", name, key))
+        memo = self.memo if part is None else part.memo
+        own: dict[Any, Any] | None = memo.get(("table", name, key))
         if own is None:
-            own = self.memo[("table", name, key)] = {}
+            own = memo[("table", name, key)] = {}
         return own
 
     def under(self, *prefix: str | int) -> list[Entry]:
@@ -184,8 +183,13 @@ class Decoded(Record):
         return self._children
 
     def map_keys(self, *path: str | int) -> list[str]:
-        """Keys of a map table such as ``registry``, in file order."""
-        return [k for k in self._child_index().get(path, {}) if isinstance(k, str)]
+        """Keys of a map table such as ``registry``, in file order (found once per decode:
+        rules ask for the registries again and again)."""
+        keys: tuple[str, ...] | None = self.memo.get(("map_keys", path))
+        if keys is None:
+            keys = tuple([k for k in self._child_index().get(path, {}) if isinstance(k, str)])
+            self.memo[("map_keys", path)] = keys
+        return list(keys)
 
     def count(self, *path: str | int) -> int:
         """Number of elements of an array of tables such as ``worker.oci.gcpolicy``."""
