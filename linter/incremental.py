@@ -56,6 +56,7 @@ class ParseCache(Record):
         "changed",
         "decodes",
         "doc",
+        "flat",
         "last",
         "moved",
         "nodes",
@@ -100,6 +101,8 @@ class ParseCache(Record):
     # and the last text's whole decode and that of the rest without its standalone tables.
     replaced: tuple[Table, Table] | None
     decodes: tuple[Decoded, Decoded] | None
+    # ``_shift``: the nodes of each source map it moved, by the map's id (the map kept with them).
+    flat: dict[int, tuple[TomlNode, list[TomlNode]]]
 
     def __init__(
         self,
@@ -130,6 +133,7 @@ class ParseCache(Record):
         self.rules = None
         self.replaced = None
         self.decodes = None
+        self.flat = {}
 
 
 def parse_cached(text: str, cache: ParseCache | None) -> ParseOutcome:
@@ -234,7 +238,7 @@ def _patched(text: str, cache: ParseCache) -> ParseOutcome | None:
     nodes = cache.nodes
     for c, s, r in after:
         del nodes[(c, s)]
-        _shift(r, delta)
+        _shift(cache, r, delta)
     after = [(c, s + delta, r) for c, s, r in after]
     nodes.update(((c, s), r) for c, s, r in after)
     cache.parts = [*parts[:k], (chunk, start, new_root), *after]
@@ -352,7 +356,7 @@ def _incremental(text: str, cache: ParseCache) -> ParseOutcome | None:
                 if node is part.node:  # the part's own map (it was at offset 0): never moved in place
                     node = _moved(part.node, start)
                 else:
-                    _shift(node, moved[1])
+                    _shift(cache, node, moved[1])
         if node is None:
             node = _moved(part.node, start)
         nodes[key] = node
@@ -413,14 +417,25 @@ def _moved(root: TomlNode, delta: int) -> TomlNode:
     return top
 
 
-def _shift(root: TomlNode, delta: int) -> None:
+def _shift(cache: ParseCache, root: TomlNode, delta: int) -> None:
     """Move every offset of the source map ``root`` by ``delta``, in place: the map of a part
-    the edit did not change, taken over by the new text (no recursion). The text it was
-    made for is gone: only the previous version's result, which nothing reads any more,
-    shares it."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
+    the edit did not change, taken over by the new text. The text it was made for is gone:
+    only the previous version's result, which nothing reads any more, shares it. Its nodes
+    are listed once (``ParseCache.flat``): a part below the cursor moves on every keystroke."""
+    known = cache.flat.get(id(root))
+    if known is not None and known[0] is root:
+        nodes = known[1]
+    else:
+        if len(cache.flat) > 2 * len(cache.parts) + 64:
+            cache.flat.clear()
+        nodes = [root]
+        for node in nodes:  # grows while it is read: every node, no recursion
+            if node.children:
+                nodes.extend(node.children.values())
+            if node.items:
+                nodes.extend(node.items)
+        cache.flat[id(root)] = (root, nodes)  # the map kept alive with its id
+    for node in nodes:
         if node.key_start >= 0:
             node.key_start += delta
         if node.key_end >= 0:
@@ -437,10 +452,6 @@ def _shift(root: TomlNode, delta: int) -> None:
             node.segments = tuple([(name, s + delta, e + delta) for name, s, e in node.segments])
         if node.headers:
             node.headers = [(s + delta, e + delta) for s, e in node.headers]
-        if node.children:
-            stack.extend(node.children.values())
-        if node.items:
-            stack.extend(node.items)
 
 
 class _Merge:

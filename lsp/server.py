@@ -124,7 +124,11 @@ class BklintServer(LanguageServer):
     async def analysis(self, uri: str) -> Analysis | None:
         """The analysis of the document's current text (cached, or linted now on the worker)."""
         doc = self.open_document(uri)
-        if doc is None or not self.serves(uri):
+        path = self.path_of(uri)
+        if doc is None or path is None:
+            return None
+        settings = self.resolver.for_path(path)  # once a keystroke: it looks for config files
+        if not self.resolver.serves(path, settings):
             return None
         text = doc.source
         cached = self.cache.get(uri)
@@ -135,8 +139,6 @@ class BklintServer(LanguageServer):
         pending = self.inflight.get(uri)
         if pending is not None and pending[0] == key:
             return await asyncio.shield(pending[1])
-        path = self.path_of(uri)
-        settings = self.resolver.for_path(path)
         for problem in self.resolver.problems:
             self.tell(str(problem))
         loop = asyncio.get_running_loop()

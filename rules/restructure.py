@@ -95,6 +95,32 @@ def tomlkit_edits(
     return text_edits(text, new)
 
 
+def appended_table_edits(
+    text: str, cuts: Iterable[tuple[int, int]], table: str, key: str, value: str, comment: str = ""
+) -> tuple[Edit, ...] | None:
+    """What :func:`tomlkit_edits` gives for a new top-level ``[table]`` holding ``key =
+    value`` added to a file that has no ``table`` (after ``cuts``), without the round trip
+    (a tomlkit parse of the whole file cost more than linting it): tomlkit appends the table
+    with ``\n`` line ends, after a blank line unless the text is empty or already ends with
+    one. None where the text ends in a way that rule was not proven on, or may nest beyond
+    the 100 levels tomlkit refuses (the caller then takes the round trip);
+    tests/fix/test_restructure.py holds the two to the same edits."""
+    source = text
+    for start, end in sorted(cuts, reverse=True):
+        source = source[:start] + source[end:]
+    if source.count("[") + source.count("{") >= 100 or source.count(".") >= 100:
+        return None
+    if not source or source.endswith("\n"):
+        last = source[: -1][source[: -1].rfind("\n") + 1 :] if source else ""
+        gap = "" if not last.strip() else "\n"
+    elif source[-1] in " \t\r":
+        return None
+    else:
+        gap = "\n"
+    line = f"{toml_text.key(key)} = {value}" + (f" {comment}" if comment else "")
+    return text_edits(text, f"{source}{gap}[{toml_text.key(table)}]\n{line}\n")
+
+
 def lookup(doc: Any, path: Path) -> Any:
     """The tomlkit container at a written path (keys as spelled in the file)."""
     cur = doc

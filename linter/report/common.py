@@ -57,6 +57,10 @@ def ordered(results: Sequence[LintResult]) -> Iterator[tuple[LintResult, Finding
             yield result, finding
 
 
+# Each severity's colour (asked for every header and marker of the report).
+_SEVERITY_COLORS = {Severity.ERROR: "1;31", Severity.WARNING: "1;33", Severity.INFO: "1;34", Severity.HINT: "1;36"}
+
+
 class Style:
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
@@ -74,5 +78,4 @@ class Style:
         return self._wrap("36", text)
 
     def severity(self, severity: Severity, text: str) -> str:
-        code = {Severity.ERROR: "1;31", Severity.WARNING: "1;33", Severity.INFO: "1;34", Severity.HINT: "1;36"}
-        return self._wrap(code[severity], text)
+        return self._wrap(_SEVERITY_COLORS[severity], text)

@@ -166,11 +166,10 @@ class Decoded(Record):
         was decoded table by table (the server), so the value lives as long as the table is
         unchanged, across keystrokes; otherwise a memo of this decode's for that table."""
         part = self.alone.get((name, key)) if self.alone else None
-        if part is not None:
-            return part.table_memo(name, key)
-        own: dict[Any, Any] | None = self.memo.get(("table", name, key))
+        memo = self.memo if part is None else part.memo
+        own: dict[Any, Any] | None = memo.get(("table", name, key))
         if own is None:
-            own = self.memo[("table", name, key)] = {}
+            own = memo[("table", name, key)] = {}
         return own
 
     def under(self, *prefix: str | int) -> list[Entry]:
@@ -184,8 +183,13 @@ class Decoded(Record):
         return self._children
 
     def map_keys(self, *path: str | int) -> list[str]:
-        """Keys of a map table such as ``registry``, in file order."""
-        return [k for k in self._child_index().get(path, {}) if isinstance(k, str)]
+        """Keys of a map table such as ``registry``, in file order (found once per decode:
+        rules ask for the registries again and again)."""
+        keys: tuple[str, ...] | None = self.memo.get(("map_keys", path))
+        if keys is None:
+            keys = tuple([k for k in self._child_index().get(path, {}) if isinstance(k, str)])
+            self.memo[("map_keys", path)] = keys
+        return list(keys)
 
     def count(self, *path: str | int) -> int:
         """Number of elements of an array of tables such as ``worker.oci.gcpolicy``."""
@@ -689,13 +693,19 @@ class _Decoder:
 
     def register(self, at: _At) -> None:
         """Note a table (struct, registry map, array element) the statement reached."""
-        if at.tn is None or at.owner is not None or at.type.leaf is not None:
+        tn, t = at.tn, at.type
+        if tn is None or at.owner is not None or t.leaf is not None:
             return  # not a table of the schema: a key's value (labels, free-form options)
-        if at.type.kind not in ("struct", "map", "slice"):
+        if t.kind not in ("struct", "map", "slice"):
             return
-        nodes = self.out.tables.setdefault(at.cpath, [])
-        if not any(n is at.tn for n in nodes):
-            nodes.append(at.tn)
+        nodes = self.out.tables.get(at.cpath)
+        if nodes is None:
+            self.out.tables[at.cpath] = [tn]
+            return
+        for n in nodes:  # (a statement reaches the tables above it again and again)
+            if n is tn:
+                return
+        nodes.append(tn)
 
     def forget(self, cpath: Path) -> None:
         """A slice emptied again (or a map entry replaced): drop what was recorded below it."""
@@ -933,11 +943,12 @@ class _Decoder:
 
     # -- key/value statements (go-toml: handleKeyValue*, handleValue) -------------------
     def key_value(self, st: _Statement, at: _At) -> None:
+        parts = len(st.segments)
         try:
-            for i in range(len(st.segments) - 1):
+            for i in range(parts - 1):
                 at = self.kv_part(st, i, at, last=False)
-            if st.segments:
-                at = self.kv_part(st, len(st.segments) - 1, at, last=True)
+            if parts:
+                at = self.kv_part(st, parts - 1, at, last=True)
             self.value(st.node, st.value, at)
         except _Missing as missing:
             self.missing(st, missing)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bklint.rules import restructure
+from bklint.rules import restructure, toml_text
 from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.deprecations.releases import targets_before
 from bklint.rules.context import Context
@@ -70,12 +70,17 @@ def log_level_fix(doc: Document, decoded: Decoded) -> Fix | None:
         # Nothing to write: the cuts are the whole change, with no tomlkit round trip.
         edits = tuple(Edit(doc.span(*cut), "") for cut in sorted(cuts))
         return Fix(f"remove {names}", edits, "safe" if safe else "unsafe")
-    return Fix(
-        f'replace {names} by `[log] level = "{level}"`',
-        None,
-        "safe",
-        compute=lambda: restructure.tomlkit_edits(text, mutate, cuts),
-    )
+    # No `log` in the file: the new table goes at the end, written as tomlkit writes it.
+    fresh = level_entry is None and not doc.orphans and all(k.lower() != "log" for k in doc.root.children or {})
+
+    def compute() -> tuple[Edit, ...] | None:
+        if fresh:
+            edits = restructure.appended_table_edits(text, cuts, "log", "level", toml_text.string(level), comment)
+            if edits is not None:
+                return edits
+        return restructure.tomlkit_edits(text, mutate, cuts)
+
+    return Fix(f'replace {names} by `[log] level = "{level}"`', None, "safe", compute=compute)
 
 
 @register
