@@ -317,14 +317,35 @@ def find_config(start: str) -> str | None:
 
 
 def _has_tool_section(path: str) -> bool:
-    from bklint.rules.tomllib_compat import tomllib  # only when there is a file to read
-
+    """Whether a pyproject.toml has ``[tool.bklint]``. Every Python project has a
+    pyproject.toml, so this runs on most checks: a file that never spells `bklint` cannot
+    have the table, and the rest are read by bklint's own TOML parser, already loaded, so
+    that finding no config costs no `tomllib` import (issue 15). tomllib has the last word
+    on a file that parser refuses."""
     try:
         with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError):
+            raw = fh.read()
+    except OSError:
         return False
-    return isinstance(data.get("tool"), dict) and "bklint" in data["tool"]
+    if b"bklint" not in raw and b"\\u" not in raw and b"\\U" not in raw:
+        return False  # no key can spell it, escapes aside
+    from bklint.linter.parse import parse_part
+
+    try:
+        parsed = parse_part(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return False
+    if parsed is not None:
+        data: dict[str, Any] = parsed[0]
+    else:
+        from bklint.rules.tomllib_compat import tomllib
+
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except tomllib.TOMLDecodeError:
+            return False
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "bklint" in tool
 
 
 def load_config(path: str) -> Layer:

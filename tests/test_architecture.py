@@ -115,11 +115,17 @@ SLOW_TO_START = (
     "difflib",
     "shlex",
     "ipaddress",
+    "tomllib",
+    "tomli",
 )
 
 
 def test_check_of_plain_operands_imports_no_slow_standard_module(tmp_path: Path) -> None:
-    """What pre-commit runs (`bklint check FILE…`) on a typical config."""
+    """What pre-commit runs (`bklint check FILE…`) on a typical config, in a Python project
+    whose pyproject.toml names bklint but has no `[tool.bklint]` (so no config is loaded)."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "app"\ndependencies = ["bklint"]\n[tool.ruff]\nline-length = 100\n'
+    )
     slow = sorted(m for m in _imported_by_check(tmp_path) if m.split(".")[0] in SLOW_TO_START)
     assert slow == []
 
