@@ -30,28 +30,19 @@ if TYPE_CHECKING:
 CONFIG_NAMES = ("bklint.toml", ".bklint.toml", "pyproject.toml")
 
 
-class Problem(tuple[str, str, bool]):
+class Problem(FrozenRecord):
     """A value that could not be used; ``where`` names the option as its origin spells it."""
 
-    __slots__ = ()
+    __slots__ = ("fatal", "message", "where")
 
-    def __new__(cls, where: str, message: str, fatal: bool = True) -> Problem:
-        return tuple.__new__(cls, (where, message, fatal))
+    where: str
+    message: str
+    fatal: bool
 
-    @property
-    def where(self) -> str:
-        return self[0]
-
-    @property
-    def message(self) -> str:
-        return self[1]
-
-    @property
-    def fatal(self) -> bool:
-        return self[2]
-
-    def __repr__(self) -> str:
-        return f"Problem(where={self[0]!r}, message={self[1]!r}, fatal={self[2]!r})"
+    def __init__(self, where: str, message: str, fatal: bool = True) -> None:
+        self.where = where
+        self.message = message
+        self.fatal = fatal
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"

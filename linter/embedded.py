@@ -42,7 +42,7 @@ from bklint.linter.buildx_create import (
 from bklint.linter.source import decode_bytes
 from bklint.rules.base import Edit, Finding, Fix, Position, Rule, Span
 from bklint.rules.document import line_starts
-from bklint.rules.record import Record
+from bklint.rules.record import FrozenRecord, Record
 from bklint.rules.regex import Regex
 
 TYPE_CHECKING = False
@@ -87,28 +87,19 @@ def might_embed(path: str, head: bytes | None = None) -> bool:
 # --- where the TOML sits in the YAML ------------------------------------------------------
 
 
-class BlockLayout(tuple[int, int, int]):
+class BlockLayout(FrozenRecord):
     """A literal block scalar: its TOML lines are YAML lines ``first_line …`` indented by ``indent``."""
 
-    __slots__ = ()
+    __slots__ = ("first_line", "indent", "last_line")
 
-    def __new__(cls, first_line: int, last_line: int, indent: int) -> BlockLayout:
-        return tuple.__new__(cls, (first_line, last_line, indent))
+    first_line: int  # YAML line of the first content line
+    last_line: int  # YAML line of the last line that holds TOML text (inclusive; first-1 when empty)
+    indent: int
 
-    @property
-    def first_line(self) -> int:
-        return self[0]  # YAML line of the first content line
-
-    @property
-    def last_line(self) -> int:
-        return self[1]  # YAML line of the last line that holds TOML text (inclusive; first-1 when empty)
-
-    @property
-    def indent(self) -> int:
-        return self[2]
-
-    def __repr__(self) -> str:
-        return f"BlockLayout(first_line={self[0]!r}, last_line={self[1]!r}, indent={self[2]!r})"
+    def __init__(self, first_line: int, last_line: int, indent: int) -> None:
+        self.first_line = first_line
+        self.last_line = last_line
+        self.indent = indent
 
 
 class Embedded(Record):

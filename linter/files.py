@@ -7,6 +7,7 @@ import stat
 from collections.abc import Iterable, Iterator
 
 from bklint.linter.settings import Settings, any_path_matches, any_project_path_matches
+from bklint.rules.record import FrozenRecord
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -18,22 +19,15 @@ DEFAULT_PATTERNS = ("buildkitd.toml", "*.buildkitd.toml", "buildkitd.default.tom
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
-class ReadResult(tuple[bytes | None, str | None]):
-    __slots__ = ()
+class ReadResult(FrozenRecord):
+    __slots__ = ("data", "error")
 
-    def __new__(cls, data: bytes | None, error: str | None = None) -> ReadResult:
-        return tuple.__new__(cls, (data, error))
+    data: bytes | None
+    error: str | None
 
-    @property
-    def data(self) -> bytes | None:
-        return self[0]
-
-    @property
-    def error(self) -> str | None:
-        return self[1]
-
-    def __repr__(self) -> str:
-        return f"ReadResult(data={self[0]!r}, error={self[1]!r})"
+    def __init__(self, data: bytes | None, error: str | None = None) -> None:
+        self.data = data
+        self.error = error
 
 
 def is_config_name(name: str, extra: Iterable[str] = ()) -> bool:

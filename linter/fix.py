@@ -29,7 +29,7 @@ from bklint.linter.settings import Settings
 from bklint.linter.source import UTF8_BOM
 from bklint.rules.base import Edit, Finding, Fix, Position, Severity
 from bklint.rules.document import line_starts, utf8
-from bklint.rules.record import Record
+from bklint.rules.record import FrozenRecord, Record
 from bklint.rules.toml_text import comments
 
 MAX_PASSES = 10
@@ -175,26 +175,18 @@ def _styled(content: str, eol: str) -> str:
     return content.replace("\n", eol) if eol != "\n" else content
 
 
-class _Range(tuple[int, int, str]):
-    __slots__ = ()
+class _Range(FrozenRecord):
+    __slots__ = ("content", "end", "start")
 
-    def __new__(cls, start: int, end: int, content: str) -> _Range:
-        return tuple.__new__(cls, (start, end, content))
+    start: int
+    end: int
+    content: str
 
-    @property
-    def start(self) -> int:
-        return self[0]
+    def __init__(self, start: int, end: int, content: str) -> None:
+        self.start = start
+        self.end = end
+        self.content = content
 
-    @property
-    def end(self) -> int:
-        return self[1]
-
-    @property
-    def content(self) -> str:
-        return self[2]
-
-    def __repr__(self) -> str:
-        return f"_Range(start={self[0]!r}, end={self[1]!r}, content={self[2]!r})"
 
     def overlaps(self, other: _Range) -> bool:
         if self.start == self.end and other.start == other.end:
@@ -356,36 +348,19 @@ def fix_pass(data: bytes, result: LintResult, accept: FixFilter) -> tuple[bytes,
     return plan.render(plan.candidates), plan.labels(plan.candidates), sorted(ranges)
 
 
-class _Settled(tuple[bytes, LintResult, list[_Candidate], list[tuple[_Candidate, str]]]):
-    __slots__ = ()
+class _Settled(FrozenRecord):
+    __slots__ = ("data", "kept", "refused", "result")
 
-    def __new__(
-        cls,
-        data: bytes,
-        result: LintResult,
-        kept: list[_Candidate],
-        refused: list[tuple[_Candidate, str]],
-    ) -> _Settled:
-        return tuple.__new__(cls, (data, result, kept, refused))
+    data: bytes
+    result: LintResult
+    kept: list[_Candidate]
+    refused: list[tuple[_Candidate, str]]
 
-    @property
-    def data(self) -> bytes:
-        return self[0]
-
-    @property
-    def result(self) -> LintResult:
-        return self[1]
-
-    @property
-    def kept(self) -> list[_Candidate]:
-        return self[2]
-
-    @property
-    def refused(self) -> list[tuple[_Candidate, str]]:
-        return self[3]
-
-    def __repr__(self) -> str:
-        return f"_Settled(data={self[0]!r}, result={self[1]!r}, kept={self[2]!r}, refused={self[3]!r})"
+    def __init__(self, data: bytes, result: LintResult, kept: list[_Candidate], refused: list[tuple[_Candidate, str]]) -> None:
+        self.data = data
+        self.result = result
+        self.kept = kept
+        self.refused = refused
 
 
 def _settle(plan: _Plan, before: LintResult, relint: Callable[[bytes], LintResult]) -> _Settled:

@@ -213,26 +213,18 @@ def _registry_refs(decoded: Decoded, reg: str) -> list[PathRef]:
     return refs
 
 
-class CopyItem(tuple[PathRef, str, str]):
-    __slots__ = ()
+class CopyItem(FrozenRecord):
+    __slots__ = ("dest", "ref", "source")
 
-    def __new__(cls, ref: PathRef, source: str, dest: str) -> CopyItem:
-        return tuple.__new__(cls, (ref, source, dest))
+    ref: PathRef
+    source: str  # the path buildx opens (resolved against the base directory)
+    dest: str  # relative to the prefix: certs/<registry>/<basename>
 
-    @property
-    def ref(self) -> PathRef:
-        return self[0]
+    def __init__(self, ref: PathRef, source: str, dest: str) -> None:
+        self.ref = ref
+        self.source = source
+        self.dest = dest
 
-    @property
-    def source(self) -> str:
-        return self[1]  # the path buildx opens (resolved against the base directory)
-
-    @property
-    def dest(self) -> str:
-        return self[2]  # relative to the prefix: certs/<registry>/<basename>
-
-    def __repr__(self) -> str:
-        return f"CopyItem(ref={self[0]!r}, source={self[1]!r}, dest={self[2]!r})"
 
     def destination(self, prefix: str = DEFAULT_PREFIX) -> str:
         return go_join(prefix, self.dest)
@@ -273,48 +265,25 @@ def copy_plan(decoded: Decoded, base_dir: str) -> CopyPlan:
 # -- reading files --------------------------------------------------------------------------
 
 
-class FileInfo(tuple[str, "Status", str, int, bytes | None, str]):
+class FileInfo(FrozenRecord):
     """What a bounded look at a path found; ``data`` is at most ``COPY_LIMIT + 1`` bytes."""
 
-    __slots__ = ()
+    __slots__ = ("data", "kind", "path", "reason", "size", "status")
 
-    def __new__(
-        cls,
-        path: str,
-        status: Status,
-        kind: str = "file",
-        size: int = 0,
-        data: bytes | None = None,
-        reason: str = "",
-    ) -> FileInfo:
-        return tuple.__new__(cls, (path, status, kind, size, data, reason))
+    path: str
+    status: Status
+    kind: str  # file, directory, FIFO, socket, device
+    size: int
+    data: bytes | None
+    reason: str
 
-    @property
-    def path(self) -> str:
-        return self[0]
-
-    @property
-    def status(self) -> Status:
-        return self[1]
-
-    @property
-    def kind(self) -> str:
-        return self[2]  # file, directory, FIFO, socket, device
-
-    @property
-    def size(self) -> int:
-        return self[3]
-
-    @property
-    def data(self) -> bytes | None:
-        return self[4]
-
-    @property
-    def reason(self) -> str:
-        return self[5]
-
-    def __repr__(self) -> str:
-        return f"FileInfo(path={self[0]!r}, status={self[1]!r}, kind={self[2]!r}, size={self[3]!r}, data={self[4]!r}, reason={self[5]!r})"
+    def __init__(self, path: str, status: Status, kind: str = "file", size: int = 0, data: bytes | None = None, reason: str = "") -> None:
+        self.path = path
+        self.status = status
+        self.kind = kind
+        self.size = size
+        self.data = data
+        self.reason = reason
 
     @property
     def too_large(self) -> bool:
@@ -422,44 +391,23 @@ def _read(path: str) -> FileInfo:
     return FileInfo(path, "ok", size=max(st.st_size, len(data)), data=data)
 
 
-class DirInfo(tuple[str, "Status", tuple[str, ...], bool, str]):
+class DirInfo(FrozenRecord):
     """A ``tlsconfigdir`` folder as buildkitd's resolver reads it (bounded listing)."""
 
-    __slots__ = ()
+    __slots__ = ("names", "path", "reason", "status", "truncated")
 
-    def __new__(
-        cls,
-        path: str,
-        status: Status,
-        names: tuple[str, ...] = (),
-        truncated: bool = False,
-        reason: str = "",
-    ) -> DirInfo:
-        return tuple.__new__(cls, (path, status, names, truncated, reason))
+    path: str
+    status: Status
+    names: tuple[str, ...]
+    truncated: bool
+    reason: str
 
-    @property
-    def path(self) -> str:
-        return self[0]
-
-    @property
-    def status(self) -> Status:
-        return self[1]
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return self[2]
-
-    @property
-    def truncated(self) -> bool:
-        return self[3]
-
-    @property
-    def reason(self) -> str:
-        return self[4]
-
-    def __repr__(self) -> str:
-        return f"DirInfo(path={self[0]!r}, status={self[1]!r}, names={self[2]!r}, truncated={self[3]!r}, reason={self[4]!r})"
-
+    def __init__(self, path: str, status: Status, names: tuple[str, ...] = (), truncated: bool = False, reason: str = "") -> None:
+        self.path = path
+        self.status = status
+        self.names = names
+        self.truncated = truncated
+        self.reason = reason
 
 MAX_DIR_ENTRIES = 200
 
@@ -496,102 +444,53 @@ _PEM = re.compile(
 )
 
 
-class CertInfo(tuple[str, _dt.datetime, _dt.datetime, bool, bool, bytes]):
-    __slots__ = ()
+class CertInfo(FrozenRecord):
+    __slots__ = ("is_ca", "not_after", "not_before", "self_signed", "spki", "subject")
 
-    def __new__(
-        cls,
-        subject: str,
-        not_before: _dt.datetime,
-        not_after: _dt.datetime,
-        is_ca: bool,
-        self_signed: bool,
-        spki: bytes,
-    ) -> CertInfo:
-        return tuple.__new__(cls, (subject, not_before, not_after, is_ca, self_signed, spki))
+    subject: str
+    not_before: _dt.datetime
+    not_after: _dt.datetime
+    is_ca: bool  # basicConstraints CA:TRUE
+    self_signed: bool
+    spki: bytes  # DER SubjectPublicKeyInfo, to match keys
 
-    @property
-    def subject(self) -> str:
-        return self[0]
-
-    @property
-    def not_before(self) -> _dt.datetime:
-        return self[1]
-
-    @property
-    def not_after(self) -> _dt.datetime:
-        return self[2]
-
-    @property
-    def is_ca(self) -> bool:
-        return self[3]  # basicConstraints CA:TRUE
-
-    @property
-    def self_signed(self) -> bool:
-        return self[4]
-
-    @property
-    def spki(self) -> bytes:
-        return self[5]  # DER SubjectPublicKeyInfo, to match keys
-
-    def __repr__(self) -> str:
-        return f"CertInfo(subject={self[0]!r}, not_before={self[1]!r}, not_after={self[2]!r}, is_ca={self[3]!r}, self_signed={self[4]!r}, spki={self[5]!r})"
+    def __init__(self, subject: str, not_before: _dt.datetime, not_after: _dt.datetime, is_ca: bool, self_signed: bool, spki: bytes) -> None:
+        self.subject = subject
+        self.not_before = not_before
+        self.not_after = not_after
+        self.is_ca = is_ca
+        self.self_signed = self_signed
+        self.spki = spki
 
 
-class KeyInfo(tuple[str, bytes | None, str]):
-    __slots__ = ()
+class KeyInfo(FrozenRecord):
+    __slots__ = ("block", "problem", "spki")
 
-    def __new__(cls, block: str, spki: bytes | None, problem: str = "") -> KeyInfo:
-        return tuple.__new__(cls, (block, spki, problem))
+    block: str
+    spki: bytes | None  # None: unusable (encrypted or unparsable)
+    problem: str
 
-    @property
-    def block(self) -> str:
-        return self[0]
-
-    @property
-    def spki(self) -> bytes | None:
-        return self[1]  # None: unusable (encrypted or unparsable)
-
-    @property
-    def problem(self) -> str:
-        return self[2]
-
-    def __repr__(self) -> str:
-        return f"KeyInfo(block={self[0]!r}, spki={self[1]!r}, problem={self[2]!r})"
+    def __init__(self, block: str, spki: bytes | None, problem: str = "") -> None:
+        self.block = block
+        self.spki = spki
+        self.problem = problem
 
 
-class PemInfo(tuple[tuple[str, ...], tuple[CertInfo | None, ...], tuple[KeyInfo, ...], bool]):
+class PemInfo(FrozenRecord):
     """The PEM blocks of a file, as Go's ``encoding/pem`` would find them (in order)."""
 
-    __slots__ = ()
+    __slots__ = ("blocks", "certs", "inspected", "keys")
 
-    def __new__(
-        cls,
-        blocks: tuple[str, ...] = (),
-        certs: tuple[CertInfo | None, ...] = (),
-        keys: tuple[KeyInfo, ...] = (),
-        inspected: bool = True,
-    ) -> PemInfo:
-        return tuple.__new__(cls, (blocks, certs, keys, inspected))
+    blocks: tuple[str, ...]
+    certs: tuple[CertInfo | None, ...]  # one per CERTIFICATE block; None when unparsable
+    keys: tuple[KeyInfo, ...]
+    inspected: bool  # False: cryptography is missing, certs and keys were not parsed
 
-    @property
-    def blocks(self) -> tuple[str, ...]:
-        return self[0]
-
-    @property
-    def certs(self) -> tuple[CertInfo | None, ...]:
-        return self[1]  # one per CERTIFICATE block; None when unparsable
-
-    @property
-    def keys(self) -> tuple[KeyInfo, ...]:
-        return self[2]
-
-    @property
-    def inspected(self) -> bool:
-        return self[3]  # False: cryptography is missing, certs and keys were not parsed
-
-    def __repr__(self) -> str:
-        return f"PemInfo(blocks={self[0]!r}, certs={self[1]!r}, keys={self[2]!r}, inspected={self[3]!r})"
+    def __init__(self, blocks: tuple[str, ...] = (), certs: tuple[CertInfo | None, ...] = (), keys: tuple[KeyInfo, ...] = (), inspected: bool = True) -> None:
+        self.blocks = blocks
+        self.certs = certs
+        self.keys = keys
+        self.inspected = inspected
 
     @property
     def has_pem(self) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from bklint.rules.record import Record
+from bklint.rules.record import FrozenRecord, Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -27,55 +27,33 @@ if TYPE_CHECKING:
     SyntaxKind = Literal["syntax", "value", "duplicate-key", "limit"]
 
 
-class DecodeProblem(tuple[str, str, int]):
+class DecodeProblem(FrozenRecord):
     """Why the bytes are not a text buildkitd can read; ``offset`` counts characters of ``text``."""
 
-    __slots__ = ()
+    __slots__ = ("kind", "message", "offset")
 
-    def __new__(cls, kind: str, message: str, offset: int) -> DecodeProblem:
-        return tuple.__new__(cls, (kind, message, offset))
+    kind: str  # "bom" | "utf16" | "invalid-utf8" | "binary"
+    message: str
+    offset: int
 
-    @property
-    def kind(self) -> str:
-        return self[0]  # "bom" | "utf16" | "invalid-utf8" | "binary"
-
-    @property
-    def message(self) -> str:
-        return self[1]
-
-    @property
-    def offset(self) -> int:
-        return self[2]
-
-    def __repr__(self) -> str:
-        return f"DecodeProblem(kind={self[0]!r}, message={self[1]!r}, offset={self[2]!r})"
+    def __init__(self, kind: str, message: str, offset: int) -> None:
+        self.kind = kind
+        self.message = message
+        self.offset = offset
 
 
-class SourceText(tuple[str, tuple[DecodeProblem, ...], bool]):
-    __slots__ = ()
+class SourceText(FrozenRecord):
+    __slots__ = ("had_bom", "problems", "text")
 
-    def __new__(
-        cls,
-        text: str,
-        problems: tuple[DecodeProblem, ...] = (),
-        had_bom: bool = False,
-    ) -> SourceText:
-        return tuple.__new__(cls, (text, problems, had_bom))
+    text: str
+    problems: tuple[DecodeProblem, ...]
+    had_bom: bool
 
-    @property
-    def text(self) -> str:
-        return self[0]
+    def __init__(self, text: str, problems: tuple[DecodeProblem, ...] = (), had_bom: bool = False) -> None:
+        self.text = text
+        self.problems = problems
+        self.had_bom = had_bom
 
-    @property
-    def problems(self) -> tuple[DecodeProblem, ...]:
-        return self[1]
-
-    @property
-    def had_bom(self) -> bool:
-        return self[2]
-
-    def __repr__(self) -> str:
-        return f"SourceText(text={self[0]!r}, problems={self[1]!r}, had_bom={self[2]!r})"
 
     @property
     def readable(self) -> bool:
@@ -83,30 +61,19 @@ class SourceText(tuple[str, tuple[DecodeProblem, ...], bool]):
         return not any(p.kind in ("utf16", "invalid-utf8", "binary") for p in self.problems)
 
 
-class SyntaxProblem(tuple[str, int, int, "SyntaxKind"]):
-    __slots__ = ()
+class SyntaxProblem(FrozenRecord):
+    __slots__ = ("column", "kind", "line", "message")
 
-    def __new__(cls, message: str, line: int, column: int, kind: SyntaxKind = "syntax") -> SyntaxProblem:
-        return tuple.__new__(cls, (message, line, column, kind))
+    message: str
+    line: int  # 0-based
+    column: int  # 0-based, code points
+    kind: SyntaxKind
 
-    @property
-    def message(self) -> str:
-        return self[0]
-
-    @property
-    def line(self) -> int:
-        return self[1]  # 0-based
-
-    @property
-    def column(self) -> int:
-        return self[2]  # 0-based, code points
-
-    @property
-    def kind(self) -> SyntaxKind:
-        return self[3]
-
-    def __repr__(self) -> str:
-        return f"SyntaxProblem(message={self[0]!r}, line={self[1]!r}, column={self[2]!r}, kind={self[3]!r})"
+    def __init__(self, message: str, line: int, column: int, kind: SyntaxKind = "syntax") -> None:
+        self.message = message
+        self.line = line
+        self.column = column
+        self.kind = kind
 
 
 class RuleSettings(Record):

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from bklint.rules import toml_text
 from bklint.rules.base import Position, Span
+from bklint.rules.record import FrozenRecord
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -106,28 +107,19 @@ class TomlNode:
         return 0, 0
 
 
-class Orphan(tuple[TomlNode, "dict[str, Any]", TomlNode]):
+class Orphan(FrozenRecord):
     """A table whose header the parse refused because its name was taken (see ``orphans``)."""
 
-    __slots__ = ()
+    __slots__ = ("clash", "data", "node")
 
-    def __new__(cls, node: TomlNode, data: dict[str, Any], clash: TomlNode) -> Orphan:
-        return tuple.__new__(cls, (node, data, clash))
+    node: TomlNode
+    data: dict[str, Any]
+    clash: TomlNode  # what took the name first
 
-    @property
-    def node(self) -> TomlNode:
-        return self[0]
-
-    @property
-    def data(self) -> dict[str, Any]:
-        return self[1]
-
-    @property
-    def clash(self) -> TomlNode:
-        return self[2]  # what took the name first
-
-    def __repr__(self) -> str:
-        return f"Orphan(node={self[0]!r}, data={self[1]!r}, clash={self[2]!r})"
+    def __init__(self, node: TomlNode, data: dict[str, Any], clash: TomlNode) -> None:
+        self.node = node
+        self.data = data
+        self.clash = clash
 
 
 class Document:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from bklint.rules import toml_text
 from bklint.rules.base import Edit, Fix, Span
 from bklint.rules.document import Document, TomlNode, line_starts
+from bklint.rules.record import FrozenRecord
 from bklint.rules.regex import Regex
 
 TYPE_CHECKING = False
@@ -208,26 +209,18 @@ def top_level_insertion(doc: Document) -> int:
     return pos
 
 
-class Rename(tuple[tuple[Edit, ...], bool]):
+class Rename(FrozenRecord):
     """A key renamed everywhere it is spelled; ``merges`` when a sibling already has the new
     name, so two tables become one (a change of structure: never a safe fix)."""
 
-    __slots__ = ()
+    __slots__ = ("edits", "merges")
 
-    def __new__(cls, edits: tuple[Edit, ...], merges: bool) -> Rename:
-        return tuple.__new__(cls, (edits, merges))
+    edits: tuple[Edit, ...]
+    merges: bool
 
-    @property
-    def edits(self) -> tuple[Edit, ...]:
-        return self[0]
-
-    @property
-    def merges(self) -> bool:
-        return self[1]
-
-    def __repr__(self) -> str:
-        return f"Rename(edits={self[0]!r}, merges={self[1]!r})"
-
+    def __init__(self, edits: tuple[Edit, ...], merges: bool) -> None:
+        self.edits = edits
+        self.merges = merges
 
 def rename_key(doc: Document, path: Path, new: str) -> Rename | None:
     """Rename the key at the written ``path`` in every header and dotted key that spells it.

@@ -18,32 +18,22 @@ Every start-up claim is backed by a recorded run of buildkitd in tests/vectors/s
 from __future__ import annotations
 
 from bklint.rules.base import Severity
+from bklint.rules.record import FrozenRecord
 
 
-class Outcome(tuple[str, str, Severity, str]):
-    __slots__ = ()
+class Outcome(FrozenRecord):
+    __slots__ = ("meaning", "name", "phrase", "severity")
 
-    def __new__(cls, name: str, phrase: str, severity: Severity, meaning: str) -> Outcome:
-        return tuple.__new__(cls, (name, phrase, severity, meaning))
+    name: str
+    phrase: str
+    severity: Severity
+    meaning: str
 
-    @property
-    def name(self) -> str:
-        return self[0]
-
-    @property
-    def phrase(self) -> str:
-        return self[1]
-
-    @property
-    def severity(self) -> Severity:
-        return self[2]
-
-    @property
-    def meaning(self) -> str:
-        return self[3]
-
-    def __repr__(self) -> str:
-        return f"Outcome(name={self[0]!r}, phrase={self[1]!r}, severity={self[2]!r}, meaning={self[3]!r})"
+    def __init__(self, name: str, phrase: str, severity: Severity, meaning: str) -> None:
+        self.name = name
+        self.phrase = phrase
+        self.severity = severity
+        self.meaning = meaning
 
 
 FAILS_AT_START = Outcome(

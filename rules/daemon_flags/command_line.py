@@ -17,55 +17,37 @@ from __future__ import annotations
 
 from bklint.rules.daemon_flags.flag_values import go_parse_bool
 from bklint.rules.daemon_flags.table import FlagSpec, lookup
-from bklint.rules.record import Record
+from bklint.rules.record import FrozenRecord, Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from bklint.rules.base import Finding
 
 
-class Token(tuple[str, int, int]):
-    __slots__ = ()
+class Token(FrozenRecord):
+    __slots__ = ("end", "start", "text")
 
-    def __new__(cls, text: str, start: int, end: int) -> Token:
-        return tuple.__new__(cls, (text, start, end))
+    text: str
+    start: int  # offsets in the flags string
+    end: int
 
-    @property
-    def text(self) -> str:
-        return self[0]
-
-    @property
-    def start(self) -> int:
-        return self[1]  # offsets in the flags string
-
-    @property
-    def end(self) -> int:
-        return self[2]
-
-    def __repr__(self) -> str:
-        return f"Token(text={self[0]!r}, start={self[1]!r}, end={self[2]!r})"
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
 
 
-class Split(tuple[tuple[Token, ...], str | None, int]):
-    __slots__ = ()
+class Split(FrozenRecord):
+    __slots__ = ("error", "error_offset", "tokens")
 
-    def __new__(cls, tokens: tuple[Token, ...], error: str | None = None, error_offset: int = 0) -> Split:
-        return tuple.__new__(cls, (tokens, error, error_offset))
+    tokens: tuple[Token, ...]
+    error: str | None  # buildx refuses the flags: "failed to parse buildkit flags: …"
+    error_offset: int
 
-    @property
-    def tokens(self) -> tuple[Token, ...]:
-        return self[0]
-
-    @property
-    def error(self) -> str | None:
-        return self[1]  # buildx refuses the flags: "failed to parse buildkit flags: …"
-
-    @property
-    def error_offset(self) -> int:
-        return self[2]
-
-    def __repr__(self) -> str:
-        return f"Split(tokens={self[0]!r}, error={self[1]!r}, error_offset={self[2]!r})"
+    def __init__(self, tokens: tuple[Token, ...], error: str | None = None, error_offset: int = 0) -> None:
+        self.tokens = tokens
+        self.error = error
+        self.error_offset = error_offset
 
 
 _SPACE = " \t\r\n"
@@ -122,40 +104,25 @@ def split_flags(text: str) -> Split:
     return Split(tuple(tokens))
 
 
-class FlagUse(tuple[FlagSpec, str, str, int, int, int]):
+class FlagUse(FrozenRecord):
     """One occurrence of a known flag."""
 
-    __slots__ = ()
+    __slots__ = ("end", "order", "spec", "start", "value", "written")
 
-    def __new__(cls, spec: FlagSpec, written: str, value: str, start: int, end: int, order: int) -> FlagUse:
-        return tuple.__new__(cls, (spec, written, value, start, end, order))
+    spec: FlagSpec
+    written: str  # the flag word as given, e.g. "--oci-worker-net=cni" or "-debug"
+    value: str  # the raw value ("true" for a bare boolean flag)
+    start: int
+    end: int  # offsets in the flags string, covering a separate value word too
+    order: int  # position among all flag uses
 
-    @property
-    def spec(self) -> FlagSpec:
-        return self[0]
-
-    @property
-    def written(self) -> str:
-        return self[1]  # the flag word as given, e.g. "--oci-worker-net=cni" or "-debug"
-
-    @property
-    def value(self) -> str:
-        return self[2]  # the raw value ("true" for a bare boolean flag)
-
-    @property
-    def start(self) -> int:
-        return self[3]
-
-    @property
-    def end(self) -> int:
-        return self[4]  # offsets in the flags string, covering a separate value word too
-
-    @property
-    def order(self) -> int:
-        return self[5]  # position among all flag uses
-
-    def __repr__(self) -> str:
-        return f"FlagUse(spec={self[0]!r}, written={self[1]!r}, value={self[2]!r}, start={self[3]!r}, end={self[4]!r}, order={self[5]!r})"
+    def __init__(self, spec: FlagSpec, written: str, value: str, start: int, end: int, order: int) -> None:
+        self.spec = spec
+        self.written = written
+        self.value = value
+        self.start = start
+        self.end = end
+        self.order = order
 
     @property
     def shown(self) -> str:
@@ -166,32 +133,21 @@ class FlagUse(tuple[FlagSpec, str, str, int, int, int]):
         return f"{name}={self.value}"
 
 
-class BadWord(tuple[str, str, int, int]):
+class BadWord(FrozenRecord):
     """An unknown flag, a flag without its value, or a word buildkitd does not read."""
 
-    __slots__ = ()
+    __slots__ = ("end", "name", "start", "text")
 
-    def __new__(cls, text: str, name: str, start: int, end: int) -> BadWord:
-        return tuple.__new__(cls, (text, name, start, end))
+    text: str
+    name: str
+    start: int
+    end: int
 
-    @property
-    def text(self) -> str:
-        return self[0]
-
-    @property
-    def name(self) -> str:
-        return self[1]
-
-    @property
-    def start(self) -> int:
-        return self[2]
-
-    @property
-    def end(self) -> int:
-        return self[3]
-
-    def __repr__(self) -> str:
-        return f"BadWord(text={self[0]!r}, name={self[1]!r}, start={self[2]!r}, end={self[3]!r})"
+    def __init__(self, text: str, name: str, start: int, end: int) -> None:
+        self.text = text
+        self.name = name
+        self.start = start
+        self.end = end
 
 
 class ParsedFlags(Record):

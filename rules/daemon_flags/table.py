@@ -9,6 +9,7 @@ Read from moby/buildkit ``cmd/buildkitd/main.go``, ``main_oci_worker.go`` and
 
 from __future__ import annotations
 
+from bklint.rules.record import FrozenRecord
 from bklint.rules.schema.tree import leaf
 
 TYPE_CHECKING = False
@@ -29,65 +30,33 @@ OCI = ("worker", "oci")
 CONTAINERD = ("worker", "containerd")
 
 
-class FlagSpec(tuple[str, "FlagKind", str, tuple[Path, ...], "How", str, bool, bool, bool]):
+class FlagSpec(FrozenRecord):
     """One buildkitd flag and what it does to the config."""
 
-    __slots__ = ()
+    __slots__ = ("exits", "hidden", "how", "keys", "kind", "name", "since", "usage", "windows_only")
 
-    def __new__(
-        cls,
-        name: str,
-        kind: FlagKind,
-        usage: str,
-        keys: tuple[Path, ...] = (),
-        how: How = "set",
-        since: str = "v0.10.0",
-        hidden: bool = False,
-        windows_only: bool = False,
-        exits: bool = False,
-    ) -> FlagSpec:
-        return tuple.__new__(cls, (name, kind, usage, keys, how, since, hidden, windows_only, exits))
-
-    @property
-    def name(self) -> str:
-        return self[0]
-
-    @property
-    def kind(self) -> FlagKind:
-        return self[1]
-
-    @property
-    def usage(self) -> str:
-        return self[2]
-
+    name: str
+    kind: FlagKind
+    usage: str
     # Config keys the flag writes (paths as in ``Decoded.entries``).
-    @property
-    def keys(self) -> tuple[Path, ...]:
-        return self[3]
-
-    @property
-    def how(self) -> How:
-        return self[4]
-
-    @property
-    def since(self) -> str:
-        return self[5]
-
-    @property
-    def hidden(self) -> bool:
-        return self[6]
-
-    @property
-    def windows_only(self) -> bool:
-        return self[7]
-
+    keys: tuple[Path, ...]
+    how: How
+    since: str
+    hidden: bool
+    windows_only: bool
     # urfave/cli's own --help/-h and --version/-v: print and exit.
-    @property
-    def exits(self) -> bool:
-        return self[8]
+    exits: bool
 
-    def __repr__(self) -> str:
-        return f"FlagSpec(name={self[0]!r}, kind={self[1]!r}, usage={self[2]!r}, keys={self[3]!r}, how={self[4]!r}, since={self[5]!r}, hidden={self[6]!r}, windows_only={self[7]!r}, exits={self[8]!r})"
+    def __init__(self, name: str, kind: FlagKind, usage: str, keys: tuple[Path, ...] = (), how: How = "set", since: str = "v0.10.0", hidden: bool = False, windows_only: bool = False, exits: bool = False) -> None:
+        self.name = name
+        self.kind = kind
+        self.usage = usage
+        self.keys = keys
+        self.how = how
+        self.since = since
+        self.hidden = hidden
+        self.windows_only = windows_only
+        self.exits = exits
 
     @property
     def spelled(self) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Container, Sequence
 from itertools import chain
 
 from bklint.rules.document import Document, TomlNode, format_path
-from bklint.rules.record import Record
+from bklint.rules.record import FrozenRecord, Record
 from bklint.rules.schema.nodes import ArrayOf, Leaf, MapOf, Node, Struct
 from bklint.rules.schema.tree import CONFIG
 from bklint.rules.schema.values import (
@@ -218,48 +218,25 @@ def _children(tables: dict[Path, list[TomlNode]], depth: int) -> dict[Path, dict
     return index
 
 
-class _Pieces(tuple[tuple[str, str], list[tuple[Path, list[TomlNode]]], list[Path], list[Entry], dict[Path, list[Entry]], dict[Path, dict[str | int, None]]]):
+class _Pieces(FrozenRecord):
     """What a `[map."key"]` table decoded alone adds to the whole file's decode and indexes."""
 
-    __slots__ = ()
+    __slots__ = ("by_prefix", "children", "deep", "key", "shallow", "values")
 
-    def __new__(
-        cls,
-        key: tuple[str, str],
-        deep: list[tuple[Path, list[TomlNode]]],
-        shallow: list[Path],
-        values: list[Entry],
-        by_prefix: dict[Path, list[Entry]],
-        children: dict[Path, dict[str | int, None]],
-    ) -> _Pieces:
-        return tuple.__new__(cls, (key, deep, shallow, values, by_prefix, children))
+    key: tuple[str, str]
+    deep: list[tuple[Path, list[TomlNode]]]  # its tables but the root and the map
+    shallow: list[Path]  # the map's path
+    values: list[Entry]
+    by_prefix: dict[Path, list[Entry]]  # Decoded.under below the map
+    children: dict[Path, dict[str | int, None]]  # Decoded._child_index below the map
 
-    @property
-    def key(self) -> tuple[str, str]:
-        return self[0]
-
-    @property
-    def deep(self) -> list[tuple[Path, list[TomlNode]]]:
-        return self[1]  # its tables but the root and the map
-
-    @property
-    def shallow(self) -> list[Path]:
-        return self[2]  # the map's path
-
-    @property
-    def values(self) -> list[Entry]:
-        return self[3]
-
-    @property
-    def by_prefix(self) -> dict[Path, list[Entry]]:
-        return self[4]  # Decoded.under below the map
-
-    @property
-    def children(self) -> dict[Path, dict[str | int, None]]:
-        return self[5]  # Decoded._child_index below the map
-
-    def __repr__(self) -> str:
-        return f"_Pieces(key={self[0]!r}, deep={self[1]!r}, shallow={self[2]!r}, values={self[3]!r}, by_prefix={self[4]!r}, children={self[5]!r})"
+    def __init__(self, key: tuple[str, str], deep: list[tuple[Path, list[TomlNode]]], shallow: list[Path], values: list[Entry], by_prefix: dict[Path, list[Entry]], children: dict[Path, dict[str | int, None]]) -> None:
+        self.key = key
+        self.deep = deep
+        self.shallow = shallow
+        self.values = values
+        self.by_prefix = by_prefix
+        self.children = children
 
     @classmethod
     def of(cls, part: Decoded, name: str, header: TomlNode) -> _Pieces:
@@ -496,51 +473,25 @@ class _Failed(Exception):
     """go-toml returned an error or panicked (already recorded as an issue)."""
 
 
-class _Statement(tuple["Literal['table', 'aot', 'kv']", int, TomlNode, tuple[tuple[str, int, int], ...], "Any", int, TomlNode | None]):
-    __slots__ = ()
+class _Statement(FrozenRecord):
+    __slots__ = ("clash", "element", "kind", "node", "offset", "segments", "value")
 
-    def __new__(
-        cls,
-        kind: Literal["table", "aot", "kv"],
-        offset: int,
-        node: TomlNode,
-        segments: tuple[tuple[str, int, int], ...],
-        value: Any,
-        element: int = 0,
-        clash: TomlNode | None = None,
-    ) -> _Statement:
-        return tuple.__new__(cls, (kind, offset, node, segments, value, element, clash))
+    kind: Literal["table", "aot", "kv"]
+    offset: int
+    node: TomlNode
+    segments: tuple[tuple[str, int, int], ...]
+    value: Any  # the parsed value of a key/value statement
+    element: int  # the element of its array an [[array table]] header opens
+    clash: TomlNode | None  # for a header the parse refused: what took its name first
 
-    @property
-    def kind(self) -> Literal["table", "aot", "kv"]:
-        return self[0]
-
-    @property
-    def offset(self) -> int:
-        return self[1]
-
-    @property
-    def node(self) -> TomlNode:
-        return self[2]
-
-    @property
-    def segments(self) -> tuple[tuple[str, int, int], ...]:
-        return self[3]
-
-    @property
-    def value(self) -> Any:
-        return self[4]  # the parsed value of a key/value statement
-
-    @property
-    def element(self) -> int:
-        return self[5]  # the element of its array an [[array table]] header opens
-
-    @property
-    def clash(self) -> TomlNode | None:
-        return self[6]  # for a header the parse refused: what took its name first
-
-    def __repr__(self) -> str:
-        return f"_Statement(kind={self[0]!r}, offset={self[1]!r}, node={self[2]!r}, segments={self[3]!r}, value={self[4]!r}, element={self[5]!r}, clash={self[6]!r})"
+    def __init__(self, kind: Literal["table", "aot", "kv"], offset: int, node: TomlNode, segments: tuple[tuple[str, int, int], ...], value: Any, element: int = 0, clash: TomlNode | None = None) -> None:
+        self.kind = kind
+        self.offset = offset
+        self.node = node
+        self.segments = segments
+        self.value = value
+        self.element = element
+        self.clash = clash
 
 
 def _file_statements(doc: Document, skip: Container[int] = ()) -> list[_Statement]:

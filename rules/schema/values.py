@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 
+from bklint.rules.record import FrozenRecord
 from bklint.rules.regex import Regex
 
 INT64_MIN = -(2**63)
@@ -36,22 +37,16 @@ _DUR_UNITS = {
 _DUR_PART = Regex(r"(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)")
 
 
-class DiskSpace(tuple[int, int]):
-    __slots__ = ()
+class DiskSpace(FrozenRecord):
+    __slots__ = ("bytes", "percentage")
 
-    def __new__(cls, bytes: int = 0, percentage: int = 0) -> DiskSpace:
-        return tuple.__new__(cls, (bytes, percentage))
+    bytes: int
+    percentage: int
 
-    @property
-    def bytes(self) -> int:
-        return self[0]
+    def __init__(self, bytes: int = 0, percentage: int = 0) -> None:
+        self.bytes = bytes
+        self.percentage = percentage
 
-    @property
-    def percentage(self) -> int:
-        return self[1]
-
-    def __repr__(self) -> str:
-        return f"DiskSpace(bytes={self[0]!r}, percentage={self[1]!r})"
 
     @property
     def is_set(self) -> bool:

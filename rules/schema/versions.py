@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 
+from bklint.rules.record import FrozenRecord
 from bklint.rules.regex import Regex
 
 TYPE_CHECKING = False
@@ -91,57 +92,40 @@ _VERSION_RE = Regex(r"v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+][0-9A-Za-z.+-]*)?")
 VersionLike = str | Version
 
 
-class Deprecation(tuple[str, str, str, bool]):
+class Deprecation(FrozenRecord):
     """A key buildkitd still reads but wants replaced."""
 
-    __slots__ = ()
+    __slots__ = ("path", "replacement", "runtime_warning", "since")
 
-    def __new__(cls, path: str, since: str, replacement: str, runtime_warning: bool) -> Deprecation:
-        return tuple.__new__(cls, (path, since, replacement, runtime_warning))
-
-    @property
-    def path(self) -> str:
-        return self[0]
-
+    path: str
     # Raw text from the data, e.g. "v0.17.0" or "v0.27.0 (deprecated in sigstore-go)".
-    @property
-    def since(self) -> str:
-        return self[1]
-
-    @property
-    def replacement(self) -> str:
-        return self[2]
-
+    since: str
+    replacement: str
     # True when buildkitd itself logs a warning at start (debug, trace).
-    @property
-    def runtime_warning(self) -> bool:
-        return self[3]
+    runtime_warning: bool
 
-    def __repr__(self) -> str:
-        return f"Deprecation(path={self[0]!r}, since={self[1]!r}, replacement={self[2]!r}, runtime_warning={self[3]!r})"
+    def __init__(self, path: str, since: str, replacement: str, runtime_warning: bool) -> None:
+        self.path = path
+        self.since = since
+        self.replacement = replacement
+        self.runtime_warning = runtime_warning
 
     @property
     def since_version(self) -> Version:
         return parse_version(self.since.split()[0])
 
 
-class _History(tuple[Version, tuple[tuple[Version, str], ...]]):
-    __slots__ = ()
+class _History(FrozenRecord):
+    __slots__ = ("since", "types")
 
-    def __new__(cls, since: Version, types: tuple[tuple[Version, str], ...]) -> _History:
-        return tuple.__new__(cls, (since, types))
-
-    @property
-    def since(self) -> Version:
-        return self[0]
-
+    since: Version
     # (first release, Go type) in release order; the first entry starts at ``since``.
-    @property
-    def types(self) -> tuple[tuple[Version, str], ...]:
-        return self[1]
+    types: tuple[tuple[Version, str], ...]
 
-    def __repr__(self) -> str:
-        return f"_History(since={self[0]!r}, types={self[1]!r})"
+    def __init__(self, since: Version, types: tuple[tuple[Version, str], ...]) -> None:
+        self.since = since
+        self.types = types
+
 
     def type_at(self, version: Version) -> str | None:
         found: str | None = None
@@ -151,61 +135,29 @@ class _History(tuple[Version, tuple[tuple[Version, str], ...]]):
         return found
 
 
-class _Data(tuple[Version, dict[str, Version], tuple[tuple[Version, str], ...], dict[str, str], dict[str, _History], dict[str, _History], dict[str, str], dict[str, Deprecation], dict[str, str]]):
-    __slots__ = ()
+class _Data(FrozenRecord):
+    __slots__ = ("deprecations", "key_matching", "keys", "latest", "not_keys", "releases", "tables", "toml_library", "untagged")
 
-    def __new__(
-        cls,
-        latest: Version,
-        releases: dict[str, Version],
-        toml_library: tuple[tuple[Version, str], ...],
-        key_matching: dict[str, str],
-        keys: dict[str, _History],
-        tables: dict[str, _History],
-        untagged: dict[str, str],
-        deprecations: dict[str, Deprecation],
-        not_keys: dict[str, str],
-    ) -> _Data:
-        return tuple.__new__(cls, (latest, releases, toml_library, key_matching, keys, tables, untagged, deprecations, not_keys))
+    latest: Version
+    releases: dict[str, Version]
+    toml_library: tuple[tuple[Version, str], ...]
+    key_matching: dict[str, str]
+    keys: dict[str, _History]
+    tables: dict[str, _History]
+    untagged: dict[str, str]
+    deprecations: dict[str, Deprecation]
+    not_keys: dict[str, str]
 
-    @property
-    def latest(self) -> Version:
-        return self[0]
-
-    @property
-    def releases(self) -> dict[str, Version]:
-        return self[1]
-
-    @property
-    def toml_library(self) -> tuple[tuple[Version, str], ...]:
-        return self[2]
-
-    @property
-    def key_matching(self) -> dict[str, str]:
-        return self[3]
-
-    @property
-    def keys(self) -> dict[str, _History]:
-        return self[4]
-
-    @property
-    def tables(self) -> dict[str, _History]:
-        return self[5]
-
-    @property
-    def untagged(self) -> dict[str, str]:
-        return self[6]
-
-    @property
-    def deprecations(self) -> dict[str, Deprecation]:
-        return self[7]
-
-    @property
-    def not_keys(self) -> dict[str, str]:
-        return self[8]
-
-    def __repr__(self) -> str:
-        return f"_Data(latest={self[0]!r}, releases={self[1]!r}, toml_library={self[2]!r}, key_matching={self[3]!r}, keys={self[4]!r}, tables={self[5]!r}, untagged={self[6]!r}, deprecations={self[7]!r}, not_keys={self[8]!r})"
+    def __init__(self, latest: Version, releases: dict[str, Version], toml_library: tuple[tuple[Version, str], ...], key_matching: dict[str, str], keys: dict[str, _History], tables: dict[str, _History], untagged: dict[str, str], deprecations: dict[str, Deprecation], not_keys: dict[str, str]) -> None:
+        self.latest = latest
+        self.releases = releases
+        self.toml_library = toml_library
+        self.key_matching = key_matching
+        self.keys = keys
+        self.tables = tables
+        self.untagged = untagged
+        self.deprecations = deprecations
+        self.not_keys = not_keys
 
 
 def _exact(text: str) -> Version:

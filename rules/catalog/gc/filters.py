@@ -10,6 +10,7 @@ from bklint.rules.base import Edit, Finding, Fix, ParsedRule, Severity, register
 from bklint.rules.catalog.gc.gcpolicy import GCRule, gc_rules, policy_label
 from bklint.rules.context import Context
 from bklint.rules.document import Document, TomlNode
+from bklint.rules.record import FrozenRecord
 from bklint.rules.regex import Regex
 from bklint.rules.schema.decode import Decoded, Entry
 from bklint.rules.schema.tree import WORKERS
@@ -20,26 +21,17 @@ FILTER_FIELDS = ("id", "parents", "description", "inuse", "mutable", "immutable"
 RECORD_TYPES = ("regular", "internal", "frontend", "source.local", "source.git.checkout", "exec.cachemount")
 
 
-class Selector(tuple[str, str, str]):
-    __slots__ = ()
+class Selector(FrozenRecord):
+    __slots__ = ("field", "op", "value")
 
-    def __new__(cls, field: str, op: str, value: str) -> Selector:
-        return tuple.__new__(cls, (field, op, value))
+    field: str
+    op: str  # "==", "!=", "~=" or "" (presence)
+    value: str
 
-    @property
-    def field(self) -> str:
-        return self[0]
-
-    @property
-    def op(self) -> str:
-        return self[1]  # "==", "!=", "~=" or "" (presence)
-
-    @property
-    def value(self) -> str:
-        return self[2]
-
-    def __repr__(self) -> str:
-        return f"Selector(field={self[0]!r}, op={self[1]!r}, value={self[2]!r})"
+    def __init__(self, field: str, op: str, value: str) -> None:
+        self.field = field
+        self.op = op
+        self.value = value
 
 
 class FilterError(ValueError):
@@ -152,6 +144,8 @@ def _filters(decoded: Decoded) -> Iterator[tuple[GCRule, Entry, int, str, TomlNo
 
 
 @register
+
+
 class GCFilterInvalid(ParsedRule):
     """Checks GC `filters` against containerd's filter syntax and BuildKit's record fields.
 
@@ -221,6 +215,8 @@ _PLAIN_FILTER_VALUE = Regex(r"[A-Za-z0-9_./:+-]+")
 
 
 @register
+
+
 class GCFilterCommaAlternatives(ParsedRule):
     """Checks for alternatives joined by commas in one GC filter string.
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from bklint.rules import toml_text
 from bklint.rules.document import Document, TomlNode, format_path
+from bklint.rules.record import FrozenRecord
 from bklint.rules.schema.decode import Decoded, Issue
 from bklint.rules.schema.nodes import ArrayOf, Leaf, MapOf, Node, Struct
 from bklint.rules.schema.tree import CONFIG
@@ -85,29 +86,19 @@ def _fits(written: TomlNode, target: Leaf | ArrayOf) -> bool:
     return written.kind == "value"
 
 
-class Diagnosis(tuple[str, str | None, bool]):
+class Diagnosis(FrozenRecord):
     """What an ignored key most likely was meant to be."""
 
-    __slots__ = ()
+    __slots__ = ("message", "rename", "safe")
 
-    def __new__(cls, message: str, rename: str | None = None, safe: bool = False) -> Diagnosis:
-        return tuple.__new__(cls, (message, rename, safe))
+    message: str
+    rename: str | None  # replacement for the last key segment
+    safe: bool
 
-    @property
-    def message(self) -> str:
-        return self[0]
-
-    @property
-    def rename(self) -> str | None:
-        return self[1]  # replacement for the last key segment
-
-    @property
-    def safe(self) -> bool:
-        return self[2]
-
-    def __repr__(self) -> str:
-        return f"Diagnosis(message={self[0]!r}, rename={self[1]!r}, safe={self[2]!r})"
-
+    def __init__(self, message: str, rename: str | None = None, safe: bool = False) -> None:
+        self.message = message
+        self.rename = rename
+        self.safe = safe
 
 # Fuzzy did-you-mean costs ~0.2 ms a name; a hostile file with tens of thousands of unknown
 # keys must not pay it for each. Past this many in one file, only exact respellings are named.
